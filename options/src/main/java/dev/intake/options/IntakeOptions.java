@@ -1,0 +1,4 @@
+package dev.intake.options;
+
+/** Every option of an Intake run, composed from one interface per concern. */
+public interface IntakeOptions extends SourceOptions, LakeOptions, RunOptions {}

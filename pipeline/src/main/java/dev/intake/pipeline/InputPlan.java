@@ -1,0 +1,129 @@
+package dev.intake.pipeline;
+
+import dev.intake.options.InvalidOptionsException;
+import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.transforms.csv.CsvLine;
+import dev.intake.transforms.csv.RecordScanner;
+import dev.intake.transforms.model.FieldDef;
+import dev.intake.transforms.model.RecordFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+
+/**
+ * The input files of a full load, checked before the pipeline starts: the pattern matches files,
+ * the format is known, and every CSV header holds the key column. Also finds the columns the spec
+ * does not name (ignored, reported in the summary) and those it names that a file lacks.
+ */
+final class InputPlan {
+  final List<String> files = new ArrayList<>();
+  long totalBytes;
+  RecordFormat format;
+  final Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
+  final Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+
+  static InputPlan of(DatasetSpec spec, String pattern, String formatName) throws IOException {
+    InputPlan plan = new InputPlan();
+    MatchResult match;
+    try {
+      match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidOptionsException("--inputFile=" + pattern + ": " + e.getMessage());
+    }
+    if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
+      throw new InvalidOptionsException("--inputFile=" + pattern + " matches no file");
+    }
+    for (MatchResult.Metadata m : match.metadata()) {
+      plan.files.add(m.resourceId().toString());
+      plan.totalBytes += m.sizeBytes();
+    }
+    plan.format = chooseFormat(spec, plan.files.get(0), formatName);
+    if (plan.format.kind() == RecordFormat.Kind.CSV) {
+      for (String f : plan.files) {
+        plan.checkHeader(spec, f);
+      }
+    }
+    return plan;
+  }
+
+  private static RecordFormat chooseFormat(DatasetSpec spec, String file, String formatName) {
+    if (formatName != null) {
+      RecordFormat f = spec.formats().get(formatName);
+      if (f == null) {
+        throw new InvalidOptionsException("--inputFormat=" + formatName + " is not a format of "
+            + spec.name() + " (formats: " + new TreeSet<>(spec.formats().keySet()) + ")");
+      }
+      return f;
+    }
+    String name = file.toLowerCase(Locale.ROOT).replaceFirst("\\.(gz|bz2|zst|deflate|zip)$", "");
+    RecordFormat f = null;
+    if (name.endsWith(".csv")) {
+      f = spec.exportFormat();
+    } else if (name.endsWith(".json") || name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
+      f = spec.jsonLinesFormat();
+    }
+    if (f == null) {
+      throw new InvalidOptionsException("cannot tell the format of " + file
+          + " from its name; give --inputFormat (one of " + new TreeSet<>(spec.formats().keySet()) + ")");
+    }
+    return f;
+  }
+
+  private void checkHeader(DatasetSpec spec, String file) throws IOException {
+    String header;
+    try (InputStream in =
+        Channels.newInputStream(
+            Compression.detect(file)
+                .readDecompressed(FileSystems.open(FileSystems.matchNewResource(file, false))))) {
+      RecordScanner scanner = new RecordScanner(in, true, 0, 1);
+      if (!scanner.next()) {
+        return;
+      }
+      header = scanner.text();
+    }
+    List<String> columns;
+    try {
+      columns = CsvLine.split(header);
+    } catch (CsvLine.MalformedCsvException e) {
+      throw new InvalidOptionsException(file + ": the header row is not valid CSV: " + e.getMessage());
+    }
+    Set<String> present = new TreeSet<>();
+    columns.forEach(c -> present.add(c.trim()));
+    Set<String> named = new TreeSet<>();
+    List<String> missing = new ArrayList<>();
+    for (FieldDef f : spec.fields()) {
+      String source = format.sourceNameOf(f.name());
+      named.add(source);
+      if (!present.contains(source)) {
+        if (spec.key().contains(f.name())) {
+          throw new InvalidOptionsException(file + " has no column '" + source + "' for key field "
+              + f.name() + " (format " + format.name() + " of " + spec.file() + ")");
+        }
+        missing.add(source);
+      }
+    }
+    List<String> ignored = new ArrayList<>();
+    for (String c : columns) {
+      if (!named.contains(c.trim())) {
+        ignored.add(c);
+      }
+    }
+    if (!ignored.isEmpty()) {
+      ignoredColumns.put(file, ignored);
+    }
+    if (!missing.isEmpty()) {
+      missingColumns.put(file, missing);
+    }
+  }
+}

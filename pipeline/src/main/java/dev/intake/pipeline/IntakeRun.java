@@ -1,0 +1,175 @@
+package dev.intake.pipeline;
+
+import dev.intake.options.IntakeOptions;
+import dev.intake.options.InvalidOptionsException;
+import dev.intake.options.OptionsValidation;
+import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.pipeline.spec.SpecLoader;
+import dev.intake.transforms.model.Lineage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.joda.time.Instant;
+
+/**
+ * The lifecycle of one run: plan (check options, spec and input; finish or clean up earlier runs),
+ * run the pipeline into the run's staging folder, check the counts, then commit. A run that fails
+ * anywhere before the commit changes nothing visible except its own run summary.
+ */
+public final class IntakeRun {
+  private static final DateTimeFormatter RUN_ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private IntakeRun() {}
+
+  /**
+   * Runs the job. {@code runnerExplicit} says whether the user chose the runner; if not, one is
+   * chosen by input size. Throws {@link InvalidOptionsException} or a spec error for bad input
+   * before anything is written, and {@link RunFailedException} for a run that did not commit.
+   */
+  public static RunSummary execute(
+      IntakeOptions options, boolean runnerExplicit, Consumer<String> log) throws IOException {
+    OptionsValidation.Mode mode = OptionsValidation.validate(options);
+    DatasetSpec spec = SpecLoader.load(options.getDataset());
+    FileSystems.setDefaultPipelineOptions(options);
+    InputPlan input = InputPlan.of(spec, options.getInputFile(), options.getInputFormat());
+    String runner = RunnerChoice.apply(options, runnerExplicit, input.totalBytes);
+
+    Instant started = Instant.now();
+    String runId = options.getRunId();
+    if (runId == null) {
+      runId = RUN_ID.format(java.time.Instant.ofEpochMilli(started.getMillis()))
+          + String.format(Locale.ROOT, "-%04x", ThreadLocalRandom.current().nextInt(0x10000));
+      options.setRunId(runId);
+    }
+    LakeLayout lake = new LakeLayout(absolute(options.getLakePath()), spec.name());
+    if (LakeFiles.exists(lake.runSummary(runId))) {
+      throw new InvalidOptionsException("--runId=" + runId + " was already used for " + spec.name()
+          + " (see " + lake.runSummary(runId) + "); choose another or leave it out");
+    }
+    LakeCommit.recover(lake, log);
+
+    RunSummary summary = new RunSummary();
+    summary.runId = runId;
+    summary.dataset = spec.name();
+    summary.mode = mode.toString();
+    summary.input = options.getInputFile();
+    summary.runner = runner;
+    summary.startedAt = started.toString();
+    summary.ignoredColumns.putAll(input.ignoredColumns);
+    summary.missingColumns.putAll(input.missingColumns);
+    log.accept("run " + runId + " of " + spec.name() + ": " + input.files.size() + " file(s), "
+        + "runner " + runner);
+
+    Pipeline p = Pipeline.create(options);
+    IntakePipeline.build(
+        p,
+        new IntakePipeline.Config(
+            spec,
+            Lineage.of(spec.name(), runId, started),
+            lake,
+            options.getInputFile(),
+            input.format,
+            options.getSplitSizeMb() * (1L << 20),
+            options.getMaxRowsPerFile()));
+    try {
+      PipelineResult.State state = p.run().waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        throw new RunFailedException("the pipeline ended in state " + state);
+      }
+    } catch (RuntimeException e) {
+      throw fail(lake, summary, started, "the pipeline failed: " + rootMessage(e));
+    }
+
+    Tally tally = Tally.read(lake.staging(runId).tallies());
+    fill(summary, tally, spec);
+    if (summary.unaccounted() != 0) {
+      throw fail(lake, summary, started, String.format(Locale.ROOT,
+          "counts do not reconcile: read %d != written %d + superseded %d + rejected %d",
+          summary.read, summary.written, summary.superseded, summary.rejected));
+    }
+    long cleanRows = tally.get("rows\tclean");
+    if (cleanRows != summary.written + summary.carriedOver) {
+      throw fail(lake, summary, started, "the clean files hold " + cleanRows + " rows, expected "
+          + (summary.written + summary.carriedOver));
+    }
+    double ratio = summary.read == 0 ? 0 : (double) summary.rejected / summary.read;
+    if (ratio > options.getMaxRejectedRatio()) {
+      String why = String.format(Locale.ROOT,
+          "%.1f%% of records were rejected, more than --maxRejectedRatio=%s; nothing was "
+              + "committed; the dead letters are in %s",
+          ratio * 100, options.getMaxRejectedRatio(), lake.deadLetters(runId));
+      finish(summary, started, "refused", why);
+      LakeCommit.commit(lake, LakeCommit.deadLettersOnly(lake, runId), summary.toJson());
+      throw new RunFailedException(why);
+    }
+    List<String> aggregates = new ArrayList<>();
+    spec.aggregates().forEach(a -> aggregates.add(a.name()));
+    LakeCommit.Journal journal = LakeCommit.plan(lake, runId, summary.partitions, aggregates);
+    finish(summary, started, "succeeded", null);
+    LakeCommit.commit(lake, journal, summary.toJson());
+    return summary;
+  }
+
+  private static void fill(RunSummary s, Tally t, DatasetSpec spec) {
+    s.read = t.get("read");
+    s.parsed = t.get("parsed");
+    s.written = t.get("written");
+    s.superseded = t.get("superseded");
+    s.replacedStored = t.get("replaced");
+    s.carriedOver = t.get("carried");
+    for (Map.Entry<String, Long> e : t.withPrefix("rejected").entrySet()) {
+      s.rejectedByReason.put(e.getKey().replace('\t', '/'), e.getValue());
+      s.rejected += e.getValue();
+    }
+    s.outputs.put("clean", t.get("rows\tclean"));
+    for (DatasetSpec.Aggregate a : spec.aggregates()) {
+      s.outputs.put("aggregate:" + a.name(), t.get("rows\taggregate:" + a.name()));
+    }
+    s.outputs.put("deadletter", t.get("rows\tdeadletter"));
+    s.partitions.addAll(t.names("partition"));
+  }
+
+  private static void finish(RunSummary s, Instant started, String status, String error) {
+    Instant now = Instant.now();
+    s.status = status;
+    s.error = error;
+    s.finishedAt = now.toString();
+    s.durationSeconds = (now.getMillis() - started.getMillis()) / 1000.0;
+  }
+
+  private static RunFailedException fail(
+      LakeLayout lake, RunSummary summary, Instant started, String why) throws IOException {
+    finish(summary, started, "failed", why);
+    LakeFiles.write(lake.runSummary(summary.runId), summary.toJson());
+    return new RunFailedException(why);
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    String message = e.getMessage();
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+      if (t.getMessage() != null) {
+        message = t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+    }
+    return message == null ? e.toString() : message.lines().findFirst().orElse(message);
+  }
+
+  private static String absolute(String path) {
+    return LakeFiles.isLocal(path)
+        ? Path.of(path.replaceFirst("^file://", "")).toAbsolutePath().normalize().toString()
+        : path;
+  }
+}

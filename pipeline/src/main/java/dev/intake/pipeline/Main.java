@@ -1,0 +1,70 @@
+package dev.intake.pipeline;
+
+import dev.intake.options.IntakeOptions;
+import dev.intake.options.InvalidOptionsException;
+import dev.intake.pipeline.spec.SpecException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The command line: {@code intake run --dataset=sf311 --inputFile=… [options]}. Exit codes: 0 the
+ * run committed, 1 the run failed (nothing committed), 2 bad usage (options, spec, input paths).
+ * Errors are one line on stderr; {@code INTAKE_DEBUG=1} adds the stack trace.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command and returns its exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    String[] rest = args;
+    if (rest.length > 0 && rest[0].equals("run")) {
+      rest = Arrays.copyOfRange(rest, 1, rest.length);
+    }
+    if (rest.length > 0 && !rest[0].startsWith("--")) {
+      err.println("intake: error: unknown command '" + rest[0] + "' (usage: intake run --dataset=… "
+          + "--inputFile=…; intake --help)");
+      return 2;
+    }
+    PipelineOptionsFactory.register(IntakeOptions.class);
+    if (Arrays.asList(rest).contains("--help")) {
+      out.println("usage: intake run --dataset=<name or spec file> --inputFile=<path or glob> [options]");
+      PipelineOptionsFactory.printHelp(out, IntakeOptions.class);
+      return 0;
+    }
+    boolean runnerExplicit = Arrays.stream(rest).anyMatch(a -> a.startsWith("--runner="));
+    try {
+      IntakeOptions options = PipelineOptionsFactory.fromArgs(rest).as(IntakeOptions.class);
+      options.setJobName("intake-" + options.getDataset());
+      RunSummary summary = IntakeRun.execute(options, runnerExplicit, line -> err.println("intake: " + line));
+      out.print(summary.toText());
+      return 0;
+    } catch (InvalidOptionsException | SpecException e) {
+      err.println("intake: error: " + e.getMessage());
+      debug(e, err);
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("intake: error: " + IntakeRun.rootMessage(e));
+      debug(e, err);
+      return 2;
+    } catch (RunFailedException e) {
+      err.println("intake: run failed: " + e.getMessage());
+      debug(e, err);
+      return 1;
+    } catch (Exception e) {
+      err.println("intake: run failed: " + IntakeRun.rootMessage(e));
+      debug(e, err);
+      return 1;
+    }
+  }
+
+  private static void debug(Exception e, PrintStream err) {
+    if (System.getenv("INTAKE_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.intake.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a run did, printed at its end and written as JSON to {@code runs/<dataset>/<run id>.json}.
+ * Counts reconcile: {@code read = written + superseded + rejected}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({
+  "runId", "dataset", "mode", "input", "runner", "status", "error", "startedAt", "finishedAt",
+  "durationSeconds", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
+  "replacedStored", "carriedOver", "outputs", "partitions", "ignoredColumns", "missingColumns"
+})
+public final class RunSummary {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public String runId;
+  public String dataset;
+  public String mode;
+  public String input;
+  public String runner;
+  public String status = "running";
+  public String error;
+  public String startedAt;
+  public String finishedAt;
+  public Double durationSeconds;
+  public long read;
+  public long parsed;
+  public long written;
+  public long superseded;
+  public long rejected;
+  /** "stage/code" → count. */
+  public Map<String, Long> rejectedByReason = new LinkedHashMap<>();
+  /** Stored rows replaced by a newer incoming version. */
+  public long replacedStored;
+  /** Stored rows rewritten unchanged because they share a partition with changed rows. */
+  public long carriedOver;
+  /** Rows written per output: clean, aggregate:&lt;name&gt;, deadletter. */
+  public Map<String, Long> outputs = new LinkedHashMap<>();
+  public List<String> partitions = new ArrayList<>();
+  /** Input columns the spec does not name, per file. */
+  public Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
+  /** Columns the spec's format names that a file lacks (their fields are null), per file. */
+  public Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static RunSummary fromJson(String json) {
+    try {
+      return JSON.readValue(json, RunSummary.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a run summary: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The difference read − (written + superseded + rejected); 0 when the counts reconcile. */
+  public long unaccounted() {
+    return read - written - superseded - rejected;
+  }
+
+  /** A few lines for the terminal. */
+  public String toText() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "intake %s run %s: %s in %.1f s on %s%n", dataset, runId,
+        status, durationSeconds == null ? 0.0 : durationSeconds, runner));
+    if (error != null) {
+      sb.append("  error: ").append(error).append('\n');
+    }
+    sb.append(String.format(Locale.ROOT,
+        "  read %d = written %d + superseded %d + rejected %d%n", read, written, superseded, rejected));
+    rejectedByReason.forEach((k, v) -> sb.append("    rejected ").append(k).append(": ").append(v).append('\n'));
+    sb.append("  outputs:");
+    outputs.forEach((k, v) -> sb.append(' ').append(k).append(' ').append(v).append(" rows;"));
+    sb.append(" partitions rewritten: ").append(partitions.size()).append('\n');
+    ignoredColumns.forEach(
+        (f, cols) -> sb.append("  ignored ").append(cols.size()).append(" columns of ").append(f)
+            .append(": ").append(String.join(", ", cols)).append('\n'));
+    missingColumns.forEach(
+        (f, cols) -> sb.append("  missing columns in ").append(f).append(": ")
+            .append(String.join(", ", cols)).append('\n'));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.intake.pipeline.steps;
+
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Adds the field {@value #FIELD}: true for rows this run brings, false for rows already in the
+ * lake. As the last field it also breaks a tie between an incoming row and an identical stored one
+ * in favour of the incoming row (see {@code DedupByKey}); {@link #strip} removes it again.
+ */
+public final class MarkOrigin extends PTransform<PCollection<Row>, PCollection<Row>> {
+  public static final String FIELD = "_incoming";
+
+  private final boolean incoming;
+
+  private MarkOrigin(boolean incoming) {
+    this.incoming = incoming;
+  }
+
+  public static MarkOrigin incoming() {
+    return new MarkOrigin(true);
+  }
+
+  public static MarkOrigin stored() {
+    return new MarkOrigin(false);
+  }
+
+  public static Schema markedSchema(Schema schema) {
+    return Schema.builder()
+        .addFields(schema.getFields())
+        .addField(FIELD, Schema.FieldType.BOOLEAN)
+        .build();
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> input) {
+    Schema marked = markedSchema(input.getSchema());
+    boolean flag = incoming;
+    return input
+        .apply(
+            "AddOrigin",
+            MapElements.into(TypeDescriptors.rows())
+                .via((Row r) -> Row.withSchema(marked).addValues(r.getValues()).addValue(flag).build()))
+        .setRowSchema(marked);
+  }
+
+  /** Removes the origin field. */
+  public static StripOrigin strip(Schema clean) {
+    return new StripOrigin(clean);
+  }
+
+  public static boolean isIncoming(Row row) {
+    return Boolean.TRUE.equals(row.getBoolean(FIELD));
+  }
+
+  /** Removes the origin field, leaving rows of the clean schema. */
+  public static final class StripOrigin extends PTransform<PCollection<Row>, PCollection<Row>> {
+    private final Schema clean;
+
+    private StripOrigin(Schema clean) {
+      this.clean = clean;
+    }
+
+    @Override
+    public PCollection<Row> expand(PCollection<Row> input) {
+      Schema s = clean;
+      return input
+          .apply(
+              "DropOrigin",
+              MapElements.into(TypeDescriptors.rows())
+                  .via(
+                      (Row r) ->
+                          Row.withSchema(s)
+                              .addValues(r.getValues().subList(0, s.getFieldCount()))
+                              .build()))
+          .setRowSchema(clean);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.intake.transforms.csv;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Finds record boundaries in a byte stream of CSV (RFC 4180) or of JSON lines, without decoding
+ * the values.
+ *
+ * <p>For CSV a line break inside a quoted field belongs to the record; a quote opens a quoted field
+ * only at the start of a field, and {@code ""} inside one is an escaped quote. For JSON lines every
+ * line break ends a record. A trailing {@code \r} before the line break is dropped. Empty lines are
+ * skipped (they are not records). The scanner is the one place that decides where a record ends, so
+ * splitting a file and reading a split agree by construction.
+ */
+public final class RecordScanner {
+  private static final int BUFFER = 1 << 16;
+
+  private final InputStream in;
+  private final boolean csv;
+  private byte[] buf = new byte[BUFFER];
+  private int pos;
+  private int limit;
+  private long bufferStart;
+  private long line = 1;
+  private byte[] record = new byte[1024];
+  private int recordLength;
+  private long recordOffset;
+  private long recordLine;
+  private boolean recordUnterminated;
+  private long recordEnd;
+
+  /**
+   * @param in the stream, positioned at a record start
+   * @param startOffset the byte offset of that position in the file
+   * @param startLine the 1-based line number at that position
+   */
+  public RecordScanner(InputStream in, boolean csv, long startOffset, long startLine) {
+    this.in = in;
+    this.csv = csv;
+    this.bufferStart = startOffset;
+    this.line = startLine;
+  }
+
+  /** Advances to the next non-empty record; false at the end of the stream. */
+  public boolean next() throws IOException {
+    while (true) {
+      if (!fill()) {
+        return false;
+      }
+      recordOffset = bufferStart + pos;
+      recordLine = line;
+      recordLength = 0;
+      recordUnterminated = false;
+      scanRecord();
+      if (recordLength > 0) {
+        return true;
+      }
+      if (!fill()) {
+        return false;
+      }
+    }
+  }
+
+  private void scanRecord() throws IOException {
+    boolean inQuotes = false;
+    boolean fieldStart = true;
+    while (true) {
+      if (pos >= limit && !fill()) {
+        recordUnterminated = inQuotes;
+        recordEnd = bufferStart + pos;
+        trimCarriageReturn();
+        return;
+      }
+      byte b = buf[pos++];
+      if (b == '\n') {
+        line++;
+        if (!inQuotes) {
+          recordEnd = bufferStart + pos;
+          trimCarriageReturn();
+          return;
+        }
+      } else if (csv) {
+        if (inQuotes) {
+          if (b == '"') {
+            if (pos >= limit) {
+              fill();
+            }
+            if (pos < limit && buf[pos] == '"') {
+              append(b);
+              b = buf[pos++];
+            } else {
+              inQuotes = false;
+            }
+          }
+        } else if (b == '"' && fieldStart) {
+          inQuotes = true;
+        }
+        fieldStart = !inQuotes && b == ',';
+      }
+      append(b);
+    }
+  }
+
+  private void trimCarriageReturn() {
+    if (recordLength > 0 && record[recordLength - 1] == '\r') {
+      recordLength--;
+    }
+  }
+
+  private void append(byte b) {
+    if (recordLength == record.length) {
+      record = Arrays.copyOf(record, record.length * 2);
+    }
+    record[recordLength++] = b;
+  }
+
+  /** Makes at least one byte available unless the stream has ended. */
+  private boolean fill() throws IOException {
+    if (pos < limit) {
+      return true;
+    }
+    bufferStart += limit;
+    pos = 0;
+    limit = 0;
+    int n;
+    do {
+      n = in.read(buf, 0, buf.length);
+    } while (n == 0);
+    if (n < 0) {
+      return false;
+    }
+    limit = n;
+    return true;
+  }
+
+  /** The current record's text (UTF-8 decoded, without its line break). */
+  public String text() {
+    return new String(record, 0, recordLength, StandardCharsets.UTF_8);
+  }
+
+  /** Byte offset of the current record's first byte. */
+  public long offset() {
+    return recordOffset;
+  }
+
+  /** Byte offset just after the current record's line break. */
+  public long end() {
+    return recordEnd;
+  }
+
+  /** 1-based line of the current record's first byte. */
+  public long line() {
+    return recordLine;
+  }
+
+  /** The line the next record starts on. */
+  public long nextLine() {
+    return line;
+  }
+
+  /** True when the current record ended inside a quoted field (at the end of the stream). */
+  public boolean unterminated() {
+    return recordUnterminated;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.intake.transforms.derive;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Adds calculated columns and applies PII handling: a hashed field's value becomes the hex
+ * HMAC-SHA256 of its text under a key read on the worker from an environment variable (the key is
+ * never part of the pipeline), a dropped field leaves the schema. One output row per input row.
+ */
+public final class DeriveColumns extends PTransform<PCollection<Row>, PCollection<Row>> {
+  private final List<Derivation> derivations;
+  private final List<String> hashed;
+  private final List<String> dropped;
+  private final String hashKeyEnv;
+
+  private DeriveColumns(
+      List<Derivation> derivations, List<String> hashed, List<String> dropped, String hashKeyEnv) {
+    this.derivations = derivations;
+    this.hashed = hashed;
+    this.dropped = dropped;
+    this.hashKeyEnv = hashKeyEnv;
+  }
+
+  public static DeriveColumns of(List<Derivation> derivations) {
+    return new DeriveColumns(List.copyOf(derivations), List.of(), List.of(), null);
+  }
+
+  /** Hashes these fields with the key in environment variable {@code keyEnv}. */
+  public DeriveColumns withHashed(List<String> fields, String keyEnv) {
+    if (!fields.isEmpty() && (keyEnv == null || keyEnv.isEmpty())) {
+      throw new IllegalArgumentException("hashing needs the name of the key's environment variable");
+    }
+    return new DeriveColumns(derivations, List.copyOf(fields), dropped, keyEnv);
+  }
+
+  /** Removes these fields. */
+  public DeriveColumns withDropped(List<String> fields) {
+    return new DeriveColumns(derivations, hashed, List.copyOf(fields), hashKeyEnv);
+  }
+
+  /** The output schema for rows of {@code input}. */
+  public Schema outputSchema(Schema input) {
+    Schema.Builder b = Schema.builder();
+    for (String f : hashed) {
+      if (!input.hasField(f)) {
+        throw new IllegalArgumentException("hashed field " + f + " is not in the schema");
+      }
+    }
+    for (String f : dropped) {
+      if (!input.hasField(f)) {
+        throw new IllegalArgumentException("dropped field " + f + " is not in the schema");
+      }
+    }
+    for (Schema.Field f : input.getFields()) {
+      if (dropped.contains(f.getName())) {
+        continue;
+      }
+      b.addField(
+          hashed.contains(f.getName())
+              ? Schema.Field.nullable(f.getName(), Schema.FieldType.STRING)
+              : f);
+    }
+    for (Derivation d : derivations) {
+      d.checkInput(input);
+      b.addField(d.name(), d.type());
+    }
+    return b.build();
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> input) {
+    Schema out = outputSchema(input.getSchema());
+    List<String> kept = new ArrayList<>();
+    for (Schema.Field f : input.getSchema().getFields()) {
+      if (!dropped.contains(f.getName())) {
+        kept.add(f.getName());
+      }
+    }
+    return input
+        .apply("Compute", ParDo.of(new DeriveColumnsFn(out, kept, hashed, hashKeyEnv, derivations)))
+        .setRowSchema(out);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.intake.transforms.derive;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.Row;
+
+/** Builds the output row: kept fields (hashed where asked), then the derived columns. */
+class DeriveColumnsFn extends DoFn<Row, Row> {
+  private final Schema outputSchema;
+  private final List<String> keptFields;
+  private final List<String> hashedFields;
+  private final String hashKeyEnv;
+  private final List<Derivation> derivations;
+  private transient Mac mac;
+
+  DeriveColumnsFn(
+      Schema outputSchema,
+      List<String> keptFields,
+      List<String> hashedFields,
+      String hashKeyEnv,
+      List<Derivation> derivations) {
+    this.outputSchema = outputSchema;
+    this.keptFields = keptFields;
+    this.hashedFields = hashedFields;
+    this.hashKeyEnv = hashKeyEnv;
+    this.derivations = derivations;
+  }
+
+  @Setup
+  public void setup() throws GeneralSecurityException {
+    if (hashedFields.isEmpty()) {
+      return;
+    }
+    String key = System.getenv(hashKeyEnv);
+    if (key == null || key.isEmpty()) {
+      throw new IllegalStateException(
+          "environment variable " + hashKeyEnv + " (the key for hashing PII fields) is not set");
+    }
+    mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+  }
+
+  @ProcessElement
+  public void process(@Element Row row, OutputReceiver<Row> out) {
+    Row.Builder b = Row.withSchema(outputSchema);
+    for (String f : keptFields) {
+      Object v = row.getValue(f);
+      if (v != null && hashedFields.contains(f)) {
+        v = HexFormat.of().formatHex(mac.doFinal(v.toString().getBytes(StandardCharsets.UTF_8)));
+      }
+      b.addValue(v);
+    }
+    for (Derivation d : derivations) {
+      b.addValue(d.compute(row));
+    }
+    out.output(b.build());
+  }
+}

@@ -1,0 +1,18 @@
+package dev.intake.transforms.model;
+
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+
+/** Builds Beam schemas from field definitions. */
+public final class Schemas {
+  private Schemas() {}
+
+  /** A schema with one nullable field per definition, in order. */
+  public static Schema of(List<FieldDef> fields) {
+    Schema.Builder b = Schema.builder();
+    for (FieldDef f : fields) {
+      b.addField(f.name(), f.type().beamType());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.intake.transforms.parse;
+
+import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
+
+import dev.intake.transforms.model.DeadLetter;
+import dev.intake.transforms.model.FieldDef;
+import dev.intake.transforms.model.Lineage;
+import dev.intake.transforms.model.RecordFormat;
+import dev.intake.transforms.model.Schemas;
+import dev.intake.transforms.model.SourceRecord;
+import dev.intake.transforms.model.WithDeadLetters;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Parses {@link SourceRecord}s into {@link Row}s of the dataset's schema, keeping each row's
+ * source record beside it for the stages that may still reject it.
+ *
+ * <p>CSV fields are found by header name (column order does not matter; unnamed columns are
+ * ignored), JSON values by key. Empty and missing values, and a field's null values, become null.
+ * A record that is not valid CSV or JSON, or has a value that does not convert to its field's type,
+ * becomes one {@link DeadLetter} at stage {@code parse} listing every problem. Every input record is
+ * either in the output or in the dead letters.
+ */
+public final class ParseRecords
+    extends PTransform<PCollection<SourceRecord>, WithDeadLetters<KV<SourceRecord, Row>>> {
+  static final TupleTag<KV<SourceRecord, Row>> PARSED = new TupleTag<>() {};
+  private static final TupleTag<DeadLetter> FAILED = new TupleTag<>() {};
+
+  private final List<FieldDef> fields;
+  private final RecordFormat format;
+  private final Lineage lineage;
+
+  private ParseRecords(List<FieldDef> fields, RecordFormat format, Lineage lineage) {
+    this.fields = fields;
+    this.format = format;
+    this.lineage = lineage;
+  }
+
+  /** Parses records of {@code format} into rows with one field per definition. */
+  public static ParseRecords of(List<FieldDef> fields, RecordFormat format, Lineage lineage) {
+    checkArgumentNotNull(format, "format must not be null");
+    checkArgumentNotNull(lineage, "lineage must not be null");
+    if (fields == null || fields.isEmpty()) {
+      throw new IllegalArgumentException("fields must not be empty");
+    }
+    return new ParseRecords(List.copyOf(fields), format, lineage);
+  }
+
+  /** The schema of the parsed rows. */
+  public Schema schema() {
+    return Schemas.of(fields);
+  }
+
+  @Override
+  public WithDeadLetters<KV<SourceRecord, Row>> expand(PCollection<SourceRecord> input) {
+    RecordParser parser = new RecordParser(fields, format);
+    PCollectionTuple out =
+        input.apply(
+            "ParseEach",
+            ParDo.of(new ParseRecordsFn(parser, lineage, FAILED))
+                .withOutputTags(PARSED, TupleTagList.of(FAILED)));
+    PCollection<KV<SourceRecord, Row>> parsed =
+        out.get(PARSED).setCoder(KvCoder.of(input.getCoder(), RowCoder.of(parser.schema())));
+    return WithDeadLetters.of(PARSED, parsed, FAILED, out.get(FAILED).setCoder(DeadLetter.coder(input.getPipeline())));
+  }
+}
