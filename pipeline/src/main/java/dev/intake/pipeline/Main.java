@@ -37,8 +37,15 @@ public final class Main {
       return 0;
     }
     boolean runnerExplicit = Arrays.stream(rest).anyMatch(a -> a.startsWith("--runner="));
+    IntakeOptions options;
     try {
-      IntakeOptions options = PipelineOptionsFactory.fromArgs(rest).as(IntakeOptions.class);
+      options = PipelineOptionsFactory.fromArgs(rest).as(IntakeOptions.class);
+    } catch (IllegalArgumentException e) {
+      err.println("intake: error: " + explainBadOption(rest, e));
+      debug(e, err);
+      return 2;
+    }
+    try {
       options.setJobName("intake-" + options.getDataset());
       RunSummary summary = IntakeRun.execute(options, runnerExplicit, line -> err.println("intake: " + line));
       out.print(summary.toText());
@@ -60,6 +67,25 @@ public final class Main {
       debug(e, err);
       return 1;
     }
+  }
+
+  /** Names the argument that Beam's option parser refused, and why, on one line. */
+  static String explainBadOption(String[] args, IllegalArgumentException e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    java.util.regex.Matcher unknown =
+        java.util.regex.Pattern.compile("missing a property named '([^']+)'").matcher(message);
+    if (unknown.find()) {
+      return "unknown option --" + unknown.group(1) + " (intake --help lists the options)";
+    }
+    for (String arg : args) {
+      try {
+        PipelineOptionsFactory.fromArgs(arg).as(IntakeOptions.class);
+      } catch (IllegalArgumentException one) {
+        String why = one.getMessage() == null ? "" : one.getMessage().lines().findFirst().orElse("");
+        return arg + " is not a valid value: " + why.replaceFirst(" from String .*: ", ": ");
+      }
+    }
+    return message.lines().findFirst().orElse(message);
   }
 
   private static void debug(Exception e, PrintStream err) {

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
+import java.time.temporal.TemporalQueries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +57,9 @@ public final class TimestampParser implements Serializable {
         if (t.isSupported(ChronoField.OFFSET_SECONDS)) {
           instant = local.toInstant(java.time.ZoneOffset.ofTotalSeconds(t.get(ChronoField.OFFSET_SECONDS)));
         } else {
-          instant = ZonedDateTime.ofLocal(local, zoneId, null).toInstant();
+          ZoneId written = t.query(TemporalQueries.zoneId());
+          ZoneId in = written != null ? written : zoneId;
+          instant = ZonedDateTime.ofLocal(local, in, null).toInstant();
         }
         return new Instant(instant.toEpochMilli());
       } catch (java.time.DateTimeException e) {

@@ -35,6 +35,9 @@ class TimestampParserTest {
         // An offset is taken as written, not as Los Angeles time.
         Arguments.of(WITH_OFFSET, "2020-06-07T03:40:05Z", 1591501205000L),
         Arguments.of(WITH_OFFSET, "2020-06-07T03:40:05+02:00", 1591494005000L),
+        // A zone is taken as written too: 03:40:05 in Paris (CEST) is 01:40:05Z.
+        Arguments.of(
+            "yyyy-MM-dd'T'HH:mm:ss VV", "2020-06-07T03:40:05 Europe/Paris", 1591494005000L),
         // Autumn overlap: 01:30 happens twice; the earlier offset (PDT, UTC-7) wins, 08:30Z.
         Arguments.of(API, "2019-11-03T01:30:00.000", 1572769800000L));
   }

@@ -1,0 +1,114 @@
+package dev.intake.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+
+import dev.intake.pipeline.testing.Cli;
+import dev.intake.pipeline.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad usage gets one clear line on stderr, exit code 2, and nothing written. */
+class CommandLineErrorsTest {
+  @TempDir Path tmp;
+
+  private void assertRefused(Cli cli, String expected) {
+    assertThat(cli.toString(), cli.exitCode, is(2));
+    assertThat(cli.toString(), cli.errorLines(), hasSize(1));
+    assertThat(cli.errorLines().get(0), containsString(expected));
+    assertThat(cli.err, cli.err.contains("\tat "), is(false));
+    assertThat(Files.exists(tmp.resolve("lake")), is(false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--inputFile=/no/such/file.csv | --inputFile=/no/such/file.csv matches no file",
+        "--dataset=nosuch | --dataset=nosuch is not a known dataset (bundled: sf311) nor a spec file",
+        "--dataset=specs/missing.yaml | --dataset=specs/missing.yaml: no such spec file",
+        "--mode=sideways | --mode=sideways is not a mode; use one of: backfill",
+        "--maxRejectedRatio=2 | --maxRejectedRatio must be between 0 and 1, but was 2.0",
+        "--splitSizeMb=abc | --splitSizeMb=abc is not a valid value: Cannot deserialize value of type `java.lang.Integer`: not a valid `java.lang.Integer` value",
+        "--splitSizeMb=0 | --splitSizeMb must be > 0, but was 0",
+        "--runId=a/b | --runId=a/b may hold only letters, digits, '-' and '_'",
+        "--inputFormat=xml | --inputFormat=xml is not a format of sf311 (formats: [api_json, export_csv])",
+        "--noSuchOption=1 | unknown option --noSuchOption (intake --help lists the options)",
+      })
+  void badOptionIsOneLineAndExitTwo(String option, String expected) {
+    String input = "--inputFile=" + TestData.file("rules_export.csv");
+    String dataset = "--dataset=sf311";
+    if (option.startsWith("--inputFile")) {
+      input = option;
+    } else if (option.startsWith("--dataset")) {
+      dataset = option;
+    }
+    Cli cli =
+        Cli.run("run", dataset, input, "--lakePath=" + tmp.resolve("lake"), "--runner=DirectRunner",
+            option.startsWith("--inputFile") || option.startsWith("--dataset") ? "--runId=x" : option);
+    assertRefused(cli, expected);
+  }
+
+  @Test
+  void missingInputFileOptionNamesIt() {
+    assertRefused(
+        Cli.run("run", "--dataset=sf311", "--lakePath=" + tmp.resolve("lake")),
+        "--inputFile is required with --mode=backfill");
+  }
+
+  @Test
+  void missingDatasetOptionNamesIt() {
+    assertRefused(Cli.run("run", "--inputFile=x.csv", "--lakePath=" + tmp.resolve("lake")),
+        "--dataset is required (e.g. --dataset=sf311)");
+  }
+
+  @Test
+  void exportWithoutTheKeyColumnIsRefusedBeforeRunning() throws Exception {
+    Path csv = tmp.resolve("nokey.csv");
+    Files.writeString(csv, "Opened,Updated,Status\n01/01/2021 08:00:00 AM,01/01/2021 08:00:00 AM,Open\n");
+    assertRefused(
+        Cli.run("run", "--dataset=sf311", "--inputFile=" + csv, "--lakePath=" + tmp.resolve("lake")),
+        csv + " has no column 'CaseID' for key field service_request_id");
+  }
+
+  @Test
+  void specErrorNamesTheFileAndLine() throws Exception {
+    Path spec = tmp.resolve("bad.yaml");
+    Files.writeString(
+        spec,
+        String.join("\n",
+            "name: bad",
+            "zone: UTC",
+            "key: [id]",
+            "version: updated",
+            "fields:",
+            "  - {name: id, type: long}",
+            "  - {name: updated, type: datetime}",
+            ""));
+    assertRefused(
+        Cli.run("run", "--dataset=" + spec, "--inputFile=" + TestData.file("rules_export.csv"),
+            "--lakePath=" + tmp.resolve("lake")),
+        spec + ":7: unknown type 'datetime' for field 'updated'");
+  }
+
+  @Test
+  void unknownCommandIsRefused() {
+    Cli cli = Cli.run("load", "--dataset=sf311");
+    assertThat(cli.exitCode, is(2));
+    assertThat(cli.errorLines().get(0), containsString("unknown command 'load'"));
+  }
+
+  @Test
+  void helpListsTheOptions() {
+    Cli cli = Cli.run("--help");
+    assertThat(cli.exitCode, is(0));
+    assertThat(cli.out, containsString("--maxRejectedRatio"));
+    assertThat(cli.out, containsString("--inputFile"));
+  }
+}
