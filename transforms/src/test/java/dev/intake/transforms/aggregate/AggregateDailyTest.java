@@ -49,14 +49,19 @@ class AggregateDailyTest {
 
   /** 2019-03-15 00:00 PDT. */
   private static final long MARCH_15_MIDNIGHT = 1552633200000L;
+
   /** 2019-03-15 22:05 PDT, already March 16 in UTC. */
   private static final long MARCH_15_EVENING = 1552712700000L;
+
   /** 2019-03-15 23:59:59 PDT. */
   private static final long MARCH_15_LAST_SECOND = 1552719599000L;
+
   /** 2019-03-16 00:00 PDT. */
   private static final long MARCH_16_MIDNIGHT = 1552719600000L;
+
   /** 2019-03-16 08:00 PDT. */
   private static final long MARCH_16_MORNING = 1552748400000L;
+
   /** Any closing time: the measures count it, they don't read it. */
   private static final Instant CLOSED = new Instant(1553104800000L);
 
@@ -119,7 +124,8 @@ class AggregateDailyTest {
                         in(MARCH_15_EVENING, "b", false, null),
                         in(MARCH_16_MORNING, "c", false, null))
                     .withRowSchema(INPUT))
-            .apply(AggregateDaily.of("requested", "UTC", List.of(), List.of(Measure.count("opened"))));
+            .apply(
+                AggregateDaily.of("requested", "UTC", List.of(), List.of(Measure.count("opened"))));
 
     // In UTC, 22:05 PDT on March 15 is March 16.
     PAssert.that(daily)

@@ -28,9 +28,7 @@ class RecordScannerTest {
   static Stream<Arguments> csvCases() {
     return Stream.of(
         Arguments.of(
-            "plain records",
-            "a,b\nc,d\n",
-            List.of(Rec.of("a,b", 1, 0, 4), Rec.of("c,d", 2, 4, 8))),
+            "plain records", "a,b\nc,d\n", List.of(Rec.of("a,b", 1, 0, 4), Rec.of("c,d", 2, 4, 8))),
         Arguments.of(
             "last record without a line break",
             "a\nb",

@@ -57,7 +57,14 @@ class DedupByKeyTest {
 
   private static final List<Row> ALL =
       List.of(
-          ONE_OPENED, ONE_CLOSED, TWO_OPEN, TWO_CLOSED, THREE, FOUR_UNDATED, FOUR_DATED, FIVE,
+          ONE_OPENED,
+          ONE_CLOSED,
+          TWO_OPEN,
+          TWO_CLOSED,
+          THREE,
+          FOUR_UNDATED,
+          FOUR_DATED,
+          FIVE,
           FIVE_AGAIN);
 
   static Stream<Arguments> arrivalOrders() {
@@ -65,7 +72,14 @@ class DedupByKeyTest {
     Collections.reverse(reversed);
     List<Row> interleaved =
         List.of(
-            TWO_CLOSED, FIVE, ONE_CLOSED, FOUR_DATED, THREE, TWO_OPEN, FIVE_AGAIN, ONE_OPENED,
+            TWO_CLOSED,
+            FIVE,
+            ONE_CLOSED,
+            FOUR_DATED,
+            THREE,
+            TWO_OPEN,
+            FIVE_AGAIN,
+            ONE_OPENED,
             FOUR_UNDATED);
     return Stream.of(
         Arguments.of("as listed", ALL),
@@ -80,8 +94,7 @@ class DedupByKeyTest {
         p.apply(Create.of(rows).withRowSchema(SCHEMA))
             .apply(DedupByKey.of(List.of("id"), "updated"));
 
-    PAssert.that(result.newest())
-        .containsInAnyOrder(ONE_CLOSED, TWO_OPEN, THREE, FOUR_DATED, FIVE);
+    PAssert.that(result.newest()).containsInAnyOrder(ONE_CLOSED, TWO_OPEN, THREE, FOUR_DATED, FIVE);
     PAssert.that(result.superseded())
         .containsInAnyOrder(ONE_OPENED, TWO_CLOSED, FOUR_UNDATED, FIVE_AGAIN);
     p.run();

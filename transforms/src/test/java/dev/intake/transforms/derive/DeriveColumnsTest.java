@@ -137,20 +137,14 @@ class DeriveColumnsTest {
     PCollection<Row> derived =
         p.apply(Create.of(in(1L, 1552718100000L, "Jane Doe", "u")).withRowSchema(INPUT))
             .apply(
-                DeriveColumns.of(
-                    List.of(Derivation.hoursBetween("hours", "requested", "closed"))));
+                DeriveColumns.of(List.of(Derivation.hoursBetween("hours", "requested", "closed"))));
 
     assertEquals(expected, derived.getSchema());
     PAssert.that(derived)
         .containsInAnyOrder(
             Row.withSchema(expected)
                 .addValues(
-                    1L,
-                    new Instant(REQUESTED),
-                    new Instant(1552718100000L),
-                    "Jane Doe",
-                    "u",
-                    1.5)
+                    1L, new Instant(REQUESTED), new Instant(1552718100000L), "Jane Doe", "u", 1.5)
                 .build());
     p.run();
   }
@@ -174,8 +168,10 @@ class DeriveColumnsTest {
     IllegalArgumentException hashed =
         assertThrows(
             IllegalArgumentException.class,
-            () -> DeriveColumns.of(List.of()).withHashed(List.of("name"), KEY_ENV)
-                .outputSchema(INPUT));
+            () ->
+                DeriveColumns.of(List.of())
+                    .withHashed(List.of("name"), KEY_ENV)
+                    .outputSchema(INPUT));
     IllegalArgumentException dropped =
         assertThrows(
             IllegalArgumentException.class,

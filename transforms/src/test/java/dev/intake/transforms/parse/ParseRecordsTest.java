@@ -87,11 +87,13 @@ class ParseRecordsTest {
   @Test
   void everyRecordIsEitherARowOrADeadLetter(TestPipeline p) {
     SourceRecord good =
-        SourceRecord.of("cases.csv", 2, 36, "Open,37.808,101004001,03/15/2019 10:05:00 PM,x", HEADER);
+        SourceRecord.of(
+            "cases.csv", 2, 36, "Open,37.808,101004001,03/15/2019 10:05:00 PM,x", HEADER);
     SourceRecord noLocation =
         SourceRecord.of("cases.csv", 3, 83, "Closed,0.000000000000,101004002,,", HEADER);
     SourceRecord badTypes =
-        SourceRecord.of("cases.csv", 4, 118, "Open,north,10100400x,02/30/2019 10:00:00 AM,", HEADER);
+        SourceRecord.of(
+            "cases.csv", 4, 118, "Open,north,10100400x,02/30/2019 10:00:00 AM,", HEADER);
     SourceRecord unterminated =
         SourceRecord.of("cases.csv", 5, 170, "Open,37.7,\"101004004,,", HEADER);
     SourceRecord tooShort = SourceRecord.of("cases.csv", 7, 199, "Open,37.7", HEADER);
@@ -133,7 +135,8 @@ class ParseRecordsTest {
             "2019-07-04/page-0",
             0,
             0,
-            "{\"service_request_id\":\"101004001\",\"requested_datetime\":\"2019-07-04T12:00:00.250\","
+            "{\"service_request_id\":\"101004001\","
+                + "\"requested_datetime\":\"2019-07-04T12:00:00.250\","
                 + "\"status_description\":\"Open\",\"lat\":\"37.808\"}",
             null);
     SourceRecord sparse =

@@ -115,8 +115,7 @@ class RecordParserTest {
 
   @Test
   void fieldWithoutAColumnIsNull() {
-    SourceRecord record =
-        SourceRecord.of("old.csv", 2, 20, "101004001,Open", "CaseID,Status");
+    SourceRecord record = SourceRecord.of("old.csv", 2, 20, "101004001,Open", "CaseID,Status");
 
     RecordParser.Outcome outcome = new RecordParser(FIELDS, CSV).parse(record);
 
@@ -149,8 +148,7 @@ class RecordParserTest {
   @Test
   void typeErrorsListEveryBadFieldInFieldOrder() {
     RecordParser.Outcome outcome =
-        new RecordParser(FIELDS, CSV)
-            .parse(csv("north,x,Open,abc,02/30/2019 10:00:00 AM,3.5,yes"));
+        new RecordParser(FIELDS, CSV).parse(csv("north,x,Open,abc,02/30/2019 10:00:00 AM,3.5,yes"));
 
     assertFalse(outcome.ok());
     assertNull(outcome.row);
@@ -175,11 +173,13 @@ class RecordParserTest {
             ",,,99999999999999999999,,,",
             "type:id",
             "id: '99999999999999999999' is not a whole number"),
-        Arguments.of(",,,1,,3000000000,", "type:district", "district: '3000000000' is not a whole number"),
+        Arguments.of(
+            ",,,1,,3000000000,", "type:district", "district: '3000000000' is not a whole number"),
         Arguments.of(
             ",,,1,2019-03-15T22:05:00.000,,",
             "type:opened",
-            "opened: '2019-03-15T22:05:00.000' is not a timestamp (expected MM/dd/yyyy hh:mm:ss a)"),
+            "opened: '2019-03-15T22:05:00.000' is not a timestamp (expected MM/dd/yyyy hh:mm:ss"
+                + " a)"),
         Arguments.of(
             ",,,1234567890123456789012345678901234567890123456789012345678901234567890,,,",
             "type:id",

@@ -80,8 +80,7 @@ class TimestampParserTest {
 
   @Test
   void triesPatternsInOrder() {
-    TimestampParser parser =
-        new TimestampParser(List.of(API, "yyyy-MM-dd'T'HH:mm:ss", EXPORT), LA);
+    TimestampParser parser = new TimestampParser(List.of(API, "yyyy-MM-dd'T'HH:mm:ss", EXPORT), LA);
 
     assertEquals(new Instant(1562266800250L), parser.parse("2019-07-04T12:00:00.250"));
     assertEquals(new Instant(1562266800000L), parser.parse("2019-07-04T12:00:00"));
@@ -98,8 +97,7 @@ class TimestampParserTest {
 
   @Test
   void parsesAfterSerialization() {
-    TimestampParser parser =
-        SerializableUtils.clone(new TimestampParser(List.of(EXPORT), LA));
+    TimestampParser parser = SerializableUtils.clone(new TimestampParser(List.of(EXPORT), LA));
 
     assertEquals(new Instant(1552712700000L), parser.parse("03/15/2019 10:05:00 PM"));
   }

@@ -115,8 +115,7 @@ class ReadExportTest {
     String cases = write("cases.csv", CASES);
     String other = write("other.csv", "Status,CaseID\nOpen,201\r\nClosed,202");
 
-    PCollection<SourceRecord> records =
-        p.apply(ReadExport.from(dir + "/*.csv").withSplitBytes(16));
+    PCollection<SourceRecord> records = p.apply(ReadExport.from(dir + "/*.csv").withSplitBytes(16));
 
     PAssert.that(records)
         .containsInAnyOrder(
@@ -133,15 +132,11 @@ class ReadExportTest {
   @Test
   void jsonLinesHaveNoHeaderAndEveryLineIsARecord(TestPipeline p) throws IOException {
     String file =
-        write(
-            "page.jsonl",
-            "{\"id\":\"1\"}\n\n{\"id\":\"2\",\"note\":\"a\\nb\"}\n{\"id\":\"3\"}");
+        write("page.jsonl", "{\"id\":\"1\"}\n\n{\"id\":\"2\",\"note\":\"a\\nb\"}\n{\"id\":\"3\"}");
 
     PCollection<SourceRecord> records =
         p.apply(
-            ReadExport.from(dir + "/*.jsonl")
-                .withKind(RecordFormat.Kind.JSON)
-                .withSplitBytes(5));
+            ReadExport.from(dir + "/*.jsonl").withKind(RecordFormat.Kind.JSON).withSplitBytes(5));
 
     PAssert.that(records)
         .containsInAnyOrder(
@@ -158,8 +153,7 @@ class ReadExportTest {
       out.write("CaseID,Status\n301,Open\n302,\"x\ny\"\n".getBytes(StandardCharsets.UTF_8));
     }
 
-    PCollection<SourceRecord> records =
-        p.apply(ReadExport.from(dir + "/*.gz").withSplitBytes(1));
+    PCollection<SourceRecord> records = p.apply(ReadExport.from(dir + "/*.gz").withSplitBytes(1));
 
     PAssert.that(records)
         .containsInAnyOrder(

@@ -11,8 +11,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * source:line@offset | rawText | dataset/runId@recordedAt}, so a test can compare them with literal
  * expectations and read the difference when they don't match.
  */
-public final class DeadLetterText
-    extends PTransform<PCollection<DeadLetter>, PCollection<String>> {
+public final class DeadLetterText extends PTransform<PCollection<DeadLetter>, PCollection<String>> {
 
   public static DeadLetterText of() {
     return new DeadLetterText();

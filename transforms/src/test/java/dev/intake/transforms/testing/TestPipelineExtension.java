@@ -17,10 +17,10 @@ import org.junit.runners.model.Statement;
  * {@code p.run()} fails with {@code PipelineRunMissingException}, one that adds a {@code PAssert}
  * after the run fails with {@code AbandonedNodeException}.
  *
- * <p>Beam ships its own JUnit 5 extension only from 2.68. Usage: {@code
- * @ExtendWith(TestPipelineExtension.class)} on the class, {@code void test(TestPipeline p)} on the
- * method, and {@code p.run()} in the body. Methods without a {@code TestPipeline} parameter run
- * unchanged.
+ * <p>Beam ships its own JUnit 5 extension only from 2.68. Usage:
+ * {@code @ExtendWith(TestPipelineExtension.class)} on the class, {@code void test(TestPipeline p)}
+ * on the method, and {@code p.run()} in the body. Methods without a {@code TestPipeline} parameter
+ * run unchanged.
  */
 public final class TestPipelineExtension implements ParameterResolver, InvocationInterceptor {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -28,7 +28,7 @@ public final class TestPipelineExtension implements ParameterResolver, Invocatio
 
   /** A test body, as the interceptor receives it. */
   @FunctionalInterface
-  public interface Body {
+  interface Body {
     void run() throws Throwable;
   }
 

@@ -8,10 +8,10 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class RuleTest {
   private static final Schema SCHEMA =
@@ -27,8 +27,10 @@ class RuleTest {
 
   /** 2019-03-15 22:05 in San Francisco. */
   private static final Instant OPENED = new Instant(1552712700000L);
+
   /** One hour before {@link #OPENED}. */
   private static final Instant HOUR_BEFORE = new Instant(1552709100000L);
+
   /** Four days and some after {@link #OPENED}. */
   private static final Instant LATER = new Instant(1553104800000L);
 
@@ -59,46 +61,79 @@ class RuleTest {
     Rule order = Rule.notBefore("closed", "opened");
     return Stream.of(
         Arguments.of("required present", required, VALID, null),
-        Arguments.of("required empty text is a value", Rule.required("status"),
-            row(7L, null, null, "", null, null, null), null),
+        Arguments.of(
+            "required empty text is a value",
+            Rule.required("status"),
+            row(7L, null, null, "", null, null, null),
+            null),
         Arguments.of("required missing", required, ALL_NULL, "id is missing"),
         Arguments.of("range inside", lat, VALID, null),
         Arguments.of("range at min", lat, row(7L, 3, 37.6, null, null, null, null), null),
         Arguments.of("range at max", lat, row(7L, 3, 37.9, null, null, null, null), null),
-        Arguments.of("range above", lat, row(7L, 3, 38.0, null, null, null, null),
+        Arguments.of(
+            "range above",
+            lat,
+            row(7L, 3, 38.0, null, null, null, null),
             "lat 38.0 is outside [37.6, 37.9]"),
-        Arguments.of("range below", lat, row(7L, 3, 0.5, null, null, null, null),
+        Arguments.of(
+            "range below",
+            lat,
+            row(7L, 3, 0.5, null, null, null, null),
             "lat 0.5 is outside [37.6, 37.9]"),
-        Arguments.of("range of a whole number", district, row(7L, 12, null, null, null, null, null),
+        Arguments.of(
+            "range of a whole number",
+            district,
+            row(7L, 12, null, null, null, null, null),
             "district 12 is outside [1.0, 11.0]"),
-        Arguments.of("range without min", belowMax, row(7L, 3, -1000.0, null, null, null, null),
-            null),
-        Arguments.of("range without min, above max", belowMax,
-            row(7L, 3, 40.0, null, null, null, null), "lat 40.0 is outside [-inf, 37.9]"),
-        Arguments.of("range without max, below min", aboveMin, row(0L, 3, null, null, null, null,
-            null), "id 0 is outside [1.0, inf]"),
+        Arguments.of(
+            "range without min", belowMax, row(7L, 3, -1000.0, null, null, null, null), null),
+        Arguments.of(
+            "range without min, above max",
+            belowMax,
+            row(7L, 3, 40.0, null, null, null, null),
+            "lat 40.0 is outside [-inf, 37.9]"),
+        Arguments.of(
+            "range without max, below min",
+            aboveMin,
+            row(0L, 3, null, null, null, null, null),
+            "id 0 is outside [1.0, inf]"),
         Arguments.of("range null passes", lat, ALL_NULL, null),
         Arguments.of("oneOf allowed", status, VALID, null),
-        Arguments.of("oneOf is exact text", status, row(7L, 3, null, "open", null, null, null),
+        Arguments.of(
+            "oneOf is exact text",
+            status,
+            row(7L, 3, null, "open", null, null, null),
             "status 'open' is not one of [Open, Closed]"),
         Arguments.of("oneOf null passes", status, ALL_NULL, null),
         Arguments.of("pattern matches", caseNumber, VALID, null),
-        Arguments.of("pattern mismatch", caseNumber,
+        Arguments.of(
+            "pattern mismatch",
+            caseNumber,
             row(7L, 3, null, null, "10100400x", null, null),
             "case_number '10100400x' does not match [0-9]{9}"),
-        Arguments.of("pattern must match the whole text", caseNumber,
+        Arguments.of(
+            "pattern must match the whole text",
+            caseNumber,
             row(7L, 3, null, null, "1010040011", null, null),
             "case_number '1010040011' does not match [0-9]{9}"),
         Arguments.of("pattern null passes", caseNumber, ALL_NULL, null),
         Arguments.of("notBefore later", order, VALID, null),
         Arguments.of("notBefore equal", order, row(7L, 3, null, null, null, OPENED, OPENED), null),
-        Arguments.of("notBefore earlier", order,
+        Arguments.of(
+            "notBefore earlier",
+            order,
             row(7L, 3, null, null, null, OPENED, HOUR_BEFORE),
             "closed 2019-03-16T04:05:00.000Z is before opened 2019-03-16T05:05:00.000Z"),
-        Arguments.of("notBefore without end passes", order,
-            row(7L, 3, null, null, null, OPENED, null), null),
-        Arguments.of("notBefore without start passes", order,
-            row(7L, 3, null, null, null, null, HOUR_BEFORE), null));
+        Arguments.of(
+            "notBefore without end passes",
+            order,
+            row(7L, 3, null, null, null, OPENED, null),
+            null),
+        Arguments.of(
+            "notBefore without start passes",
+            order,
+            row(7L, 3, null, null, null, null, HOUR_BEFORE),
+            null));
   }
 
   @ParameterizedTest(name = "{0}")

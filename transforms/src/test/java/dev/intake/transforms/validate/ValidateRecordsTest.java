@@ -48,6 +48,7 @@ class ValidateRecordsTest {
 
   /** 2019-03-15 22:05 PDT. */
   private static final Instant OPENED = new Instant(1552712700000L);
+
   /** One hour before {@link #OPENED}. */
   private static final Instant HOUR_BEFORE = new Instant(1552709100000L);
 

@@ -26,6 +26,7 @@ class PartitionerTest {
 
   /** 2019-04-01T06:30Z: still March 31 (23:30 PDT) in San Francisco. */
   private static final Instant MARCH_31_LATE_EVENING = new Instant(1554100200000L);
+
   /** 2020-01-01T07:59:59Z: still 2019 (23:59:59 PST) in San Francisco. */
   private static final Instant NEW_YEARS_EVE = new Instant(1577865599000L);
 
@@ -49,13 +50,15 @@ class PartitionerTest {
         Arguments.of(byYear, row(NEW_YEARS_EVE, null, null), "year=2019"),
         Arguments.of(byMonth, row(NEW_YEARS_EVE, null, null), "requested_month=2019-12"),
         Arguments.of(byMonth, row(null, null, "Open"), "requested_month=__none__"),
-        Arguments.of(dateByMonth, row(null, LocalDate.of(2019, 3, 5), null),
-            "requested_month=2019-03"),
-        Arguments.of(byDay.onField("day"), row(null, LocalDate.of(2019, 3, 5), null),
+        Arguments.of(
+            dateByMonth, row(null, LocalDate.of(2019, 3, 5), null), "requested_month=2019-03"),
+        Arguments.of(
+            byDay.onField("day"),
+            row(null, LocalDate.of(2019, 3, 5), null),
             "requested_day=2019-03-05"),
         Arguments.of(byYear.onField("day"), row(null, LocalDate.of(2019, 3, 5), null), "year=2019"),
-        Arguments.of(dateByMonth, row(MARCH_31_LATE_EVENING, null, null),
-            "requested_month=__none__"));
+        Arguments.of(
+            dateByMonth, row(MARCH_31_LATE_EVENING, null, null), "requested_month=__none__"));
   }
 
   @ParameterizedTest(name = "[{index}] {2}")
@@ -80,8 +83,7 @@ class PartitionerTest {
 
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> p.folderOf(row(null, null, "Open")));
-    assertEquals(
-        "partition field status is neither a timestamp nor a date: Open", e.getMessage());
+    assertEquals("partition field status is neither a timestamp nor a date: Open", e.getMessage());
   }
 
   @Test

@@ -50,12 +50,16 @@ class WriteParquetTest {
   // Sorted by requested, March is 102, 101, 103; sorted by id it would be 101, 102, 103.
   /** 2019-03-20 11:00 PDT. */
   private static final Row MARCH_20 = row(101L, 1553104800000L, "Open", 37.78);
+
   /** 2019-03-05 09:00 PST. */
   private static final Row MARCH_05 = row(102L, 1551805200000L, "Closed", null);
+
   /** 2019-03-31 23:30 PDT, already April in UTC. */
   private static final Row MARCH_31 = row(103L, 1554100200000L, "Open", 37.75);
+
   /** 2019-04-02 10:00 PDT. */
   private static final Row APRIL_02 = row(201L, 1554224400000L, "Closed", 37.71);
+
   private static final Row UNDATED = row(301L, null, "Open", null);
 
   private static final List<Row> ROWS = List.of(MARCH_20, APRIL_02, MARCH_31, UNDATED, MARCH_05);
@@ -155,8 +159,7 @@ class WriteParquetTest {
     Path lake = dir.resolve("lake");
 
     PCollection<WrittenFile> written =
-        p.apply(Create.of(ROWS).withRowSchema(SCHEMA))
-            .apply(lakeWrite(lake).withMaxRowsPerFile(2));
+        p.apply(Create.of(ROWS).withRowSchema(SCHEMA)).apply(lakeWrite(lake).withMaxRowsPerFile(2));
 
     PAssert.that(written)
         .containsInAnyOrder(
@@ -231,7 +234,8 @@ class WriteParquetTest {
     try (ParquetReader<GenericRecord> reader =
         AvroParquetReader.<GenericRecord>builder(inMemory(Files.readAllBytes(file))).build()) {
       for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-        rows.add(r.get("id") + "|" + r.get("requested") + "|" + r.get("status") + "|" + r.get("lat"));
+        rows.add(
+            r.get("id") + "|" + r.get("requested") + "|" + r.get("status") + "|" + r.get("lat"));
       }
     }
     return rows;
