@@ -1,4 +1,5 @@
 package dev.intake.options;
 
 /** Every option of an Intake run, composed from one interface per concern. */
-public interface IntakeOptions extends SourceOptions, LakeOptions, RunOptions {}
+public interface IntakeOptions
+    extends SourceOptions, LakeOptions, WarehouseOptions, RunOptions {}

@@ -59,6 +59,22 @@ public final class OptionsValidation {
       throw new InvalidOptionsException(
           "--maxRowsPerFile must be > 0, but was " + options.getMaxRowsPerFile());
     }
+    if (!java.util.List.of("copy", "batch").contains(options.getLoadMethod())) {
+      throw new InvalidOptionsException(
+          "--loadMethod=" + options.getLoadMethod() + " is not a load method; use copy or batch");
+    }
+    String url = options.getJdbcUrl();
+    if (url != null
+        && !url.startsWith("jdbc:postgresql:")
+        && !url.startsWith("jdbc:duckdb:")) {
+      throw new InvalidOptionsException(
+          "--jdbcUrl=" + url + " is not supported; use jdbc:postgresql://… or jdbc:duckdb:<file>");
+    }
+    if (options.getJdbcPasswordEnv() != null && System.getenv(options.getJdbcPasswordEnv()) == null) {
+      throw new InvalidOptionsException(
+          "--jdbcPasswordEnv=" + options.getJdbcPasswordEnv() + " names an environment variable "
+              + "that is not set");
+    }
     if (options.getLakePath() == null || options.getLakePath().isBlank()) {
       throw new InvalidOptionsException("--lakePath must not be empty");
     }

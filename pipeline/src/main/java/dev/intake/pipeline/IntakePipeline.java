@@ -19,9 +19,11 @@ import dev.intake.transforms.parse.ParseRecords;
 import dev.intake.transforms.read.ReadExport;
 import dev.intake.transforms.validate.ValidateRecords;
 import dev.intake.transforms.write.WriteParquet;
+import dev.intake.transforms.write.WriteWarehouse;
 import dev.intake.transforms.write.WrittenFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -46,6 +48,7 @@ public final class IntakePipeline {
     final RecordFormat inputFormat;
     final long splitBytes;
     final int maxRowsPerFile;
+    final StagingLoad stagingLoad;
 
     public Config(
         DatasetSpec spec,
@@ -54,7 +57,8 @@ public final class IntakePipeline {
         String inputFile,
         RecordFormat inputFormat,
         long splitBytes,
-        int maxRowsPerFile) {
+        int maxRowsPerFile,
+        StagingLoad stagingLoad) {
       this.spec = spec;
       this.lineage = lineage;
       this.lake = lake;
@@ -62,6 +66,29 @@ public final class IntakePipeline {
       this.inputFormat = inputFormat;
       this.splitBytes = splitBytes;
       this.maxRowsPerFile = maxRowsPerFile;
+      this.stagingLoad = stagingLoad;
+    }
+  }
+
+  /**
+   * Where the pipeline loads the warehouse's staging tables (PostgreSQL); null when the warehouse
+   * loads from the staged Parquet at commit (DuckDB).
+   */
+  public static final class StagingLoad {
+    final WriteWarehouse template;
+    final String cleanTable;
+    final Map<String, String> aggregateTables;
+    final String deadLetterTable;
+
+    public StagingLoad(
+        WriteWarehouse template,
+        String cleanTable,
+        Map<String, String> aggregateTables,
+        String deadLetterTable) {
+      this.template = template;
+      this.cleanTable = cleanTable;
+      this.aggregateTables = aggregateTables;
+      this.deadLetterTable = deadLetterTable;
     }
   }
 
@@ -141,13 +168,29 @@ public final class IntakePipeline {
                 .sortedBy(spec.key())
                 .withMaxRowsPerFile(c.maxRowsPerFile));
     tallies.add(cleanFiles.apply("TallyCleanFiles", tallyFiles("clean")));
+    String version = spec.version();
+    if (clean.getField(version).getType().getTypeName() == Schema.TypeName.DATETIME) {
+      tallies.add(
+          current.apply(
+              "TallyNewestVersion",
+              Tallies.max((Row r) -> KV.of("version", r.getDateTime(version).getMillis()))));
+    }
+    StagingLoad load = c.stagingLoad;
+    if (load != null) {
+      cleanRows.apply("LoadWarehouseClean", load.template.withTable(load.cleanTable));
+    }
 
     for (DatasetSpec.Aggregate agg : spec.aggregates()) {
       List<String> order = new ArrayList<>();
       order.add(AggregateDaily.DAY);
+      PCollection<Row> aggregated = cleanRows.apply("Aggregate_" + agg.name(), agg.transform());
+      if (load != null) {
+        aggregated.apply(
+            "LoadWarehouseAggregate_" + agg.name(),
+            load.template.withTable(load.aggregateTables.get(agg.name())));
+      }
       PCollection<WrittenFile> files =
-          cleanRows
-              .apply("Aggregate_" + agg.name(), agg.transform())
+          aggregated
               .apply(
                   "WriteAggregate_" + agg.name(),
                   WriteParquet.to(staging.aggregate(agg.name()))
@@ -165,9 +208,13 @@ public final class IntakePipeline {
             "TallyRejected",
             Tallies.each(
                 (DeadLetter d) -> KV.of("rejected\t" + d.getStage() + "\t" + d.getReasonCode(), 1L))));
+    PCollection<Row> deadLetterRows = deadLetters.apply("DeadLettersAsRows", new DeadLetterRows());
+    if (load != null) {
+      deadLetterRows.apply(
+          "LoadWarehouseDeadLetters", load.template.withTable(load.deadLetterTable));
+    }
     PCollection<WrittenFile> deadLetterFiles =
-        deadLetters
-            .apply("DeadLettersAsRows", new DeadLetterRows())
+        deadLetterRows
             .apply(
                 "WriteDeadLetters",
                 WriteParquet.to(staging.deadLetters()).sortedBy(List.of("source", "offset")));

@@ -6,7 +6,11 @@ import dev.intake.options.OptionsValidation;
 import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.spec.SpecLoader;
 import dev.intake.transforms.model.Lineage;
+import dev.intake.pipeline.warehouse.Warehouse;
+import dev.intake.transforms.write.WriteWarehouse;
 import java.io.IOException;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -57,68 +61,127 @@ public final class IntakeRun {
       throw new InvalidOptionsException("--runId=" + runId + " was already used for " + spec.name()
           + " (see " + lake.runSummary(runId) + "); choose another or leave it out");
     }
-    LakeCommit.recover(lake, log);
+    String jdbcUrl = jdbcUrl(options, lake);
+    try (Warehouse warehouse = connect(options, jdbcUrl)) {
+      RunCommit.recover(lake, warehouse, spec, log);
+      warehouse.prepare(RunCommit.tables(spec), runId);
 
-    RunSummary summary = new RunSummary();
-    summary.runId = runId;
-    summary.dataset = spec.name();
-    summary.mode = mode.toString();
-    summary.input = options.getInputFile();
-    summary.runner = runner;
-    summary.startedAt = started.toString();
-    summary.ignoredColumns.putAll(input.ignoredColumns);
-    summary.missingColumns.putAll(input.missingColumns);
-    log.accept("run " + runId + " of " + spec.name() + ": " + input.files.size() + " file(s), "
-        + "runner " + runner);
+      RunSummary summary = new RunSummary();
+      summary.runId = runId;
+      summary.dataset = spec.name();
+      summary.mode = mode.toString();
+      summary.input = options.getInputFile();
+      summary.runner = runner;
+      summary.warehouse = jdbcUrl;
+      summary.startedAt = started.toString();
+      summary.ignoredColumns.putAll(input.ignoredColumns);
+      summary.missingColumns.putAll(input.missingColumns);
+      log.accept("run " + runId + " of " + spec.name() + ": " + input.files.size() + " file(s), "
+          + "runner " + runner);
 
-    Pipeline p = Pipeline.create(options);
-    IntakePipeline.build(
-        p,
-        new IntakePipeline.Config(
-            spec,
-            Lineage.of(spec.name(), runId, started),
-            lake,
-            options.getInputFile(),
-            input.format,
-            options.getSplitSizeMb() * (1L << 20),
-            options.getMaxRowsPerFile()));
-    try {
-      PipelineResult.State state = p.run().waitUntilFinish();
-      if (state != PipelineResult.State.DONE) {
-        throw new RunFailedException("the pipeline ended in state " + state);
+      Pipeline p = Pipeline.create(options);
+      IntakePipeline.build(
+          p,
+          new IntakePipeline.Config(
+              spec,
+              Lineage.of(spec.name(), runId, started),
+              lake,
+              options.getInputFile(),
+              input.format,
+              options.getSplitSizeMb() * (1L << 20),
+              options.getMaxRowsPerFile(),
+              stagingLoad(options, warehouse, spec, runId)));
+      try {
+        PipelineResult.State state = p.run().waitUntilFinish();
+        if (state != PipelineResult.State.DONE) {
+          throw new RunFailedException("the pipeline ended in state " + state);
+        }
+      } catch (RuntimeException e) {
+        throw fail(lake, warehouse, spec, summary, started, "the pipeline failed: " + rootMessage(e));
       }
-    } catch (RuntimeException e) {
-      throw fail(lake, summary, started, "the pipeline failed: " + rootMessage(e));
-    }
 
-    Tally tally = Tally.read(lake.staging(runId).tallies());
-    fill(summary, tally, spec);
-    if (summary.unaccounted() != 0) {
-      throw fail(lake, summary, started, String.format(Locale.ROOT,
-          "counts do not reconcile: read %d != written %d + superseded %d + rejected %d",
-          summary.read, summary.written, summary.superseded, summary.rejected));
+      Tally tally = Tally.read(lake.staging(runId).tallies());
+      fill(summary, tally, spec);
+      if (summary.unaccounted() != 0) {
+        throw fail(lake, warehouse, spec, summary, started, String.format(Locale.ROOT,
+            "counts do not reconcile: read %d != written %d + superseded %d + rejected %d",
+            summary.read, summary.written, summary.superseded, summary.rejected));
+      }
+      long cleanRows = tally.get("rows\tclean");
+      if (cleanRows != summary.written + summary.carriedOver) {
+        throw fail(lake, warehouse, spec, summary, started, "the clean files hold " + cleanRows
+            + " rows, expected " + (summary.written + summary.carriedOver));
+      }
+      double ratio = summary.read == 0 ? 0 : (double) summary.rejected / summary.read;
+      if (ratio > options.getMaxRejectedRatio()) {
+        String why = String.format(Locale.ROOT,
+            "%.1f%% of records were rejected, more than --maxRejectedRatio=%s; nothing was "
+                + "committed; the dead letters are in %s",
+            ratio * 100, options.getMaxRejectedRatio(), lake.deadLetters(runId));
+        finish(summary, started, "refused", why);
+        RunCommit.commit(lake, warehouse, spec, LakeCommit.deadLettersOnly(lake, runId), summary);
+        throw new RunFailedException(why);
+      }
+      List<String> aggregates = new ArrayList<>();
+      spec.aggregates().forEach(a -> aggregates.add(a.name()));
+      LakeCommit.Journal journal = LakeCommit.plan(lake, runId, summary.partitions, aggregates);
+      finish(summary, started, "succeeded", null);
+      try {
+        RunCommit.commit(lake, warehouse, spec, journal, summary);
+      } catch (SQLException | RuntimeException e) {
+        throw new RunFailedException("the commit did not complete (" + rootMessage(e) + "); run "
+            + "intake again for this dataset to complete it");
+      }
+      return summary;
+    } catch (SQLException e) {
+      throw new RunFailedException("warehouse " + jdbcUrl + ": " + rootMessage(e));
     }
-    long cleanRows = tally.get("rows\tclean");
-    if (cleanRows != summary.written + summary.carriedOver) {
-      throw fail(lake, summary, started, "the clean files hold " + cleanRows + " rows, expected "
-          + (summary.written + summary.carriedOver));
+  }
+
+  private static String jdbcUrl(IntakeOptions options, LakeLayout lake) {
+    if (options.getJdbcUrl() != null) {
+      return options.getJdbcUrl();
     }
-    double ratio = summary.read == 0 ? 0 : (double) summary.rejected / summary.read;
-    if (ratio > options.getMaxRejectedRatio()) {
-      String why = String.format(Locale.ROOT,
-          "%.1f%% of records were rejected, more than --maxRejectedRatio=%s; nothing was "
-              + "committed; the dead letters are in %s",
-          ratio * 100, options.getMaxRejectedRatio(), lake.deadLetters(runId));
-      finish(summary, started, "refused", why);
-      LakeCommit.commit(lake, LakeCommit.deadLettersOnly(lake, runId), summary.toJson());
-      throw new RunFailedException(why);
+    if (!LakeFiles.isLocal(lake.root())) {
+      throw new InvalidOptionsException("--jdbcUrl is required when the lake is not on local disk "
+          + "(the embedded DuckDB warehouse is a local file)");
     }
-    List<String> aggregates = new ArrayList<>();
-    spec.aggregates().forEach(a -> aggregates.add(a.name()));
-    LakeCommit.Journal journal = LakeCommit.plan(lake, runId, summary.partitions, aggregates);
-    finish(summary, started, "succeeded", null);
-    LakeCommit.commit(lake, journal, summary.toJson());
-    return summary;
+    return "jdbc:duckdb:" + lake.root() + ".duckdb";
+  }
+
+  private static Warehouse connect(IntakeOptions options, String url) {
+    try {
+      return Warehouse.connect(url, options.getJdbcUser(), options.getJdbcPasswordEnv(),
+          options.getJdbcSchema());
+    } catch (SQLException e) {
+      throw new InvalidOptionsException("cannot connect to the warehouse " + url + ": "
+          + rootMessage(e));
+    }
+  }
+
+  private static IntakePipeline.StagingLoad stagingLoad(
+      IntakeOptions options, Warehouse warehouse, DatasetSpec spec, String runId) {
+    if (!warehouse.isPostgres()) {
+      return null;
+    }
+    WriteWarehouse template =
+        WriteWarehouse.into(options.getJdbcUrl(), "unset")
+            .withUser(options.getJdbcUser())
+            .withPasswordEnv(options.getJdbcPasswordEnv())
+            .withMethod(WriteWarehouse.Method.valueOf(options.getLoadMethod().toUpperCase(Locale.ROOT)));
+    Map<String, String> aggregates = new LinkedHashMap<>();
+    for (DatasetSpec.Aggregate a : spec.aggregates()) {
+      aggregates.put(a.name(), staging(warehouse, spec.name() + "_" + a.name(), runId));
+    }
+    return new IntakePipeline.StagingLoad(
+        template,
+        staging(warehouse, spec.name(), runId),
+        aggregates,
+        staging(warehouse, spec.name() + "_deadletter", runId));
+  }
+
+  private static String staging(Warehouse warehouse, String table, String runId) {
+    return warehouse.qualified(Warehouse.stagingName(table, runId));
   }
 
   private static void fill(RunSummary s, Tally t, DatasetSpec spec) {
@@ -138,6 +201,9 @@ public final class IntakeRun {
     }
     s.outputs.put("deadletter", t.get("rows\tdeadletter"));
     s.partitions.addAll(t.names("partition"));
+    if (t.withPrefix("max").containsKey("version")) {
+      s.watermark = java.time.Instant.ofEpochMilli(t.withPrefix("max").get("version")).toString();
+    }
   }
 
   private static void finish(RunSummary s, Instant started, String status, String error) {
@@ -149,9 +215,11 @@ public final class IntakeRun {
   }
 
   private static RunFailedException fail(
-      LakeLayout lake, RunSummary summary, Instant started, String why) throws IOException {
+      LakeLayout lake, Warehouse warehouse, DatasetSpec spec, RunSummary summary, Instant started,
+      String why) throws IOException, SQLException {
     finish(summary, started, "failed", why);
     LakeFiles.write(lake.runSummary(summary.runId), summary.toJson());
+    RunCommit.recordFailure(warehouse, spec, summary);
     return new RunFailedException(why);
   }
 

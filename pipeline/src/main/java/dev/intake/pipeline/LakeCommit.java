@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -22,7 +21,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * swapped: the staged files are moved in (a rename on local disk; copy then delete on S3) and the
  * partition's other files are deleted. Finally the dead letters and the run summary are written and
  * the staging folder is removed. Every step can be repeated, so a run interrupted anywhere in the
- * commit is completed by {@link #recover} at the start of the next run; a staging folder without a
+ * commit is completed at the start of the next run ({@link RunCommit}); a staging folder without a
  * journal belongs to a run that failed before its commit, and is deleted. Readers may see a
  * partition half-swapped while a commit is in progress; once it has finished, every partition holds
  * exactly one version of each key.
@@ -87,19 +86,40 @@ final class LakeCommit {
     return m;
   }
 
-  /** Writes the journal, then carries it out. */
-  static void commit(LakeLayout lake, Journal journal, String summaryJson) throws IOException {
+  /** Writes the journal into the run's staging folder; from then on the run will commit. */
+  static void writeJournal(LakeLayout lake, Journal journal, String summaryJson) throws IOException {
     journal.summary = summaryJson;
     LakeFiles.write(lake.staging(journal.runId).journal(), JSON.writeValueAsString(journal));
-    apply(lake, journal);
   }
 
-  private static void apply(LakeLayout lake, Journal journal) throws IOException {
+  /** The journal of a staged run, or null if it has none (it failed before its commit). */
+  static Journal readJournal(LakeLayout lake, String runId) throws IOException {
+    String path = lake.staging(runId).journal();
+    return LakeFiles.exists(path) ? JSON.readValue(LakeFiles.read(path), Journal.class) : null;
+  }
+
+  /** Swaps every partition of the journal in. Repeatable. */
+  static void swap(Journal journal) throws IOException {
     for (Move m : journal.moves) {
       for (Map.Entry<String, List<String>> e : m.files.entrySet()) {
         swap(folder(m.staged, e.getKey()), folder(m.target, e.getKey()), e.getValue());
       }
     }
+  }
+
+  /** The published files of one move, after the swap: full paths of its new files. */
+  static List<String> publishedFiles(Move m) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : m.files.entrySet()) {
+      for (String name : e.getValue()) {
+        out.add(folder(m.target, e.getKey()) + name);
+      }
+    }
+    return out;
+  }
+
+  /** Writes the run summary and removes the run's staging folder. */
+  static void finish(LakeLayout lake, Journal journal) throws IOException {
     LakeFiles.write(journal.summaryPath, journal.summary);
     LakeFiles.deleteTree(lake.staging(journal.runId).dir());
     LakeFiles.removeIfEmpty(lake.stagingRoot());
@@ -127,24 +147,6 @@ final class LakeCommit {
     }
     LakeFiles.delete(stale);
     LakeFiles.removeIfEmpty(targetDir);
-  }
-
-  /**
-   * Completes every interrupted commit of the dataset and deletes the staging folders of runs that
-   * failed before theirs; says what it did through {@code log}.
-   */
-  static void recover(LakeLayout lake, Consumer<String> log) throws IOException {
-    for (String runId : LakeFiles.children(lake.stagingRoot())) {
-      LakeLayout.Staging staging = lake.staging(runId);
-      if (LakeFiles.exists(staging.journal())) {
-        log.accept("completing the interrupted commit of run " + runId);
-        apply(lake, JSON.readValue(LakeFiles.read(staging.journal()), Journal.class));
-      } else {
-        log.accept("removing the staged output of run " + runId + ", which did not commit");
-        LakeFiles.deleteTree(staging.dir());
-      }
-    }
-    LakeFiles.removeIfEmpty(lake.stagingRoot());
   }
 
   private static String folder(String dir, String partition) {

@@ -3,6 +3,7 @@ package dev.intake.pipeline;
 import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.pipeline.spec.SpecException;
+import dev.intake.pipeline.warehouse.SchemaMismatchException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -50,7 +51,7 @@ public final class Main {
       RunSummary summary = IntakeRun.execute(options, runnerExplicit, line -> err.println("intake: " + line));
       out.print(summary.toText());
       return 0;
-    } catch (InvalidOptionsException | SpecException e) {
+    } catch (InvalidOptionsException | SpecException | SchemaMismatchException e) {
       err.println("intake: error: " + e.getMessage());
       debug(e, err);
       return 2;

@@ -18,7 +18,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
   "runId", "dataset", "mode", "input", "runner", "status", "error", "startedAt", "finishedAt",
-  "durationSeconds", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
+  "durationSeconds", "warehouse", "watermark", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
   "replacedStored", "carriedOver", "outputs", "partitions", "ignoredColumns", "missingColumns"
 })
 public final class RunSummary {
@@ -35,6 +35,10 @@ public final class RunSummary {
   public String startedAt;
   public String finishedAt;
   public Double durationSeconds;
+  /** The warehouse's JDBC URL. */
+  public String warehouse;
+  /** The newest version committed by this run (ISO-8601 UTC), when the version is a timestamp. */
+  public String watermark;
   public long read;
   public long parsed;
   public long written;

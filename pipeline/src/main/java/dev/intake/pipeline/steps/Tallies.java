@@ -4,7 +4,9 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -19,15 +21,25 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * The run's counts as data: each stage maps its elements to {@code (name, amount)} pairs, which are
  * summed per name and written as one tab-separated file that the driver reads after the pipeline.
  * Counting with data rather than metrics gives the same exact figures on every runner; a name no
- * element contributed to is absent (read as 0).
+ * element contributed to is absent (read as 0). Names made by {@link #max} keep their largest value.
  */
 public final class Tallies {
   private Tallies() {}
 
-  /** Maps each element to one {@code (name, amount)} pair. */
+  /** Maps each element to one {@code (name, amount)} pair; amounts of a name are summed. */
   public static <T> Each<T> each(SerializableFunction<T, KV<String, Long>> tally) {
-    return new Each<>(tally);
+    return new Each<>(tally, false);
   }
+
+  /**
+   * Maps each element to one {@code (name, value)} pair; the largest value of a name is kept. The
+   * name is prefixed with {@value #MAX_PREFIX}.
+   */
+  public static <T> Each<T> max(SerializableFunction<T, KV<String, Long>> tally) {
+    return new Each<>(tally, true);
+  }
+
+  public static final String MAX_PREFIX = "max\t";
 
   /** Sums the pairs per name and writes them to {@code path} as "name\tamount" lines. */
   public static Write writeTo(String path) {
@@ -38,21 +50,31 @@ public final class Tallies {
   public static final class Each<T>
       extends PTransform<PCollection<T>, PCollection<KV<String, Long>>> {
     private final SerializableFunction<T, KV<String, Long>> tally;
+    private final boolean max;
 
-    private Each(SerializableFunction<T, KV<String, Long>> tally) {
+    private Each(SerializableFunction<T, KV<String, Long>> tally, boolean max) {
       this.tally = tally;
+      this.max = max;
     }
 
     @Override
     public PCollection<KV<String, Long>> expand(PCollection<T> input) {
-      return input
-          .apply(
-              "Tally",
-              MapElements.into(
-                      TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
-                  .via(tally))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-          .apply("SumPerName", Sum.longsPerKey());
+      SerializableFunction<T, KV<String, Long>> f = tally;
+      PCollection<KV<String, Long>> pairs =
+          input
+              .apply(
+                  "Tally",
+                  MapElements.into(
+                          TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                      .via(
+                          (T e) -> {
+                            KV<String, Long> kv = f.apply(e);
+                            return max ? KV.of(MAX_PREFIX + kv.getKey(), kv.getValue()) : kv;
+                          }))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+      return max
+          ? pairs.apply("MaxPerName", Max.longsPerKey())
+          : pairs.apply("SumPerName", Sum.longsPerKey());
     }
   }
 
@@ -66,10 +88,19 @@ public final class Tallies {
 
     @Override
     public PDone expand(PCollectionList<KV<String, Long>> input) {
-      return input
-          .apply("Together", Flatten.pCollections())
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-          .apply("SumPerName", Sum.longsPerKey())
+      PCollection<KV<String, Long>> all =
+          input
+              .apply("Together", Flatten.pCollections())
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+      PCollection<KV<String, Long>> sums =
+          all.apply("Sums", Filter.by((KV<String, Long> kv) -> !kv.getKey().startsWith(MAX_PREFIX)))
+              .apply("SumPerName", Sum.longsPerKey());
+      PCollection<KV<String, Long>> maxima =
+          all.apply("Maxima", Filter.by((KV<String, Long> kv) -> kv.getKey().startsWith(MAX_PREFIX)))
+              .apply("MaxPerName", Max.longsPerKey());
+      return PCollectionList.of(sums)
+          .and(maxima)
+          .apply("SumsAndMaxima", Flatten.pCollections())
           .apply(
               "Format",
               MapElements.into(TypeDescriptors.strings())

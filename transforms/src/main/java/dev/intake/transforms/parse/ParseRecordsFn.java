@@ -1,6 +1,7 @@
 package dev.intake.transforms.parse;
 
 import dev.intake.transforms.model.DeadLetter;
+import dev.intake.transforms.model.FailPoints;
 import dev.intake.transforms.model.Lineage;
 import dev.intake.transforms.model.SourceRecord;
 import org.apache.beam.sdk.metrics.Counter;
@@ -23,6 +24,11 @@ class ParseRecordsFn extends DoFn<SourceRecord, KV<SourceRecord, Row>> {
     this.parser = parser;
     this.lineage = lineage;
     this.failures = failures;
+  }
+
+  @StartBundle
+  public void startBundle() {
+    FailPoints.check("parse");
   }
 
   @ProcessElement

@@ -53,6 +53,28 @@ public final class Partitioner implements Serializable {
     return new Partitioner(name, otherField, granularity, zone);
   }
 
+  /**
+   * The dates {@code [start, end)} that the partition folder {@code name=value} covers, or null for
+   * the folder of rows without a value.
+   */
+  public LocalDate[] dateRange(String folder) {
+    String value = folder.substring(folder.indexOf('=') + 1);
+    if (value.equals(NONE)) {
+      return null;
+    }
+    switch (granularity) {
+      case DAY:
+        LocalDate d = LocalDate.parse(value);
+        return new LocalDate[] {d, d.plusDays(1)};
+      case MONTH:
+        LocalDate m = LocalDate.parse(value + "-01");
+        return new LocalDate[] {m, m.plusMonths(1)};
+      default:
+        LocalDate y = LocalDate.of(Integer.parseInt(value), 1, 1);
+        return new LocalDate[] {y, y.plusYears(1)};
+    }
+  }
+
   /** "name=value" for the row. */
   public String folderOf(Row row) {
     Object v = row.getValue(field);

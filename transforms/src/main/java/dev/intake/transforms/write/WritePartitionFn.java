@@ -1,5 +1,6 @@
 package dev.intake.transforms.write;
 
+import dev.intake.transforms.model.FailPoints;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,6 +51,7 @@ class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
   @ProcessElement
   public void process(@Element KV<String, Iterable<Row>> partition, OutputReceiver<WrittenFile> out)
       throws IOException {
+    FailPoints.check("write.parquet");
     List<Row> rows = new ArrayList<>();
     partition.getValue().forEach(rows::add);
     rows.sort(order);

@@ -1,0 +1,42 @@
+package dev.intake.options;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** The SQL warehouse that receives the clean dataset, aggregates, dead letters and run history. */
+public interface WarehouseOptions extends PipelineOptions {
+  @Description(
+      "JDBC URL of the warehouse, e.g. jdbc:postgresql://127.0.0.1:5432/test or "
+          + "jdbc:duckdb:/data/intake.duckdb. Default: an embedded DuckDB file beside the lake "
+          + "(<lakePath>.duckdb).")
+  String getJdbcUrl();
+
+  void setJdbcUrl(String value);
+
+  @Description("Database user for --jdbcUrl (e.g. intake). Default: the URL's or the driver's.")
+  String getJdbcUser();
+
+  void setJdbcUser(String value);
+
+  @Description(
+      "Name of the environment variable holding the database password (e.g. INTAKE_DB_PASSWORD); "
+          + "the password itself is never an option.")
+  String getJdbcPasswordEnv();
+
+  void setJdbcPasswordEnv(String value);
+
+  @Description("Database schema of Intake's tables (e.g. public, main). Default: public on "
+      + "PostgreSQL, main on DuckDB.")
+  String getJdbcSchema();
+
+  void setJdbcSchema(String value);
+
+  @Description(
+      "How rows are loaded into a PostgreSQL staging table: copy (COPY through the driver's "
+          + "CopyManager) or batch (batched INSERTs with reWriteBatchedInserts). Default: copy.")
+  @Default.String("copy")
+  String getLoadMethod();
+
+  void setLoadMethod(String value);
+}
