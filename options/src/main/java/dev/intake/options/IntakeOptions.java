@@ -2,4 +2,5 @@ package dev.intake.options;
 
 /** Every option of an Intake run, composed from one interface per concern. */
 public interface IntakeOptions
-    extends SourceOptions, LakeOptions, WarehouseOptions, RunOptions {}
+    extends SourceOptions, ApiOptions, LakeOptions, WarehouseOptions, RunOptions,
+        StorageOptions {}

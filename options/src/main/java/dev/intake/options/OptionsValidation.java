@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 public final class OptionsValidation {
   /** The run modes. */
   public enum Mode {
-    BACKFILL;
+    BACKFILL,
+    INCREMENTAL,
+    REPLAY;
 
     public static Mode parse(String text) {
       for (Mode m : values()) {
@@ -19,7 +21,7 @@ public final class OptionsValidation {
         }
       }
       throw new InvalidOptionsException(
-          "--mode=" + text + " is not a mode; use one of: backfill");
+          "--mode=" + text + " is not a mode; use one of: backfill, incremental, replay");
     }
 
     @Override
@@ -32,15 +34,82 @@ public final class OptionsValidation {
 
   private OptionsValidation() {}
 
+  /** An ISO-8601 instant ({@code 2024-01-01T06:00:00Z}) or a date ({@code 2024-01-01}, UTC midnight). */
+  public static java.time.Instant instant(String option, String text) {
+    try {
+      if (text.length() == 10) {
+        return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+      }
+      return java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (java.time.DateTimeException e) {
+      throw new InvalidOptionsException(option + "=" + text
+          + " is not an ISO-8601 date or instant (e.g. 2024-01-01 or 2024-01-01T06:00:00Z)");
+    }
+  }
+
+  /** A non-negative ISO-8601 duration such as {@code P1D} or {@code PT6H}. */
+  public static java.time.Duration duration(String option, String text) {
+    try {
+      java.time.Duration d = java.time.Duration.parse(text);
+      if (d.isNegative()) {
+        throw new InvalidOptionsException(option + "=" + text + " must not be negative");
+      }
+      return d;
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new InvalidOptionsException(option + "=" + text
+          + " is not an ISO-8601 duration (e.g. P1D, PT6H, PT30M)");
+    }
+  }
+
+  private static void positive(String option, Integer value) {
+    if (value == null || value <= 0) {
+      throw new InvalidOptionsException(option + " must be > 0, but was " + value);
+    }
+  }
+
   /** Throws {@link InvalidOptionsException} for the first problem found. */
   public static Mode validate(IntakeOptions options) {
     if (options.getDataset() == null || options.getDataset().isBlank()) {
       throw new InvalidOptionsException("--dataset is required (e.g. --dataset=sf311)");
     }
     Mode mode = Mode.parse(options.getMode());
-    if (mode == Mode.BACKFILL && (options.getInputFile() == null || options.getInputFile().isBlank())) {
+    boolean file = options.getInputFile() != null && !options.getInputFile().isBlank();
+    if (mode == Mode.BACKFILL && !file && options.getFrom() == null) {
       throw new InvalidOptionsException(
-          "--inputFile is required with --mode=backfill (a path or glob of the full-load export)");
+          "--mode=backfill needs --inputFile (a path or glob of the full-load export) or --from "
+              + "(the start of the API range to read)");
+    }
+    if (file && options.getFrom() != null) {
+      throw new InvalidOptionsException(
+          "--inputFile and --from exclude each other: a backfill reads a file or the API");
+    }
+    if (mode != Mode.BACKFILL && file) {
+      throw new InvalidOptionsException("--inputFile is only for --mode=backfill");
+    }
+    if (mode == Mode.REPLAY && options.getRunId() == null) {
+      throw new InvalidOptionsException("--mode=replay needs --runId, the run whose raw pages to load again");
+    }
+    if (mode == Mode.REPLAY && (options.getFrom() != null || options.getTo() != null)) {
+      throw new InvalidOptionsException("--from and --to do not apply to --mode=replay");
+    }
+    java.time.Instant from = options.getFrom() == null ? null : instant("--from", options.getFrom());
+    java.time.Instant to = options.getTo() == null ? null : instant("--to", options.getTo());
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw new InvalidOptionsException("--from=" + options.getFrom() + " must be before --to=" + options.getTo());
+    }
+    if (duration("--window", options.getWindow()).isZero()) {
+      throw new InvalidOptionsException("--window must be longer than zero");
+    }
+    duration("--lookback", options.getLookback());
+    positive("--maxConcurrentRequests", options.getMaxConcurrentRequests());
+    positive("--maxPagesPerWindow", options.getMaxPagesPerWindow());
+    positive("--requestTimeoutSeconds", options.getRequestTimeoutSeconds());
+    if (options.getPageSize() != null && (options.getPageSize() <= 0 || options.getPageSize() > 50_000)) {
+      throw new InvalidOptionsException(
+          "--pageSize must be between 1 and 50000, but was " + options.getPageSize());
+    }
+    if (options.getRetryBudget() < 0) {
+      throw new InvalidOptionsException("--retryBudget must be >= 0, but was " + options.getRetryBudget());
     }
     if (options.getRunId() != null && !RUN_ID.matcher(options.getRunId()).matches()) {
       throw new InvalidOptionsException(

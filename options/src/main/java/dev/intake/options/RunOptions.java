@@ -8,7 +8,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public interface RunOptions extends PipelineOptions {
   @Description(
       "Identifier of this run, used in staging folders, dead letters and the run summary "
-          + "(letters, digits, '-', '_'). Default: generated from the start time.")
+          + "(letters, digits, '-', '_'); with --mode=replay, the run to replay. Default: "
+          + "generated from the start time.")
   String getRunId();
 
   void setRunId(String value);

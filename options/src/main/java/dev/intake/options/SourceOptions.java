@@ -14,7 +14,10 @@ public interface SourceOptions extends PipelineOptions {
   void setDataset(String value);
 
   @Description(
-      "Run mode: backfill (load a full export given by --inputFile). Default: backfill.")
+      "Run mode: backfill (a full export given by --inputFile, or the API from --from to --to), "
+          + "incremental (the API from the stored watermark minus --lookback to now), or replay "
+          + "(parse and load again what the run --runId fetched, from the raw layer). "
+          + "Default: backfill.")
   @Default.String("backfill")
   String getMode();
 

@@ -105,7 +105,9 @@ final class InputPlan {
     for (FieldDef f : spec.fields()) {
       String source = format.sourceNameOf(f.name());
       named.add(source);
-      if (!present.contains(source)) {
+      // A format that maps its columns explicitly expects only those; other fields are not in it.
+      boolean expected = format.columns().isEmpty() || format.columns().containsValue(f.name());
+      if (!present.contains(source) && (expected || spec.key().contains(f.name()))) {
         if (spec.key().contains(f.name())) {
           throw new InvalidOptionsException(file + " has no column '" + source + "' for key field "
               + f.name() + " (format " + format.name() + " of " + spec.file() + ")");

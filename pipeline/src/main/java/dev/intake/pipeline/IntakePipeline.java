@@ -16,7 +16,6 @@ import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.model.WithDeadLetters;
 import dev.intake.transforms.parse.ParseRecords;
-import dev.intake.transforms.read.ReadExport;
 import dev.intake.transforms.validate.ValidateRecords;
 import dev.intake.transforms.write.WriteParquet;
 import dev.intake.transforms.write.WriteWarehouse;
@@ -26,14 +25,18 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * Builds the Intake pipeline for one run: read → parse → validate → derive → dedup against the
+ * Builds the Intake pipeline for one run: read (an export, API pages or the raw layer: the source
+ * is a parameter) → parse → validate → derive → dedup against the
  * lake → write the touched partitions, their aggregates and the dead letters to the run's staging
  * folder, plus the run's tallies. Nothing here publishes anything; {@link LakeCommit} does, after
  * the pipeline has succeeded.
@@ -44,9 +47,8 @@ public final class IntakePipeline {
     final DatasetSpec spec;
     final Lineage lineage;
     final LakeLayout lake;
-    final String inputFile;
+    final PTransform<PBegin, PCollection<SourceRecord>> source;
     final RecordFormat inputFormat;
-    final long splitBytes;
     final int maxRowsPerFile;
     final StagingLoad stagingLoad;
 
@@ -54,17 +56,15 @@ public final class IntakePipeline {
         DatasetSpec spec,
         Lineage lineage,
         LakeLayout lake,
-        String inputFile,
+        PTransform<PBegin, PCollection<SourceRecord>> source,
         RecordFormat inputFormat,
-        long splitBytes,
         int maxRowsPerFile,
         StagingLoad stagingLoad) {
       this.spec = spec;
       this.lineage = lineage;
       this.lake = lake;
-      this.inputFile = inputFile;
+      this.source = source;
       this.inputFormat = inputFormat;
-      this.splitBytes = splitBytes;
       this.maxRowsPerFile = maxRowsPerFile;
       this.stagingLoad = stagingLoad;
     }
@@ -112,12 +112,7 @@ public final class IntakePipeline {
     Schema clean = cleanSchema(spec);
     List<PCollection<KV<String, Long>>> tallies = new ArrayList<>();
 
-    PCollection<SourceRecord> records =
-        p.apply(
-            "ReadExport",
-            ReadExport.from(c.inputFile)
-                .withKind(c.inputFormat.kind())
-                .withSplitBytes(c.splitBytes));
+    PCollection<SourceRecord> records = p.apply("ReadRecords", c.source);
     WithDeadLetters<KV<SourceRecord, Row>> parsed =
         records.apply("ParseRecords", ParseRecords.of(spec.fields(), c.inputFormat, c.lineage));
     WithDeadLetters<Row> valid =
@@ -174,6 +169,15 @@ public final class IntakePipeline {
           current.apply(
               "TallyNewestVersion",
               Tallies.max((Row r) -> KV.of("version", r.getDateTime(version).getMillis()))));
+    }
+    String watermark = spec.watermark();
+    if (watermark != null) {
+      tallies.add(
+          current
+              .apply("WithWatermarkField", Filter.by((Row r) -> r.getDateTime(watermark) != null))
+              .apply(
+                  "TallyNewestWatermark",
+                  Tallies.max((Row r) -> KV.of("watermark", r.getDateTime(watermark).getMillis()))));
     }
     StagingLoad load = c.stagingLoad;
     if (load != null) {

@@ -46,38 +46,50 @@ public final class IntakeRun {
     OptionsValidation.Mode mode = OptionsValidation.validate(options);
     DatasetSpec spec = SpecLoader.load(options.getDataset());
     FileSystems.setDefaultPipelineOptions(options);
-    InputPlan input = InputPlan.of(spec, options.getInputFile(), options.getInputFormat());
-    String runner = RunnerChoice.apply(options, runnerExplicit, input.totalBytes);
-
     Instant started = Instant.now();
     String runId = options.getRunId();
-    if (runId == null) {
+    if (runId == null || mode == OptionsValidation.Mode.REPLAY) {
       runId = RUN_ID.format(java.time.Instant.ofEpochMilli(started.getMillis()))
           + String.format(Locale.ROOT, "-%04x", ThreadLocalRandom.current().nextInt(0x10000));
-      options.setRunId(runId);
     }
     LakeLayout lake = new LakeLayout(absolute(options.getLakePath()), spec.name());
     if (LakeFiles.exists(lake.runSummary(runId))) {
       throw new InvalidOptionsException("--runId=" + runId + " was already used for " + spec.name()
           + " (see " + lake.runSummary(runId) + "); choose another or leave it out");
     }
+    String rawDirectory =
+        lake.raw(runId, java.time.Instant.ofEpochMilli(started.getMillis()).toString().substring(0, 10));
+    SourcePlan source = null;
+    if (mode == OptionsValidation.Mode.REPLAY) {
+      source = SourcePlan.replay(spec, lake, options.getRunId());
+    } else if (options.getInputFile() != null) {
+      source = SourcePlan.export(spec, options);
+    } else if (mode == OptionsValidation.Mode.BACKFILL) {
+      source = SourcePlan.api(spec, options, from(options), to(options, started), rawDirectory, log);
+    }
     String jdbcUrl = jdbcUrl(options, lake);
     try (Warehouse warehouse = connect(options, jdbcUrl)) {
       RunCommit.recover(lake, warehouse, spec, log);
+      if (source == null) {
+        source = SourcePlan.api(spec, options, incrementalFrom(options, warehouse, spec, jdbcUrl),
+            to(options, started), rawDirectory, log);
+      }
+      String runner = RunnerChoice.apply(options, runnerExplicit, source.inputBytes);
+      options.setRunId(runId);
       warehouse.prepare(RunCommit.tables(spec), runId);
 
       RunSummary summary = new RunSummary();
       summary.runId = runId;
       summary.dataset = spec.name();
       summary.mode = mode.toString();
-      summary.input = options.getInputFile();
+      summary.input = source.description;
       summary.runner = runner;
       summary.warehouse = jdbcUrl;
       summary.startedAt = started.toString();
-      summary.ignoredColumns.putAll(input.ignoredColumns);
-      summary.missingColumns.putAll(input.missingColumns);
-      log.accept("run " + runId + " of " + spec.name() + ": " + input.files.size() + " file(s), "
-          + "runner " + runner);
+      summary.ignoredColumns.putAll(source.ignoredColumns);
+      summary.missingColumns.putAll(source.missingColumns);
+      log.accept("run " + runId + " of " + spec.name() + " (" + mode + "): " + source.description
+          + "; runner " + runner);
 
       Pipeline p = Pipeline.create(options);
       IntakePipeline.build(
@@ -86,9 +98,8 @@ public final class IntakeRun {
               spec,
               Lineage.of(spec.name(), runId, started),
               lake,
-              options.getInputFile(),
-              input.format,
-              options.getSplitSizeMb() * (1L << 20),
+              source.transform,
+              source.format,
               options.getMaxRowsPerFile(),
               stagingLoad(options, warehouse, spec, runId)));
       try {
@@ -136,6 +147,32 @@ public final class IntakeRun {
     } catch (SQLException e) {
       throw new RunFailedException("warehouse " + jdbcUrl + ": " + rootMessage(e));
     }
+  }
+
+  private static Instant from(IntakeOptions options) {
+    return new Instant(OptionsValidation.instant("--from", options.getFrom()).toEpochMilli());
+  }
+
+  private static Instant to(IntakeOptions options, Instant now) {
+    return options.getTo() == null
+        ? now
+        : new Instant(OptionsValidation.instant("--to", options.getTo()).toEpochMilli());
+  }
+
+  /** --from, or the stored watermark minus --lookback. */
+  private static Instant incrementalFrom(
+      IntakeOptions options, Warehouse warehouse, DatasetSpec spec, String jdbcUrl)
+      throws SQLException {
+    if (options.getFrom() != null) {
+      return from(options);
+    }
+    java.sql.Timestamp watermark = warehouse.watermark(spec.name());
+    if (watermark == null) {
+      throw new InvalidOptionsException("--mode=incremental: " + spec.name() + " has no watermark"
+          + " in " + jdbcUrl + " yet; run a backfill first (--inputFile or --from), or give --from");
+    }
+    long lookback = OptionsValidation.duration("--lookback", options.getLookback()).toMillis();
+    return new Instant(watermark.getTime() - lookback);
   }
 
   private static String jdbcUrl(IntakeOptions options, LakeLayout lake) {
@@ -201,8 +238,10 @@ public final class IntakeRun {
     }
     s.outputs.put("deadletter", t.get("rows\tdeadletter"));
     s.partitions.addAll(t.names("partition"));
-    if (t.withPrefix("max").containsKey("version")) {
-      s.watermark = java.time.Instant.ofEpochMilli(t.withPrefix("max").get("version")).toString();
+    Map<String, Long> max = t.withPrefix("max");
+    Long newest = max.containsKey("watermark") ? max.get("watermark") : max.get("version");
+    if (newest != null) {
+      s.watermark = java.time.Instant.ofEpochMilli(newest).toString();
     }
   }
 

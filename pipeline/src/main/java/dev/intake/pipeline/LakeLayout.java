@@ -8,6 +8,7 @@ package dev.intake.pipeline;
  * aggregates/&lt;dataset&gt;_&lt;name&gt;/&lt;partition&gt;=&lt;value&gt;/part-*.parquet
  * deadletter/&lt;dataset&gt;/run=&lt;id&gt;/part-*.parquet
  * runs/&lt;dataset&gt;/&lt;run id&gt;.json
+ * raw/&lt;dataset&gt;/ingest_date=&lt;YYYY-MM-DD&gt;/run=&lt;id&gt;/page-*.json.gz + manifest.jsonl
  * _staging/&lt;dataset&gt;/&lt;run id&gt;/…   (a run's outputs until its commit)
  * </pre>
  */
@@ -42,6 +43,16 @@ public final class LakeLayout {
 
   public String runSummary(String runId) {
     return root + "/runs/" + dataset + "/" + runId + ".json";
+  }
+
+  /** The raw folder of a run that fetches API pages, dated by the run's start (UTC). */
+  public String raw(String runId, String ingestDate) {
+    return root + "/raw/" + dataset + "/ingest_date=" + ingestDate + "/run=" + runId + "/";
+  }
+
+  /** A glob matching the manifest of a run's raw pages, whatever its ingest date. */
+  public String rawManifest(String runId) {
+    return root + "/raw/" + dataset + "/ingest_date=*/run=" + runId + "/manifest.jsonl";
   }
 
   public String stagingRoot() {

@@ -33,7 +33,7 @@ class CommandLineErrorsTest {
         "--inputFile=/no/such/file.csv | --inputFile=/no/such/file.csv matches no file",
         "--dataset=nosuch | --dataset=nosuch is not a known dataset (bundled: sf311) nor a spec file",
         "--dataset=specs/missing.yaml | --dataset=specs/missing.yaml: no such spec file",
-        "--mode=sideways | --mode=sideways is not a mode; use one of: backfill",
+        "--mode=sideways | --mode=sideways is not a mode; use one of: backfill, incremental, replay",
         "--maxRejectedRatio=2 | --maxRejectedRatio must be between 0 and 1, but was 2.0",
         "--splitSizeMb=abc | --splitSizeMb=abc is not a valid value: Cannot deserialize value of type `java.lang.Integer`: not a valid `java.lang.Integer` value",
         "--splitSizeMb=0 | --splitSizeMb must be > 0, but was 0",
@@ -59,7 +59,7 @@ class CommandLineErrorsTest {
   void missingInputFileOptionNamesIt() {
     assertRefused(
         Cli.run("run", "--dataset=sf311", "--lakePath=" + tmp.resolve("lake")),
-        "--inputFile is required with --mode=backfill");
+        "--mode=backfill needs --inputFile (a path or glob of the full-load export) or --from");
   }
 
   @Test

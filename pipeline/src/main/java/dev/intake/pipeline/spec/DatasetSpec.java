@@ -48,12 +48,34 @@ public final class DatasetSpec implements Serializable {
     private final String domain;
     private final String resource;
     private final String tokenEnv;
+    private final String format;
+    private final String windowField;
+    private final int pageSize;
 
-    Source(String type, String domain, String resource, String tokenEnv) {
+    Source(String type, String domain, String resource, String tokenEnv, String format,
+        String windowField, int pageSize) {
       this.type = type;
       this.domain = domain;
       this.resource = resource;
       this.tokenEnv = tokenEnv;
+      this.format = format;
+      this.windowField = windowField;
+      this.pageSize = pageSize;
+    }
+
+    /** The name of the format the API's records are in. */
+    public String format() {
+      return format;
+    }
+
+    /** The API field that windows (and the watermark) filter on, e.g. {@code :updated_at}. */
+    public String windowField() {
+      return windowField;
+    }
+
+    /** Rows per page unless --pageSize says otherwise. */
+    public int pageSize() {
+      return pageSize;
     }
 
     public String type() {
@@ -80,6 +102,7 @@ public final class DatasetSpec implements Serializable {
   final Source source;
   final List<String> key;
   final String version;
+  final String watermark;
   final List<FieldDef> fields;
   final List<Rule> rules;
   final List<Derivation> derived;
@@ -100,6 +123,7 @@ public final class DatasetSpec implements Serializable {
       Source source,
       List<String> key,
       String version,
+      String watermark,
       List<FieldDef> fields,
       List<Rule> rules,
       List<Derivation> derived,
@@ -118,6 +142,7 @@ public final class DatasetSpec implements Serializable {
     this.source = source;
     this.key = List.copyOf(key);
     this.version = version;
+    this.watermark = watermark;
     this.fields = List.copyOf(fields);
     this.rules = List.copyOf(rules);
     this.derived = List.copyOf(derived);
@@ -159,6 +184,14 @@ public final class DatasetSpec implements Serializable {
   /** The field that decides which version of a key is newest. */
   public String version() {
     return version;
+  }
+
+  /**
+   * The timestamp field whose newest committed value is the dataset's watermark (it holds the
+   * source's window field, e.g. Socrata's {@code :updated_at}); null to use the version field.
+   */
+  public String watermark() {
+    return watermark;
   }
 
   public List<FieldDef> fields() {

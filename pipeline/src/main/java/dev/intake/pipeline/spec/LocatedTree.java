@@ -62,6 +62,8 @@ final class LocatedTree {
         node = f.textNode(p.getText());
         break;
       case VALUE_NUMBER_INT:
+        node = f.numberNode(p.getBigIntegerValue());
+        break;
       case VALUE_NUMBER_FLOAT:
         node = f.numberNode(p.getDecimalValue());
         break;

@@ -102,7 +102,7 @@ public final class SpecLoader {
     if (!root.isObject()) {
       throw error(root, "a spec is a mapping of settings");
     }
-    known(root, "name", "description", "zone", "source", "key", "version", "fields", "derived",
+    known(root, "name", "description", "zone", "source", "key", "version", "watermark", "fields", "derived",
         "piiHashKeyEnv", "formats", "fullLoad", "partition", "aggregates");
     String name = text(root, "name", true);
     String zone = text(root, "zone", true);
@@ -175,6 +175,13 @@ public final class SpecLoader {
       throw error(root.get("version"), "version field '" + version + "' must be a timestamp or a number");
     }
 
+    String watermark = text(root, "watermark", false);
+    if (watermark != null) {
+      FieldDef w = byName(fields, watermark);
+      if (w == null || w.type() != FieldType.TIMESTAMP) {
+        throw error(root.get("watermark"), "watermark field '" + watermark + "' is not a timestamp field");
+      }
+    }
     String hashKeyEnv = text(root, "piiHashKeyEnv", false);
     if (!hashed.isEmpty() && hashKeyEnv == null) {
       throw error(root, "fields " + hashed + " have pii: hash, so 'piiHashKeyEnv' must name the "
@@ -240,9 +247,10 @@ public final class SpecLoader {
         text(root, "description", false),
         file,
         zone,
-        source(root.get("source")),
+        source(root.get("source"), formats),
         key,
         version,
+        watermark,
         fields,
         rules,
         derived,
@@ -512,17 +520,29 @@ public final class SpecLoader {
     }
   }
 
-  private DatasetSpec.Source source(JsonNode s) {
+  private DatasetSpec.Source source(JsonNode s, Map<String, RecordFormat> formats) {
     if (s == null) {
       return null;
     }
-    known(s, "type", "domain", "resource", "tokenEnv");
+    known(s, "type", "domain", "resource", "tokenEnv", "format", "windowField", "pageSize");
     String type = text(s, "type", true);
     if (!Set.of("socrata").contains(type)) {
       throw error(s.get("type"), "unknown source type '" + type + "' (known: socrata)");
     }
+    String format = text(s, "format", true);
+    RecordFormat f = formats.get(format);
+    if (f == null || f.kind() != RecordFormat.Kind.JSON) {
+      throw error(s.get("format"), "source format '" + format + "' must name a json format among "
+          + formats.keySet());
+    }
+    JsonNode pageSize = s.get("pageSize");
+    int size = pageSize == null ? 1000 : pageSize.asInt();
+    if (pageSize != null && (!pageSize.isIntegralNumber() || size <= 0 || size > 50_000)) {
+      throw error(pageSize, "pageSize must be a whole number between 1 and 50000");
+    }
     return new DatasetSpec.Source(
-        type, text(s, "domain", true), text(s, "resource", true), text(s, "tokenEnv", false));
+        type, text(s, "domain", true), text(s, "resource", true), text(s, "tokenEnv", false),
+        format, text(s, "windowField", true), size);
   }
 
   private void known(JsonNode node, String... keys) {

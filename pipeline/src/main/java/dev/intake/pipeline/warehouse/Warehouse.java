@@ -404,6 +404,9 @@ public final class Warehouse implements AutoCloseable {
 
   /** The dataset's watermark, or null before its first committed run. */
   public Timestamp watermark(String dataset) throws SQLException {
+    if (columns(STATE).isEmpty()) {
+      return null;
+    }
     try (PreparedStatement ps =
         connection.prepareStatement(
             "SELECT watermark FROM " + qualified(STATE) + " WHERE dataset = ?")) {

@@ -1,0 +1,148 @@
+package dev.intake.pipeline;
+
+import dev.intake.options.IntakeOptions;
+import dev.intake.options.InvalidOptionsException;
+import dev.intake.options.OptionsValidation;
+import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.transforms.model.RawPage;
+import dev.intake.transforms.model.RecordFormat;
+import dev.intake.transforms.model.SourceRecord;
+import dev.intake.transforms.model.TimeWindow;
+import dev.intake.transforms.read.ReadApiPages;
+import dev.intake.transforms.read.ReadExport;
+import dev.intake.transforms.read.ReadRawPages;
+import dev.intake.transforms.read.socrata.SocrataClient;
+import dev.intake.transforms.read.socrata.SocrataConfig;
+import dev.intake.transforms.read.socrata.SocrataException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Instant;
+
+/**
+ * Where a run's records come from, decided before the pipeline is built: an export file, the API
+ * over a range of windows, or the raw pages of an earlier run. Each is checked here, so bad input
+ * is reported before anything is written.
+ */
+final class SourcePlan {
+  final PTransform<PBegin, PCollection<SourceRecord>> transform;
+  final RecordFormat format;
+  final String description;
+  final long inputBytes;
+  final Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
+  final Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+
+  private SourcePlan(
+      PTransform<PBegin, PCollection<SourceRecord>> transform,
+      RecordFormat format,
+      String description,
+      long inputBytes) {
+    this.transform = transform;
+    this.format = format;
+    this.description = description;
+    this.inputBytes = inputBytes;
+  }
+
+  /** A full-load export given by --inputFile. */
+  static SourcePlan export(DatasetSpec spec, IntakeOptions options) throws IOException {
+    InputPlan input = InputPlan.of(spec, options.getInputFile(), options.getInputFormat());
+    SourcePlan plan =
+        new SourcePlan(
+            ReadExport.from(options.getInputFile())
+                .withKind(input.format.kind())
+                .withSplitBytes(options.getSplitSizeMb() * (1L << 20)),
+            input.format,
+            options.getInputFile() + " (" + input.files.size() + " file(s))",
+            input.totalBytes);
+    plan.ignoredColumns.putAll(input.ignoredColumns);
+    plan.missingColumns.putAll(input.missingColumns);
+    return plan;
+  }
+
+  /**
+   * The API from {@code from} to {@code to}, cut into --window windows; checks access with one
+   * request first. No windows (an empty range, e.g. a watermark in the future) reads nothing.
+   */
+  static SourcePlan api(
+      DatasetSpec spec, IntakeOptions options, Instant from, Instant to, String rawDirectory,
+      java.util.function.Consumer<String> log) {
+    SocrataConfig config = socrataConfig(spec, options);
+    String tokenEnv = config.tokenEnv();
+    if (tokenEnv != null && System.getenv(tokenEnv) == null) {
+      // The token is optional at Socrata: without it requests share a throttled pool.
+      log.accept(tokenEnv + " is not set: reading without an app token, in Socrata's shared, "
+          + "throttled pool");
+      config = config.toBuilder().tokenEnv(null).build();
+    }
+    try (SocrataClient client = SocrataClient.create(config)) {
+      client.checkAccess();
+    } catch (SocrataException e) {
+      throw new InvalidOptionsException(e.getMessage());
+    }
+    List<TimeWindow> windows = new ArrayList<>();
+    if (from.isBefore(to)) {
+      long length = OptionsValidation.duration("--window", options.getWindow()).toMillis();
+      windows = TimeWindow.split(from, to, length);
+    }
+    return new SourcePlan(
+        ReadApiPages.of(config, windows, rawDirectory)
+            .withMaxConcurrentRequests(options.getMaxConcurrentRequests()),
+        apiFormat(spec),
+        config.baseUrl() + " " + spec.source().resource() + " " + spec.source().windowField()
+            + " in [" + from + ", " + to + "), " + windows.size() + " window(s)",
+        0);
+  }
+
+  /** The raw pages of the earlier run --runId, as its manifest lists them. */
+  static SourcePlan replay(DatasetSpec spec, LakeLayout lake, String runId) throws IOException {
+    List<ResourceId> manifests = LakeFiles.list(lake.rawManifest(runId));
+    if (manifests.isEmpty()) {
+      throw new InvalidOptionsException("--runId=" + runId + ": no raw pages of that run in "
+          + lake.root() + "/raw/" + spec.name() + " (only API runs store pages)");
+    }
+    List<RawPage> pages = new ArrayList<>();
+    long bytes = 0;
+    for (ResourceId m : manifests) {
+      for (String line : LakeFiles.read(m.toString()).split("\n")) {
+        if (!line.isBlank()) {
+          RawPage page = RawPage.fromJson(line);
+          pages.add(page);
+          bytes += page.getBytes();
+        }
+      }
+    }
+    return new SourcePlan(
+        ReadRawPages.of(pages), apiFormat(spec),
+        "raw pages of run " + runId + " (" + pages.size() + " page(s))", bytes);
+  }
+
+  private static RecordFormat apiFormat(DatasetSpec spec) {
+    return spec.formats().get(spec.source().format());
+  }
+
+  static SocrataConfig socrataConfig(DatasetSpec spec, IntakeOptions options) {
+    DatasetSpec.Source source = spec.source();
+    if (source == null) {
+      throw new InvalidOptionsException(spec.name() + " has no API source in " + spec.file()
+          + "; it can only be loaded from a file (--inputFile)");
+    }
+    String base = options.getApiBaseUrl() != null ? options.getApiBaseUrl() : "https://" + source.domain();
+    return SocrataConfig.builder()
+        .baseUrl(base)
+        .resource(source.resource())
+        .tokenEnv(source.tokenEnv())
+        .windowField(source.windowField())
+        .pageSize(options.getPageSize() != null ? options.getPageSize() : source.pageSize())
+        .requestTimeout(Duration.ofSeconds(options.getRequestTimeoutSeconds()))
+        .retryBudget(options.getRetryBudget())
+        .maxPagesPerWindow(options.getMaxPagesPerWindow())
+        .build();
+  }
+}
