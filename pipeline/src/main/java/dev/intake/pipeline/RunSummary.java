@@ -95,7 +95,8 @@ public final class RunSummary {
     sb.append(" partitions rewritten: ").append(partitions.size()).append('\n');
     ignoredColumns.forEach(
         (f, cols) -> sb.append("  ignored ").append(cols.size()).append(" columns of ").append(f)
-            .append(": ").append(String.join(", ", cols)).append('\n'));
+            .append(": ").append(String.join(", ", cols.subList(0, Math.min(5, cols.size()))))
+            .append(cols.size() > 5 ? ", … (all in the run summary)" : "").append('\n'));
     missingColumns.forEach(
         (f, cols) -> sb.append("  missing columns in ").append(f).append(": ")
             .append(String.join(", ", cols)).append('\n'));
