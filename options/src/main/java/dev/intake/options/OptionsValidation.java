@@ -139,6 +139,13 @@ public final class OptionsValidation {
       throw new InvalidOptionsException(
           "--jdbcUrl=" + url + " is not supported; use jdbc:postgresql://… or jdbc:duckdb:<file>");
     }
+    if (options.getReaderRole() != null
+        && (url == null || !url.startsWith("jdbc:postgresql:"))) {
+      throw new InvalidOptionsException("--readerRole needs a PostgreSQL warehouse (--jdbcUrl=jdbc:postgresql://…)");
+    }
+    if (options.getReaderRole() != null && !options.getReaderRole().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new InvalidOptionsException("--readerRole=" + options.getReaderRole() + " is not a role name");
+    }
     if (options.getJdbcPasswordEnv() != null && System.getenv(options.getJdbcPasswordEnv()) == null) {
       throw new InvalidOptionsException(
           "--jdbcPasswordEnv=" + options.getJdbcPasswordEnv() + " names an environment variable "

@@ -39,4 +39,11 @@ public interface WarehouseOptions extends PipelineOptions {
   String getLoadMethod();
 
   void setLoadMethod(String value);
+
+  @Description(
+      "PostgreSQL role that may read the dataset's clean and aggregate tables and nothing else "
+          + "(not dead letters, run history or staging), e.g. analyst. It must exist.")
+  String getReaderRole();
+
+  void setReaderRole(String value);
 }

@@ -77,6 +77,14 @@ public final class IntakeRun {
       String runner = RunnerChoice.apply(options, runnerExplicit, source.inputBytes);
       options.setRunId(runId);
       warehouse.prepare(RunCommit.tables(spec), runId);
+      if (options.getReaderRole() != null) {
+        try {
+          RunCommit.grantReader(warehouse, spec, options.getReaderRole());
+        } catch (SQLException e) {
+          throw new InvalidOptionsException("--readerRole=" + options.getReaderRole() + ": "
+              + rootMessage(e));
+        }
+      }
 
       RunSummary summary = new RunSummary();
       summary.runId = runId;

@@ -74,6 +74,15 @@ final class RunCommit {
     LakeCommit.finish(lake, journal);
   }
 
+  /** Lets {@code role} read the clean and aggregate tables, not dead letters or run history. */
+  static void grantReader(Warehouse warehouse, DatasetSpec spec, String role) throws SQLException {
+    List<String> readable = new ArrayList<>();
+    readable.add(clean(spec).name());
+    spec.aggregates().forEach(a -> readable.add(aggregate(spec, a).name()));
+    warehouse.grantReader(role, readable,
+        List.of(deadLetters(spec).name(), Warehouse.RUNS, Warehouse.STATE));
+  }
+
   /** Records a run that failed before its commit, and drops its staging tables. */
   static void recordFailure(Warehouse warehouse, DatasetSpec spec, RunSummary summary)
       throws SQLException {

@@ -455,6 +455,23 @@ public final class Warehouse implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Lets {@code role} read {@code readable} (and use the schema), and nothing else of Intake's:
+   * its SELECT on {@code hidden} is revoked. PostgreSQL only.
+   */
+  public void grantReader(String role, List<String> readable, List<String> hidden)
+      throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(role));
+      for (String t : readable) {
+        s.execute("GRANT SELECT ON " + qualified(t) + " TO " + quote(role));
+      }
+      for (String t : hidden) {
+        s.execute("REVOKE ALL ON " + qualified(t) + " FROM " + quote(role));
+      }
+    }
+  }
+
   /** Drops a table by name, if it exists. */
   public void dropTable(String table) throws SQLException {
     try (Statement s = connection.createStatement()) {

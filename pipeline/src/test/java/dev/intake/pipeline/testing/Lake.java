@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -39,22 +37,7 @@ public final class Lake {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = c.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");
-      try (ResultSet rs = s.executeQuery(sql)) {
-        ResultSetMetaData md = rs.getMetaData();
-        List<String> rows = new ArrayList<>();
-        while (rs.next()) {
-          StringBuilder sb = new StringBuilder();
-          for (int i = 1; i <= md.getColumnCount(); i++) {
-            if (i > 1) {
-              sb.append('\t');
-            }
-            String v = rs.getString(i);
-            sb.append(v == null ? "" : v);
-          }
-          rows.add(sb.toString());
-        }
-        return rows;
-      }
+      return SqlRows.query(c, sql);
     }
   }
 

@@ -3,11 +3,8 @@ package dev.intake.pipeline.testing;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,27 +57,13 @@ public final class Warehouses {
 
   /** Rows as tab-joined text (null as empty). */
   public List<String> query(String sql) throws SQLException {
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
+    try (Connection c = connect()) {
       if (kind == Kind.DUCKDB) {
-        s.execute("SET TimeZone = 'UTC'");
-      }
-      try (ResultSet rs = s.executeQuery(sql)) {
-        ResultSetMetaData md = rs.getMetaData();
-        List<String> rows = new ArrayList<>();
-        while (rs.next()) {
-          StringBuilder sb = new StringBuilder();
-          for (int i = 1; i <= md.getColumnCount(); i++) {
-            if (i > 1) {
-              sb.append('\t');
-            }
-            String v = rs.getString(i);
-            sb.append(v == null ? "" : v);
-          }
-          rows.add(sb.toString());
+        try (Statement s = c.createStatement()) {
+          s.execute("SET TimeZone = 'UTC'");
         }
-        return rows;
       }
+      return SqlRows.query(c, sql);
     }
   }
 
