@@ -5,6 +5,7 @@ import dev.intake.options.InvalidOptionsException;
 import dev.intake.options.OptionsValidation;
 import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.spec.SpecLoader;
+import dev.intake.pipeline.storage.S3Storage;
 import dev.intake.transforms.model.Lineage;
 import dev.intake.pipeline.warehouse.Warehouse;
 import dev.intake.transforms.write.WriteWarehouse;
@@ -45,6 +46,7 @@ public final class IntakeRun {
       IntakeOptions options, boolean runnerExplicit, Consumer<String> log) throws IOException {
     OptionsValidation.Mode mode = OptionsValidation.validate(options);
     DatasetSpec spec = SpecLoader.load(options.getDataset());
+    S3Storage.configure(options);
     FileSystems.setDefaultPipelineOptions(options);
     Instant started = Instant.now();
     String runId = options.getRunId();
@@ -113,7 +115,8 @@ public final class IntakeRun {
       try {
         PipelineResult.State state = p.run().waitUntilFinish();
         if (state != PipelineResult.State.DONE) {
-          throw new RunFailedException("the pipeline ended in state " + state);
+          throw new RunFailedException("the pipeline did not finish (state " + state
+              + "); the runner's log says why");
         }
       } catch (RuntimeException e) {
         throw fail(lake, warehouse, spec, summary, started, "the pipeline failed: " + rootMessage(e));

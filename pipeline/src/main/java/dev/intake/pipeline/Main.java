@@ -32,6 +32,7 @@ public final class Main {
       return 2;
     }
     PipelineOptionsFactory.register(IntakeOptions.class);
+    PipelineOptionsFactory.register(org.apache.beam.sdk.io.aws2.options.S3Options.class);
     if (Arrays.asList(rest).contains("--help")) {
       out.println("usage: intake run --dataset=<name or spec file> --inputFile=<path or glob> [options]");
       PipelineOptionsFactory.printHelp(out, IntakeOptions.class);

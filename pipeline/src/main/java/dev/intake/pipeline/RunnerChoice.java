@@ -10,27 +10,29 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * Chooses the runner when the user did not: embedded Flink. The DirectRunner holds every
- * collection in memory and checks every element, so it is slower at every size measured here (the
- * 1,000-record quick start: 23 s on DirectRunner, 10 s on embedded Flink) and cannot carry a
- * million rows through a dedup; it stays available with {@code --runner=DirectRunner}. Any other
- * runner is chosen by its options alone: {@code --runner=FlinkRunner --flinkMaster=host:port} for a
- * Flink cluster, {@code --runner=DataflowRunner} (in a build with the {@code dataflow} profile).
- * Embedded Flink gets a configuration that binds every socket to 127.0.0.1. Also applies the
- * storage options ({@link S3Storage}) and registers Beam's filesystems with the final options.
+ * Chooses the runner when the user did not: embedded Flink. The DirectRunner holds every collection
+ * in memory and checks every element, so it is slower at every size measured here (the 1,000-record
+ * quick start: 23 s on DirectRunner, 10 s on embedded Flink) and cannot carry a million rows
+ * through a dedup; it stays available with {@code --runner=DirectRunner}. Any other runner is
+ * chosen by its options alone: {@code --runner=FlinkRunner --flinkMaster=host:port} for a Flink
+ * cluster, {@code --runner=DataflowRunner} (in a build with the {@code dataflow} profile). Embedded
+ * Flink gets a configuration that binds every socket to 127.0.0.1. Also applies the storage options
+ * ({@link S3Storage}) and registers Beam's filesystems with the final options.
  */
 final class RunnerChoice {
   private RunnerChoice() {}
 
   /** Sets the runner if {@code explicit} is false; returns a line saying what runs the job. */
-  static String apply(PipelineOptions options, boolean explicit, long inputBytes) throws IOException {
+  static String apply(PipelineOptions options, boolean explicit, long inputBytes)
+      throws IOException {
     S3Storage.configure(options.as(IntakeOptions.class));
     String size = String.format(Locale.ROOT, "%.1f MB", inputBytes / 1e6);
     String why;
     if (!explicit) {
       options.setRunner(FlinkRunner.class);
       options.as(FlinkPipelineOptions.class).setFlinkMaster("[local]");
-      why = "the default, for input of " + size + " (--runner=DirectRunner for the in-memory runner)";
+      why =
+          "the default, for input of " + size + " (--runner=DirectRunner for the in-memory runner)";
     } else {
       why = "as asked";
     }
@@ -43,8 +45,12 @@ final class RunnerChoice {
         EmbeddedFlink.configure(flink);
         name = "FlinkRunner (embedded, parallelism " + flink.getParallelism() + ")";
       } else {
-        name = "FlinkRunner (cluster " + master + ", parallelism "
-            + (flink.getParallelism() > 0 ? flink.getParallelism() : "of the cluster") + ")";
+        name =
+            "FlinkRunner (cluster "
+                + master
+                + ", parallelism "
+                + (flink.getParallelism() > 0 ? flink.getParallelism() : "of the cluster")
+                + ")";
       }
     }
     FileSystems.setDefaultPipelineOptions(options);

@@ -11,12 +11,12 @@ import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.io.aws2.s3.DefaultS3ClientBuilderFactory;
 
 /**
- * Turns Intake's storage options into Beam's S3 settings, and checks them before anything is
- * read or written: {@code --s3PathStyleAccess} selects {@link PathStyleS3ClientBuilderFactory}, and
- * a lake or input on {@code s3://} needs a region (from {@code --awsRegion} or the AWS chain).
- * Beam's S3 filesystem reads these options in this JVM and, serialized with the pipeline, on every
- * worker. Call {@link #configure} before {@code FileSystems.setDefaultPipelineOptions}, or call
- * that again afterwards: Beam's filesystems keep the options they were registered with.
+ * Turns Intake's storage options into Beam's S3 settings, and checks them before anything is read
+ * or written: {@code --s3PathStyleAccess} selects {@link PathStyleS3ClientBuilderFactory}, and a
+ * lake or input on {@code s3://} needs a region (from {@code --awsRegion} or the AWS chain). Beam's
+ * S3 filesystem reads these options in this JVM and, serialized with the pipeline, on every worker.
+ * Call {@link #configure} before {@code FileSystems.setDefaultPipelineOptions}, or call that again
+ * afterwards: Beam's filesystems keep the options they were registered with.
  */
 public final class S3Storage {
   private S3Storage() {}
@@ -29,8 +29,10 @@ public final class S3Storage {
       if (chosen != null
           && chosen != DefaultS3ClientBuilderFactory.class
           && chosen != PathStyleS3ClientBuilderFactory.class) {
-        throw new InvalidOptionsException("--s3PathStyleAccess cannot be combined with the S3 "
-            + "client factory " + chosen.getName() + ": path-style access is a client factory");
+        throw new InvalidOptionsException(
+            "--s3PathStyleAccess cannot be combined with the S3 client factory "
+                + chosen.getName()
+                + ": path-style access is a client factory");
       }
       if (chosen != PathStyleS3ClientBuilderFactory.class) {
         s3.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
@@ -44,8 +46,10 @@ public final class S3Storage {
       onS3.add("--inputFile");
     }
     if (!onS3.isEmpty() && options.as(AwsOptions.class).getAwsRegion() == null) {
-      throw new InvalidOptionsException(String.join(" and ", onS3) + " on s3:// need a region: "
-          + "give --awsRegion (e.g. --awsRegion=us-east-1) or set AWS_REGION");
+      throw new InvalidOptionsException(
+          String.join(" and ", onS3)
+              + " on s3:// need a region: "
+              + "give --awsRegion (e.g. --awsRegion=us-east-1) or set AWS_REGION");
     }
   }
 
