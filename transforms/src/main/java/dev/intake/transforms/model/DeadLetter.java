@@ -5,7 +5,6 @@ import org.apache.beam.sdk.schemas.AutoValueSchema;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.joda.time.Instant;
 
 /**
@@ -55,10 +54,6 @@ public abstract class DeadLetter {
 
   /** The schema coder of dead letters in {@code pipeline}. */
   public static Coder<DeadLetter> coder(Pipeline pipeline) {
-    try {
-      return pipeline.getSchemaRegistry().getSchemaCoder(DeadLetter.class);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException("DeadLetter has a schema", e);
-    }
+    return Schemas.coder(pipeline, DeadLetter.class);
   }
 }

@@ -50,11 +50,6 @@ public final class WithDeadLetters<T> implements POutput {
     return deadLetters;
   }
 
-  /** Applies {@code next} to the output; returns its result, for chaining. */
-  public <R extends POutput> R then(String name, PTransform<? super PCollection<T>, R> next) {
-    return output.apply(name, next);
-  }
-
   @Override
   public Pipeline getPipeline() {
     return pipeline;

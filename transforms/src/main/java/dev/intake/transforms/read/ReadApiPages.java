@@ -3,13 +3,13 @@ package dev.intake.transforms.read;
 import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
 
 import dev.intake.transforms.model.RawPage;
+import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.model.TimeWindow;
 import dev.intake.transforms.read.socrata.SocrataConfig;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -65,7 +65,7 @@ public final class ReadApiPages extends PTransform<PBegin, PCollection<SourceRec
   public PCollection<SourceRecord> expand(PBegin input) {
     TupleTag<SourceRecord> records = new TupleTag<>() {};
     TupleTag<RawPage> pages = new TupleTag<>() {};
-    Coder<TimeWindow> windowCoder = schemaCoder(input, TimeWindow.class);
+    Coder<TimeWindow> windowCoder = Schemas.coder(input.getPipeline(), TimeWindow.class);
     PCollectionTuple fetched =
         input
             .apply("Windows", Create.of(windows).withCoder(windowCoder))
@@ -76,19 +76,11 @@ public final class ReadApiPages extends PTransform<PBegin, PCollection<SourceRec
                     .withOutputTags(records, TupleTagList.of(pages)));
     fetched
         .get(pages)
-        .setCoder(schemaCoder(input, RawPage.class))
+        .setCoder(Schemas.coder(input.getPipeline(), RawPage.class))
         .apply("ManifestLines", MapElements.into(TypeDescriptors.strings()).via(RawPage::toJson))
         .apply(
             "WriteManifest",
             TextIO.write().to(rawDirectory + "manifest").withSuffix(".jsonl").withoutSharding());
-    return fetched.get(records).setCoder(schemaCoder(input, SourceRecord.class));
-  }
-
-  static <T> Coder<T> schemaCoder(PBegin input, Class<T> type) {
-    try {
-      return input.getPipeline().getSchemaRegistry().getSchemaCoder(type);
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(type + " has a schema", e);
-    }
+    return fetched.get(records).setCoder(Schemas.coder(input.getPipeline(), SourceRecord.class));
   }
 }

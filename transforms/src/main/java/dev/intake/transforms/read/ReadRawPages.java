@@ -1,6 +1,7 @@
 package dev.intake.transforms.read;
 
 import dev.intake.transforms.model.RawPage;
+import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.read.socrata.Page;
 import java.io.IOException;
@@ -33,10 +34,10 @@ public final class ReadRawPages extends PTransform<PBegin, PCollection<SourceRec
   @Override
   public PCollection<SourceRecord> expand(PBegin input) {
     return input
-        .apply("Pages", Create.of(pages).withCoder(ReadApiPages.schemaCoder(input, RawPage.class)))
+        .apply("Pages", Create.of(pages).withCoder(Schemas.coder(input.getPipeline(), RawPage.class)))
         .apply("SpreadPages", Reshuffle.viaRandomKey())
         .apply("ReadPages", ParDo.of(new ReadRawPageFn()))
-        .setCoder(ReadApiPages.schemaCoder(input, SourceRecord.class));
+        .setCoder(Schemas.coder(input.getPipeline(), SourceRecord.class));
   }
 
   static final class ReadRawPageFn extends DoFn<RawPage, SourceRecord> {

@@ -8,8 +8,8 @@ import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import dev.intake.transforms.model.Schemas;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -93,12 +93,7 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
                         AvroUtils.toAvroSchema(schema),
                         new RowOrder(sortFields),
                         maxRowsPerFile)));
-    try {
-      return written.setCoder(
-          input.getPipeline().getSchemaRegistry().getSchemaCoder(WrittenFile.class));
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(e);
-    }
+    return written.setCoder(Schemas.coder(input.getPipeline(), WrittenFile.class));
   }
 
   /** Sort fields first, then every value as text, so ties are ordered too. */
