@@ -1,9 +1,10 @@
 package dev.intake.pipeline;
 
+import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.steps.DeadLetterRows;
 import dev.intake.pipeline.steps.MarkOrigin;
-import dev.intake.pipeline.steps.ReadLake;
+import dev.intake.transforms.sinks.lake.ReadLake;
 import dev.intake.pipeline.steps.Tallies;
 import dev.intake.pipeline.steps.TouchedPartitions;
 import dev.intake.transforms.aggregate.AggregateDaily;
@@ -17,9 +18,9 @@ import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.model.WithDeadLetters;
 import dev.intake.transforms.parse.ParseRecords;
 import dev.intake.transforms.validate.ValidateRecords;
-import dev.intake.transforms.write.WriteParquet;
-import dev.intake.transforms.write.WriteWarehouse;
-import dev.intake.transforms.write.WrittenFile;
+import dev.intake.transforms.sinks.lake.WriteParquet;
+import dev.intake.transforms.sinks.warehouse.WriteWarehouse;
+import dev.intake.transforms.sinks.lake.WrittenFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

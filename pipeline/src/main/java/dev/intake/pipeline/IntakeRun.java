@@ -1,5 +1,7 @@
 package dev.intake.pipeline;
 
+import dev.intake.transforms.sinks.lake.LakeFiles;
+import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.options.OptionsValidation;
@@ -7,8 +9,8 @@ import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.spec.SpecLoader;
 import dev.intake.pipeline.storage.S3Storage;
 import dev.intake.transforms.model.Lineage;
-import dev.intake.pipeline.warehouse.Warehouse;
-import dev.intake.transforms.write.WriteWarehouse;
+import dev.intake.transforms.sinks.warehouse.Warehouse;
+import dev.intake.transforms.sinks.warehouse.WriteWarehouse;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;

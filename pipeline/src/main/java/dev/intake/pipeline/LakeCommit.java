@@ -1,5 +1,7 @@
 package dev.intake.pipeline;
 
+import dev.intake.transforms.sinks.lake.LakeFiles;
+import dev.intake.transforms.sinks.lake.LakeLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.intake.pipeline;
 import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.pipeline.spec.SpecException;
-import dev.intake.pipeline.warehouse.SchemaMismatchException;
+import dev.intake.transforms.sinks.warehouse.SchemaMismatchException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;

@@ -1,9 +1,11 @@
 package dev.intake.pipeline;
 
+import dev.intake.transforms.sinks.lake.LakeFiles;
+import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.steps.DeadLetterRows;
-import dev.intake.pipeline.warehouse.Warehouse;
-import dev.intake.pipeline.warehouse.WarehouseTable;
+import dev.intake.transforms.sinks.warehouse.Warehouse;
+import dev.intake.transforms.sinks.warehouse.WarehouseTable;
 import dev.intake.transforms.aggregate.AggregateDaily;
 import dev.intake.transforms.model.FailPoints;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.intake.pipeline;
 
+import dev.intake.transforms.sinks.lake.LakeFiles;
+import dev.intake.transforms.sinks.lake.LakeLayout;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;

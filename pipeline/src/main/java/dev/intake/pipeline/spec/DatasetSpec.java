@@ -5,7 +5,7 @@ import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.validate.Rule;
-import dev.intake.transforms.write.Partitioner;
+import dev.intake.transforms.sinks.lake.Partitioner;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;

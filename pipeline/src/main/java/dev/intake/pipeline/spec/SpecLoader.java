@@ -11,7 +11,7 @@ import dev.intake.transforms.model.FieldType;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.validate.Rule;
-import dev.intake.transforms.write.Partitioner;
+import dev.intake.transforms.sinks.lake.Partitioner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.intake.pipeline.steps;
 
 import dev.intake.transforms.dedup.DedupByKey;
-import dev.intake.transforms.write.Partitioner;
+import dev.intake.transforms.sinks.lake.Partitioner;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,0 +1,127 @@
+package dev.intake.transforms.sinks.lake;
+
+import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
+
+import java.io.Serializable;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import dev.intake.transforms.model.Schemas;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Writes rows as Snappy-compressed Parquet under a directory (local or any Beam filesystem such as
+ * {@code s3://}), in hive-style partition folders when given a {@link Partitioner}. Each partition's
+ * rows are sorted by the sort fields and written as {@code part-00000.parquet}, {@code
+ * part-00001.parquet}, … of at most {@link #withMaxRowsPerFile} rows each, so the same rows always
+ * give the same files, and a retry overwrites rather than adds. Outputs one {@link WrittenFile} per
+ * file. Files are written in place: write to a run's staging directory and publish them at commit.
+ */
+public final class WriteParquet extends PTransform<PCollection<Row>, PCollection<WrittenFile>> {
+  private static final int DEFAULT_MAX_ROWS_PER_FILE = 1_000_000;
+
+  private final String directory;
+  private final Partitioner partitioner;
+  private final List<String> sortFields;
+  private final int maxRowsPerFile;
+
+  private WriteParquet(
+      String directory, Partitioner partitioner, List<String> sortFields, int maxRowsPerFile) {
+    this.directory = directory;
+    this.partitioner = partitioner;
+    this.sortFields = sortFields;
+    this.maxRowsPerFile = maxRowsPerFile;
+  }
+
+  /** Writes under {@code directory}, unpartitioned and sorted by every field, until told otherwise. */
+  public static WriteParquet to(String directory) {
+    checkArgumentNotNull(directory, "directory must not be null");
+    return new WriteParquet(directory, null, List.of(), DEFAULT_MAX_ROWS_PER_FILE);
+  }
+
+  public WriteParquet partitionedBy(Partitioner partitioner) {
+    checkArgumentNotNull(partitioner, "partitioner must not be null");
+    return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile);
+  }
+
+  /** Sorts rows within a file by these fields (then by all values). */
+  public WriteParquet sortedBy(List<String> fields) {
+    return new WriteParquet(directory, partitioner, List.copyOf(fields), maxRowsPerFile);
+  }
+
+  public WriteParquet withMaxRowsPerFile(int rows) {
+    if (rows <= 0) {
+      throw new IllegalArgumentException("maxRowsPerFile must be > 0, but was " + rows);
+    }
+    return new WriteParquet(directory, partitioner, sortFields, rows);
+  }
+
+  @Override
+  public PCollection<WrittenFile> expand(PCollection<Row> input) {
+    Schema schema = input.getSchema();
+    for (String f : sortFields) {
+      if (!schema.hasField(f)) {
+        throw new IllegalArgumentException("sort field " + f + " is not in " + schema);
+      }
+    }
+    Partitioner p = partitioner;
+    PCollection<WrittenFile> written =
+        input
+            .apply(
+                "KeyByPartition",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
+                    .via((Row r) -> KV.of(p == null ? "" : p.folderOf(r), r)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(schema)))
+            .apply("GroupByPartition", GroupByKey.create())
+            .apply(
+                "WritePartitions",
+                ParDo.of(
+                    new WritePartitionFn(
+                        directory,
+                        AvroUtils.toAvroSchema(schema),
+                        new RowOrder(sortFields),
+                        maxRowsPerFile)));
+    return written.setCoder(Schemas.coder(input.getPipeline(), WrittenFile.class));
+  }
+
+  /** Sort fields first, then every value as text, so ties are ordered too. */
+  static final class RowOrder implements Comparator<Row>, Serializable {
+    private final List<String> fields;
+
+    RowOrder(List<String> fields) {
+      this.fields = fields;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public int compare(Row a, Row b) {
+      for (String f : fields) {
+        Comparable va = (Comparable) a.getValue(f);
+        Comparable vb = (Comparable) b.getValue(f);
+        if (va == null || vb == null) {
+          if (va != vb) {
+            return va == null ? -1 : 1;
+          }
+          continue;
+        }
+        int c = va.compareTo(vb);
+        if (c != 0) {
+          return c;
+        }
+      }
+      return String.valueOf(a.getValues()).compareTo(String.valueOf(b.getValues()));
+    }
+  }
+}

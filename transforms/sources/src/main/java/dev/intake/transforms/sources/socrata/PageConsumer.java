@@ -1,0 +1,12 @@
+package dev.intake.transforms.sources.socrata;
+
+import java.io.IOException;
+
+/**
+ * Receives the pages of one window, in order, on the thread that called {@link
+ * SocrataClient#fetchWindow}. An exception it throws ends the fetch and reaches that caller as is.
+ */
+@FunctionalInterface
+public interface PageConsumer {
+  void accept(Page page) throws IOException;
+}

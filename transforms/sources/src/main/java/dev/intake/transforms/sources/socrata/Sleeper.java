@@ -1,0 +1,12 @@
+package dev.intake.transforms.sources.socrata;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Waits before a retry; tests record the waits instead of sleeping. */
+@FunctionalInterface
+interface Sleeper {
+  Sleeper REAL = d -> TimeUnit.NANOSECONDS.sleep(d.toNanos());
+
+  void sleep(Duration duration) throws InterruptedException;
+}
