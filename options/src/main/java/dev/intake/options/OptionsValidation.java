@@ -104,9 +104,8 @@ public final class OptionsValidation {
     positive("--maxConcurrentRequests", options.getMaxConcurrentRequests());
     positive("--maxPagesPerWindow", options.getMaxPagesPerWindow());
     positive("--requestTimeoutSeconds", options.getRequestTimeoutSeconds());
-    if (options.getPageSize() != null && (options.getPageSize() <= 0 || options.getPageSize() > 50_000)) {
-      throw new InvalidOptionsException(
-          "--pageSize must be between 1 and 50000, but was " + options.getPageSize());
+    if (options.getPageSize() != null) {
+      positive("--pageSize", options.getPageSize());
     }
     if (options.getRetryBudget() < 0) {
       throw new InvalidOptionsException("--retryBudget must be >= 0, but was " + options.getRetryBudget());
@@ -131,17 +130,6 @@ public final class OptionsValidation {
     if (!java.util.List.of("copy", "batch").contains(options.getLoadMethod())) {
       throw new InvalidOptionsException(
           "--loadMethod=" + options.getLoadMethod() + " is not a load method; use copy or batch");
-    }
-    String url = options.getJdbcUrl();
-    if (url != null
-        && !url.startsWith("jdbc:postgresql:")
-        && !url.startsWith("jdbc:duckdb:")) {
-      throw new InvalidOptionsException(
-          "--jdbcUrl=" + url + " is not supported; use jdbc:postgresql://… or jdbc:duckdb:<file>");
-    }
-    if (options.getReaderRole() != null
-        && (url == null || !url.startsWith("jdbc:postgresql:"))) {
-      throw new InvalidOptionsException("--readerRole needs a PostgreSQL warehouse (--jdbcUrl=jdbc:postgresql://…)");
     }
     if (options.getReaderRole() != null && !options.getReaderRole().matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new InvalidOptionsException("--readerRole=" + options.getReaderRole() + " is not a role name");

@@ -1,6 +1,7 @@
 package dev.intake.pipeline;
 
 import dev.intake.transforms.sinks.lake.LakeFiles;
+import dev.intake.pipeline.spec.SpecLoader;
 import dev.intake.transforms.sinks.lake.LakeLayout;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The commit's partition swap on S3, which has no rename: Beam's S3 filesystem copies, then
- * deletes. Runs {@link LakeCommit} through Beam's filesystems against s3proxy (path-style, on
+ * deletes. Runs {@link CommitJournal} through Beam's filesystems against s3proxy (path-style, on
  * {@code localhost}, credentials from the standard AWS chain's system properties), and checks the
  * objects with a plain S3 client.
  */
@@ -62,6 +63,10 @@ class LakeCommitOnS3Test {
   }
 
   /** A lake with two stored partitions, and a run that staged new content for two partitions. */
+  private static DatasetOutputs outputs(LakeLayout lake) {
+    return new DatasetOutputs(SpecLoader.load("sf311"), lake);
+  }
+
   private static LakeLayout lakeWithStagedRun(String name) throws Exception {
     LakeLayout lake = new LakeLayout("s3://" + BUCKET + "/" + name, "sf311");
     LakeFiles.write(lake.clean() + "requested_month=2021-04/part-00000.parquet", "april");
@@ -95,10 +100,10 @@ class LakeCommitOnS3Test {
   @Test
   void theSwapReplacesEveryTouchedPartitionWithItsStagedFilesAndNothingElse() throws Exception {
     LakeLayout lake = lakeWithStagedRun("swap");
-    LakeCommit.Journal journal = LakeCommit.plan(lake, "r1", TOUCHED, List.of());
-    LakeCommit.writeJournal(lake, journal, "{\"status\":\"succeeded\"}");
-    LakeCommit.swap(journal);
-    LakeCommit.finish(lake, journal);
+    CommitJournal journal = CommitJournal.plan(outputs(lake), "r1", TOUCHED);
+    journal.write(lake, "{\"status\":\"succeeded\"}");
+    journal.swap();
+    journal.finish(lake);
 
     assertThat(objects("swap"), equalTo(new TreeMap<>(COMMITTED)));
     assertThat(s3.keys(BUCKET, "swap/_staging/"), empty());
@@ -107,16 +112,16 @@ class LakeCommitOnS3Test {
   @Test
   void aSwapInterruptedBetweenCopyAndDeleteCompletesWhenRepeated() throws Exception {
     LakeLayout lake = lakeWithStagedRun("interrupted");
-    LakeCommit.Journal journal = LakeCommit.plan(lake, "r1", TOUCHED, List.of());
-    LakeCommit.writeJournal(lake, journal, "{\"status\":\"succeeded\"}");
+    CommitJournal journal = CommitJournal.plan(outputs(lake), "r1", TOUCHED);
+    journal.write(lake, "{\"status\":\"succeeded\"}");
     // What a crash inside S3's rename leaves: the new file copied in, its staged copy not yet
     // deleted, the partition's stale file still there.
     LakeFiles.write(lake.clean() + "requested_month=2021-05/part-00000.parquet", "new may");
 
-    LakeCommit.Journal recovered = LakeCommit.readJournal(lake, "r1");
-    LakeCommit.swap(recovered);
-    LakeCommit.swap(recovered);
-    LakeCommit.finish(lake, recovered);
+    CommitJournal recovered = CommitJournal.read(lake, "r1");
+    recovered.swap();
+    recovered.swap();
+    recovered.finish(lake);
 
     assertThat(objects("interrupted"), equalTo(new TreeMap<>(COMMITTED)));
   }

@@ -1,85 +1,102 @@
 package dev.intake.pipeline.steps;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.intake.transforms.model.Schemas;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * The run's counts as data: each stage maps its elements to {@code (name, amount)} pairs, which are
- * summed per name and written as one tab-separated file that the driver reads after the pipeline.
- * Counting with data rather than metrics gives the same exact figures on every runner; a name no
- * element contributed to is absent (read as 0). Names made by {@link #max} keep their largest value.
+ * The run's counts as data: each stage maps its elements to {@code (TallyKey, amount)} pairs,
+ * combined per key (summed; {@link TallyKey.Kind#NEWEST} keeps the largest) and written as one
+ * JSON-lines file that the driver reads after the pipeline ({@code RunTally}). Counting with data
+ * rather than metrics gives the same exact figures on every runner; a key no element contributed
+ * to is absent (read as 0).
  */
 public final class Tallies {
   private Tallies() {}
 
-  /** Maps each element to one {@code (name, amount)} pair; amounts of a name are summed. */
-  public static <T> Each<T> each(SerializableFunction<T, KV<String, Long>> tally) {
-    return new Each<>(tally, false);
+  /** One {@code (key, 1)} pair per element. */
+  public static <T> Each<T> count(SerializableFunction<T, TallyKey> key) {
+    return new Each<>(e -> KV.of(key.apply(e), 1L));
   }
 
-  /**
-   * Maps each element to one {@code (name, value)} pair; the largest value of a name is kept. The
-   * name is prefixed with {@value #MAX_PREFIX}.
-   */
-  public static <T> Each<T> max(SerializableFunction<T, KV<String, Long>> tally) {
-    return new Each<>(tally, true);
+  /** One {@code (key, amount)} pair per element; amounts are summed, or maximised for NEWEST. */
+  public static <T> Each<T> each(SerializableFunction<T, KV<TallyKey, Long>> tally) {
+    return new Each<>(tally);
   }
 
-  public static final String MAX_PREFIX = "max\t";
-
-  /** Sums the pairs per name and writes them to {@code path} as "name\tamount" lines. */
+  /** Combines the pairs per key and writes them to {@code path} as JSON lines. */
   public static Write writeTo(String path) {
     return new Write(path);
   }
 
+  static Coder<KV<TallyKey, Long>> coder(org.apache.beam.sdk.Pipeline p) {
+    return KvCoder.of(Schemas.coder(p, TallyKey.class), VarLongCoder.of());
+  }
+
   /** See {@link #each}. */
   public static final class Each<T>
-      extends PTransform<PCollection<T>, PCollection<KV<String, Long>>> {
-    private final SerializableFunction<T, KV<String, Long>> tally;
-    private final boolean max;
+      extends PTransform<PCollection<T>, PCollection<KV<TallyKey, Long>>> {
+    private final SerializableFunction<T, KV<TallyKey, Long>> tally;
 
-    private Each(SerializableFunction<T, KV<String, Long>> tally, boolean max) {
+    private Each(SerializableFunction<T, KV<TallyKey, Long>> tally) {
       this.tally = tally;
-      this.max = max;
     }
 
     @Override
-    public PCollection<KV<String, Long>> expand(PCollection<T> input) {
-      SerializableFunction<T, KV<String, Long>> f = tally;
-      PCollection<KV<String, Long>> pairs =
-          input
-              .apply(
-                  "Tally",
-                  MapElements.into(
-                          TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
-                      .via(
-                          (T e) -> {
-                            KV<String, Long> kv = f.apply(e);
-                            return max ? KV.of(MAX_PREFIX + kv.getKey(), kv.getValue()) : kv;
-                          }))
-              .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-      return max
-          ? pairs.apply("MaxPerName", Max.longsPerKey())
-          : pairs.apply("SumPerName", Sum.longsPerKey());
+    public PCollection<KV<TallyKey, Long>> expand(PCollection<T> input) {
+      return input
+          .apply(
+              "Tally",
+              MapElements.into(
+                      TypeDescriptors.kvs(
+                          TypeDescriptor.of(TallyKey.class), TypeDescriptors.longs()))
+                  .via(tally))
+          .setCoder(coder(input.getPipeline()))
+          .apply("CombinePerKey", new CombinePerKey());
     }
   }
 
+  /** Sums the amounts of each key, except NEWEST keys, whose largest amount is kept. */
+  static final class CombinePerKey
+      extends PTransform<PCollection<KV<TallyKey, Long>>, PCollection<KV<TallyKey, Long>>> {
+    @Override
+    public PCollection<KV<TallyKey, Long>> expand(PCollection<KV<TallyKey, Long>> input) {
+      PCollection<KV<TallyKey, Long>> sums =
+          input
+              .apply("Summed", Filter.by((KV<TallyKey, Long> kv) -> !isNewest(kv)))
+              .apply("Sum", Sum.longsPerKey());
+      PCollection<KV<TallyKey, Long>> maxima =
+          input
+              .apply("Newest", Filter.by(Tallies::isNewest))
+              .apply("Max", Max.longsPerKey());
+      return PCollectionList.of(sums).and(maxima).apply("SumsAndMaxima", Flatten.pCollections());
+    }
+  }
+
+  private static boolean isNewest(KV<TallyKey, Long> kv) {
+    return kv.getKey().kind() == TallyKey.Kind.NEWEST;
+  }
+
   /** See {@link #writeTo}. */
-  public static final class Write extends PTransform<PCollectionList<KV<String, Long>>, PDone> {
+  public static final class Write extends PTransform<PCollectionList<KV<TallyKey, Long>>, PDone> {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final String path;
 
     private Write(String path) {
@@ -87,25 +104,25 @@ public final class Tallies {
     }
 
     @Override
-    public PDone expand(PCollectionList<KV<String, Long>> input) {
-      PCollection<KV<String, Long>> all =
-          input
-              .apply("Together", Flatten.pCollections())
-              .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-      PCollection<KV<String, Long>> sums =
-          all.apply("Sums", Filter.by((KV<String, Long> kv) -> !kv.getKey().startsWith(MAX_PREFIX)))
-              .apply("SumPerName", Sum.longsPerKey());
-      PCollection<KV<String, Long>> maxima =
-          all.apply("Maxima", Filter.by((KV<String, Long> kv) -> kv.getKey().startsWith(MAX_PREFIX)))
-              .apply("MaxPerName", Max.longsPerKey());
-      return PCollectionList.of(sums)
-          .and(maxima)
-          .apply("SumsAndMaxima", Flatten.pCollections())
-          .apply(
-              "Format",
-              MapElements.into(TypeDescriptors.strings())
-                  .via((KV<String, Long> kv) -> kv.getKey() + "\t" + kv.getValue()))
+    public PDone expand(PCollectionList<KV<TallyKey, Long>> input) {
+      return input
+          .apply("Together", Flatten.pCollections())
+          .setCoder(coder(input.getPipeline()))
+          .apply("CombinePerKey", new CombinePerKey())
+          .apply("AsJson", MapElements.into(TypeDescriptors.strings()).via(Write::json))
           .apply("WriteFile", TextIO.write().to(path).withoutSharding());
+    }
+
+    static String json(KV<TallyKey, Long> kv) {
+      TallyKey k = kv.getKey();
+      ObjectNode n = JSON.createObjectNode();
+      n.put("kind", k.getKind());
+      n.put("output", k.getOutput());
+      n.put("stage", k.getStage());
+      n.put("reason", k.getReason());
+      n.put("partition", k.getPartition());
+      n.put("amount", kv.getValue());
+      return n.toString();
     }
   }
 }

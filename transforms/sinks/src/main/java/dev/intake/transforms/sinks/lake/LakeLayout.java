@@ -88,7 +88,7 @@ public final class LakeLayout {
     }
 
     public String tallies() {
-      return dir + "tallies/tallies.tsv";
+      return dir + "tallies/tallies.jsonl";
     }
 
     public String journal() {

@@ -22,4 +22,9 @@ public final class WarehouseTable {
   public Schema schema() {
     return schema;
   }
+
+  /** The key columns; empty for a table without a key. */
+  public List<String> key() {
+    return key;
+  }
 }

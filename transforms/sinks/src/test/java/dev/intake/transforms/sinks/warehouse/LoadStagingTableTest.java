@@ -2,6 +2,8 @@ package dev.intake.transforms.sinks.warehouse;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.intake.transforms.testing.TestPipelineExtension;
@@ -25,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Loads rows into the real PostgreSQL at 127.0.0.1:5432 (database test). */
 @ExtendWith(TestPipelineExtension.class)
-class WriteWarehouseTest {
+class LoadStagingTableTest {
   private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final Schema SCHEMA =
       Schema.builder()
@@ -36,7 +38,7 @@ class WriteWarehouseTest {
           .addNullableField("open", Schema.FieldType.BOOLEAN)
           .build();
 
-  private final String table = "write_warehouse_test_" + ProcessHandle.current().pid();
+  private final String table = "load_staging_table_test_" + ProcessHandle.current().pid();
 
   private static Row row(Long id, Long openedMillis, String notes, Double lat, Boolean open) {
     return Row.withSchema(SCHEMA)
@@ -80,8 +82,8 @@ class WriteWarehouseTest {
   }
 
   @ParameterizedTest
-  @EnumSource(WriteWarehouse.Method.class)
-  void loadsEveryRowWithItsValuesAndNulls(WriteWarehouse.Method method, TestPipeline p)
+  @EnumSource(LoadMethod.class)
+  void loadsEveryRowWithItsValuesAndNulls(LoadMethod method, TestPipeline p)
       throws Exception {
     p.apply(
             Create.of(
@@ -90,7 +92,10 @@ class WriteWarehouseTest {
                     row(3L, 1551805200000L, "", -0.5, null),
                     row(4L, 1551805200000L, null, 1.0E-5, true))
                 .withRowSchema(SCHEMA))
-        .apply(WriteWarehouse.into(URL, table).withUser("postgres").withMethod(method).withBatchRows(2));
+        .apply(
+            LoadStagingTable.into(WarehouseConfig.of(URL).withUser("postgres"), table)
+                .withMethod(method)
+                .withBatchRows(2));
     p.run().waitUntilFinish();
     assertThat(
         rows(),
@@ -102,9 +107,31 @@ class WriteWarehouseTest {
   }
 
   @Test
-  void refusesANonPostgresUrlAndABadBatchSize() {
-    assertThrows(IllegalArgumentException.class, () -> WriteWarehouse.into("jdbc:duckdb:x", "t"));
+  void refusesADatabaseThatLoadsAtCommitAndABadBatchSize() {
     assertThrows(
-        IllegalArgumentException.class, () -> WriteWarehouse.into(URL, "t").withBatchRows(0));
+        IllegalArgumentException.class,
+        () -> LoadStagingTable.into(WarehouseConfig.of("jdbc:duckdb:x"), "t"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LoadStagingTable.into(WarehouseConfig.of(URL), "t").withBatchRows(0));
+    assertThat(e.getMessage(), is("batchRows must be > 0, but was 0"));
+  }
+
+  @Test
+  void aPasswordVariableThatIsNotSetFailsTheConnectionNamingIt() {
+    WarehouseConfig config = WarehouseConfig.of(URL).withPasswordEnv("INTAKE_TEST_UNSET_PASSWORD");
+    Exception e = assertThrows(Exception.class, config::open);
+    assertThat(
+        causes(e),
+        hasItem("environment variable INTAKE_TEST_UNSET_PASSWORD (the database password) is not set"));
+  }
+
+  private static List<String> causes(Throwable e) {
+    List<String> messages = new ArrayList<>();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      messages.add(t.getMessage());
+    }
+    return messages;
   }
 }

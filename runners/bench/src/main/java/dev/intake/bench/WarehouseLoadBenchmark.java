@@ -1,4 +1,4 @@
-package dev.intake.pipeline.bench;
+package dev.intake.bench;
 
 import dev.intake.pipeline.EmbeddedFlink;
 import dev.intake.pipeline.IntakePipeline;
@@ -7,7 +7,10 @@ import dev.intake.pipeline.spec.SpecLoader;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
 import dev.intake.transforms.sinks.warehouse.WarehouseTable;
 import dev.intake.transforms.sinks.lake.WriteParquet;
-import dev.intake.transforms.sinks.warehouse.WriteWarehouse;
+import dev.intake.transforms.sinks.warehouse.LoadMethod;
+import dev.intake.transforms.sinks.warehouse.RunRecord;
+import dev.intake.transforms.sinks.warehouse.WarehouseCommit;
+import dev.intake.transforms.sinks.warehouse.WarehouseConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +35,7 @@ import org.joda.time.Instant;
  * rows/s for each.
  *
  * <pre>
- * java -cp runners/target/intake.jar dev.intake.pipeline.bench.WarehouseLoadBenchmark \
+ * java -cp runners/target/intake.jar:runners/bench/target/intake-bench.jar dev.intake.bench.WarehouseLoadBenchmark \
  *     [--rows=1000000] [--methods=copy,batch] [--jdbcUrl=jdbc:postgresql://127.0.0.1:5432/test]
  *     [--jdbcUser=postgres]
  * </pre>
@@ -44,7 +47,7 @@ public final class WarehouseLoadBenchmark {
     long rows = 1_000_000;
     String url = "jdbc:postgresql://127.0.0.1:5432/test";
     String user = "postgres";
-    List<WriteWarehouse.Method> methods = List.of(WriteWarehouse.Method.values());
+    List<LoadMethod> methods = List.of(LoadMethod.values());
     for (String a : args) {
       if (a.startsWith("--rows=")) {
         rows = Long.parseLong(a.substring(7));
@@ -55,7 +58,7 @@ public final class WarehouseLoadBenchmark {
       } else if (a.startsWith("--methods=")) {
         methods = new ArrayList<>();
         for (String m : a.substring(10).split(",")) {
-          methods.add(WriteWarehouse.Method.valueOf(m.toUpperCase(Locale.ROOT)));
+          methods.add(LoadMethod.valueOf(m.toUpperCase(Locale.ROOT)));
         }
       } else {
         throw new IllegalArgumentException("unknown argument " + a);
@@ -65,19 +68,19 @@ public final class WarehouseLoadBenchmark {
     Schema schema = IntakePipeline.cleanSchema(spec);
     WarehouseTable table = new WarehouseTable("sf311", schema, spec.key());
     System.out.printf(Locale.ROOT, "%-28s %10s %10s %12s%n", "step", "rows", "seconds", "rows/s");
-    for (WriteWarehouse.Method method : methods) {
+    for (LoadMethod method : methods) {
       String schemaName = "bench_" + method.name().toLowerCase(Locale.ROOT) + "_" + System.currentTimeMillis();
-      try (Warehouse w = Warehouse.connect(url, user, null, schemaName)) {
-        w.prepare(List.of(table), "bench");
+      String runId = "bench" + System.nanoTime();
+      try (Warehouse w =
+          Warehouse.connect(WarehouseConfig.of(url).withUser(user).withSchema(schemaName))) {
+        w.prepare(List.of(table), runId);
         long start = System.nanoTime();
         Pipeline p = Pipeline.create(flinkOptions());
-        rows(p, rows, schema)
-            .apply("Load", WriteWarehouse.into(url, w.qualified(Warehouse.stagingName("sf311", "bench")))
-                .withUser(user).withMethod(method));
+        rows(p, rows, schema).apply("Load", w.stagingLoad(table, runId, method).orElseThrow());
         p.run().waitUntilFinish();
         report("postgres staging " + method.name().toLowerCase(Locale.ROOT), rows, start);
         start = System.nanoTime();
-        w.commit(commit(spec, table, List.of()));
+        w.commit(commit(runId, spec, table, List.of()));
         report("postgres merge (" + method.name().toLowerCase(Locale.ROOT) + " run)", rows, start);
         w.dropTable("sf311");
       }
@@ -94,10 +97,10 @@ public final class WarehouseLoadBenchmark {
     try (Stream<Path> s = Files.walk(dir.resolve("parquet"))) {
       s.filter(f -> f.toString().endsWith(".parquet")).forEach(f -> files.add(f.toString()));
     }
-    try (Warehouse w = Warehouse.connect("jdbc:duckdb:" + dir.resolve("w.duckdb"), null, null, null)) {
+    try (Warehouse w = Warehouse.connect(WarehouseConfig.of("jdbc:duckdb:" + dir.resolve("w.duckdb")))) {
       w.prepare(List.of(table), "bench");
       long start = System.nanoTime();
-      w.commit(commit(spec, table, files));
+      w.commit(commit("bench", spec, table, files));
       report("duckdb merge from parquet", rows, start);
     }
   }
@@ -138,18 +141,13 @@ public final class WarehouseLoadBenchmark {
     return b.build();
   }
 
-  private static Warehouse.Commit commit(DatasetSpec spec, WarehouseTable table, List<String> files) {
-    Warehouse.Commit c = new Warehouse.Commit();
-    c.runId = "bench";
-    c.dataset = "bench";
-    c.clean = table;
-    c.version = spec.version();
-    c.parquetFiles.put("sf311", files);
-    c.run = new Warehouse.RunRecord();
-    c.run.runId = "bench-" + System.nanoTime();
-    c.run.dataset = "bench";
-    c.run.status = "bench";
-    return c;
+  private static WarehouseCommit commit(
+      String runId, DatasetSpec spec, WarehouseTable table, List<String> files) {
+    RunRecord run = new RunRecord();
+    run.runId = runId;
+    run.dataset = "bench";
+    run.status = "bench";
+    return WarehouseCommit.of(run, table, spec.version()).files(table.name(), files).build();
   }
 
   private static FlinkPipelineOptions flinkOptions() {

@@ -1,0 +1,72 @@
+package dev.intake.pipeline;
+
+import dev.intake.pipeline.steps.Outputs;
+import dev.intake.pipeline.steps.TallyKey;
+import dev.intake.pipeline.spec.DatasetSpec;
+import java.util.Locale;
+
+/**
+ * Checks a finished pipeline's counts before anything is committed, and copies them into the run
+ * summary: every record read is written, superseded or rejected; the clean files hold every row of
+ * the touched partitions; the rejected share is within the limit.
+ */
+final class RunCheck {
+  /** The counts contradict each other: the run must not commit. */
+  static final class Failed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Failed(String message) {
+      super(message);
+    }
+  }
+
+  private RunCheck() {}
+
+  /**
+   * Fills {@code s} from {@code t}; throws {@link Failed} if the counts do not reconcile, and
+   * returns why the run is refused (too many rejects), or null if it may commit.
+   */
+  static String check(RunSummary s, RunTally t, DatasetSpec spec, double maxRejectedRatio,
+      String deadLetters) throws Failed {
+    fill(s, t, spec);
+    if (s.unaccounted() != 0) {
+      throw new Failed(String.format(Locale.ROOT,
+          "counts do not reconcile: read %d != written %d + superseded %d + rejected %d",
+          s.read, s.written, s.superseded, s.rejected));
+    }
+    long cleanRows = t.rows(Outputs.CLEAN);
+    if (cleanRows != s.written + s.carriedOver) {
+      throw new Failed("the clean files hold " + cleanRows + " rows, expected "
+          + (s.written + s.carriedOver));
+    }
+    double ratio = s.read == 0 ? 0 : (double) s.rejected / s.read;
+    if (ratio > maxRejectedRatio) {
+      return String.format(Locale.ROOT,
+          "%.1f%% of records were rejected, more than --maxRejectedRatio=%s; nothing was "
+              + "committed; the dead letters are in %s",
+          ratio * 100, maxRejectedRatio, deadLetters);
+    }
+    return null;
+  }
+
+  private static void fill(RunSummary s, RunTally t, DatasetSpec spec) {
+    s.read = t.get(TallyKey.Kind.READ);
+    s.parsed = t.get(TallyKey.Kind.PARSED);
+    s.written = t.get(TallyKey.Kind.WRITTEN);
+    s.superseded = t.get(TallyKey.Kind.SUPERSEDED);
+    s.replacedStored = t.get(TallyKey.Kind.REPLACED);
+    s.carriedOver = t.get(TallyKey.Kind.CARRIED);
+    s.rejectedByReason.putAll(t.rejectedByReason());
+    s.rejected = s.rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
+    s.outputs.put(Outputs.CLEAN, t.rows(Outputs.CLEAN));
+    for (DatasetSpec.Aggregate a : spec.aggregates()) {
+      s.outputs.put(Outputs.aggregate(a.name()), t.rows(Outputs.aggregate(a.name())));
+    }
+    s.outputs.put(Outputs.DEAD_LETTERS, t.rows(Outputs.DEAD_LETTERS));
+    s.partitions.addAll(t.partitions());
+    Long newest = t.newest("watermark") != null ? t.newest("watermark") : t.newest("version");
+    if (newest != null) {
+      s.watermark = java.time.Instant.ofEpochMilli(newest).toString();
+    }
+  }
+}

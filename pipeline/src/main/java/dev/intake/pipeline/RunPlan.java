@@ -1,0 +1,201 @@
+package dev.intake.pipeline;
+
+import dev.intake.options.IntakeOptions;
+import dev.intake.options.InvalidOptionsException;
+import dev.intake.options.OptionsValidation;
+import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.pipeline.spec.SpecLoader;
+import dev.intake.pipeline.steps.Outputs;
+import dev.intake.pipeline.storage.S3Storage;
+import dev.intake.transforms.model.Lineage;
+import dev.intake.transforms.sinks.lake.LakeFiles;
+import dev.intake.transforms.sinks.lake.LakeLayout;
+import dev.intake.transforms.sinks.warehouse.Dialect;
+import dev.intake.transforms.sinks.warehouse.LoadMethod;
+import dev.intake.transforms.sinks.warehouse.LoadStagingTable;
+import dev.intake.transforms.sinks.warehouse.Warehouse;
+import dev.intake.transforms.sinks.warehouse.WarehouseConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.io.FileSystems;
+import org.joda.time.Instant;
+
+/**
+ * A run's plan, made before anything is written: the options checked, the spec read, the run's id
+ * and lake, where its records come from (checked: files that match, an API that answers), and the
+ * warehouse to connect to. {@link #start} then prepares the warehouse and fills the summary's
+ * header. Bad input throws {@link InvalidOptionsException} or a spec error.
+ */
+final class RunPlan {
+  private static final DateTimeFormatter RUN_ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  final IntakeOptions options;
+  final OptionsValidation.Mode mode;
+  final DatasetSpec spec;
+  final Instant started = Instant.now();
+  final String runId;
+  final LakeLayout lake;
+  final DatasetOutputs outputs;
+  final WarehouseConfig warehouse;
+  final Consumer<String> log;
+  SourcePlan source;
+
+  private RunPlan(IntakeOptions options, Consumer<String> log) throws IOException {
+    this.options = options;
+    this.log = log;
+    this.mode = OptionsValidation.validate(options);
+    this.spec = SpecLoader.load(options.getDataset());
+    S3Storage.configure(options);
+    FileSystems.setDefaultPipelineOptions(options);
+    this.runId = options.getRunId() == null || mode == OptionsValidation.Mode.REPLAY
+        ? RUN_ID.format(java.time.Instant.ofEpochMilli(started.getMillis()))
+            + String.format(Locale.ROOT, "-%04x", ThreadLocalRandom.current().nextInt(0x10000))
+        : options.getRunId();
+    this.lake = new LakeLayout(absolute(options.getLakePath()), spec.name());
+    if (LakeFiles.exists(lake.runSummary(runId))) {
+      throw new InvalidOptionsException("--runId=" + runId + " was already used for " + spec.name()
+          + " (see " + lake.runSummary(runId) + "); choose another or leave it out");
+    }
+    this.outputs = new DatasetOutputs(spec, lake);
+    this.warehouse = warehouseConfig(options, lake);
+  }
+
+  /** Checks the options, the spec and the input (replay, file or API backfill). */
+  static RunPlan of(IntakeOptions options, Consumer<String> log) throws IOException {
+    RunPlan plan = new RunPlan(options, log);
+    if (plan.mode == OptionsValidation.Mode.REPLAY) {
+      plan.source = SourcePlan.replay(plan.spec, plan.lake, options.getRunId());
+    } else if (options.getInputFile() != null) {
+      plan.source = SourcePlan.export(plan.spec, options);
+    } else if (plan.mode == OptionsValidation.Mode.BACKFILL) {
+      plan.source = SourcePlan.api(plan.spec, options, plan.from(), plan.to(), plan.rawDirectory(),
+          log);
+    }
+    return plan;
+  }
+
+  Warehouse connect() {
+    try {
+      return Warehouse.connect(warehouse);
+    } catch (SQLException | IllegalStateException e) {
+      throw new InvalidOptionsException("cannot connect to the warehouse " + warehouse.url() + ": "
+          + IntakeRun.rootMessage(e));
+    }
+  }
+
+  /**
+   * Plans an incremental run's API range from the watermark, chooses the runner, prepares the
+   * warehouse's tables (and grants), and returns the run's summary with its header filled.
+   */
+  RunSummary start(Warehouse w, RunCommit commit, boolean runnerExplicit)
+      throws IOException, SQLException {
+    if (source == null) {
+      source = SourcePlan.api(spec, options, incrementalFrom(w), to(), rawDirectory(), log);
+    }
+    String runner = RunnerChoice.apply(options, runnerExplicit, source.inputBytes);
+    options.setRunId(runId);
+    w.prepare(outputs.tables(), runId);
+    if (options.getReaderRole() != null) {
+      try {
+        commit.grantReader(options.getReaderRole());
+      } catch (SQLException e) {
+        throw new InvalidOptionsException("--readerRole=" + options.getReaderRole() + ": "
+            + IntakeRun.rootMessage(e));
+      }
+    }
+    RunSummary summary = new RunSummary();
+    summary.runId = runId;
+    summary.dataset = spec.name();
+    summary.mode = mode.toString();
+    summary.input = source.description;
+    summary.runner = runner;
+    summary.warehouse = warehouse.url();
+    summary.startedAt = started.toString();
+    summary.ignoredColumns.putAll(source.ignoredColumns);
+    summary.missingColumns.putAll(source.missingColumns);
+    log.accept("run " + runId + " of " + spec.name() + " (" + mode + "): " + source.description
+        + "; runner " + runner);
+    return summary;
+  }
+
+  /** The pipeline's configuration, with the warehouse's staging loads by output name. */
+  IntakePipeline.Config pipelineConfig(Warehouse w) {
+    LoadMethod method = LoadMethod.valueOf(options.getLoadMethod().toUpperCase(Locale.ROOT));
+    Map<String, LoadStagingTable> loads = new LinkedHashMap<>();
+    for (DatasetOutputs.Output o : outputs.all()) {
+      w.stagingLoad(o.table, runId, method).ifPresent(l -> loads.put(o.name, l));
+    }
+    return new IntakePipeline.Config(spec, Lineage.of(spec.name(), runId, started), lake,
+        source.transform, source.format, options.getMaxRowsPerFile(), loads);
+  }
+
+  String rawDirectory() {
+    return lake.raw(runId, java.time.Instant.ofEpochMilli(started.getMillis()).toString()
+        .substring(0, 10));
+  }
+
+  private Instant from() {
+    return new Instant(OptionsValidation.instant("--from", options.getFrom()).toEpochMilli());
+  }
+
+  private Instant to() {
+    return options.getTo() == null
+        ? started
+        : new Instant(OptionsValidation.instant("--to", options.getTo()).toEpochMilli());
+  }
+
+  /** --from, or the stored watermark minus --lookback. */
+  private Instant incrementalFrom(Warehouse w) throws SQLException {
+    if (options.getFrom() != null) {
+      return from();
+    }
+    java.sql.Timestamp watermark = w.watermark(spec.name());
+    if (watermark == null) {
+      throw new InvalidOptionsException("--mode=incremental: " + spec.name() + " has no watermark"
+          + " in " + warehouse.url() + " yet; run a backfill first (--inputFile or --from), or give"
+          + " --from");
+    }
+    long lookback = OptionsValidation.duration("--lookback", options.getLookback()).toMillis();
+    return new Instant(watermark.getTime() - lookback);
+  }
+
+  private static WarehouseConfig warehouseConfig(IntakeOptions options, LakeLayout lake) {
+    String url = options.getJdbcUrl();
+    if (url == null) {
+      if (!LakeFiles.isLocal(lake.root())) {
+        throw new InvalidOptionsException("--jdbcUrl is required when the lake is not on local "
+            + "disk (the embedded DuckDB warehouse is a local file)");
+      }
+      url = "jdbc:duckdb:" + lake.root() + ".duckdb";
+    }
+    Dialect dialect;
+    try {
+      dialect = Dialect.forUrl(url);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOptionsException(e.getMessage());
+    }
+    if (options.getReaderRole() != null && !dialect.supportsRoles()) {
+      throw new InvalidOptionsException(
+          "--readerRole needs a PostgreSQL warehouse (--jdbcUrl=jdbc:postgresql://…)");
+    }
+    return WarehouseConfig.of(url)
+        .withUser(options.getJdbcUser())
+        .withPasswordEnv(options.getJdbcPasswordEnv())
+        .withSchema(options.getJdbcSchema());
+  }
+
+  private static String absolute(String path) {
+    return LakeFiles.isLocal(path)
+        ? Path.of(path.replaceFirst("^file://", "")).toAbsolutePath().normalize().toString()
+        : path;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.intake.pipeline.steps;
+
+import com.google.auto.value.AutoValue;
+import org.apache.beam.sdk.schemas.AutoValueSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+
+/**
+ * What one of a run's counts counts: a kind, and where it applies (an output, a stage and reason of
+ * rejection, a partition). Fields that do not apply are empty. Counts of a key are summed, except
+ * {@link Kind#NEWEST}, whose largest value is kept.
+ */
+@DefaultSchema(AutoValueSchema.class)
+@AutoValue
+public abstract class TallyKey {
+  /** The kinds of counts a run keeps. */
+  public enum Kind {
+    /** Records read from the source. */
+    READ,
+    /** Records parsed into rows. */
+    PARSED,
+    /** Incoming rows that are the newest version of their key. */
+    WRITTEN,
+    /** Incoming rows older than another version of their key. */
+    SUPERSEDED,
+    /** Stored rows an incoming row replaced. */
+    REPLACED,
+    /** Stored rows rewritten unchanged because their partition was touched. */
+    CARRIED,
+    /** Rejected records, by stage and reason. */
+    REJECTED,
+    /** Rows written to an output's files. */
+    ROWS,
+    /** A partition the run rewrites (the amount is how many times it was seen). */
+    PARTITION,
+    /** The newest value (epoch millis) of a field ({@code output}: version or watermark). */
+    NEWEST
+  }
+
+  public abstract String getKind();
+
+  public abstract String getOutput();
+
+  public abstract String getStage();
+
+  public abstract String getReason();
+
+  public abstract String getPartition();
+
+  public static TallyKey of(Kind kind) {
+    return new AutoValue_TallyKey(kind.name(), "", "", "", "");
+  }
+
+  /** Rows of {@code output}, or the newest value of a field. */
+  public static TallyKey of(Kind kind, String output) {
+    return new AutoValue_TallyKey(kind.name(), output, "", "", "");
+  }
+
+  public static TallyKey rejected(String stage, String reason) {
+    return new AutoValue_TallyKey(Kind.REJECTED.name(), "", stage, reason, "");
+  }
+
+  public static TallyKey partition(String partition) {
+    return new AutoValue_TallyKey(Kind.PARTITION.name(), "", "", "", partition);
+  }
+
+  public static TallyKey create(
+      String kind, String output, String stage, String reason, String partition) {
+    return new AutoValue_TallyKey(kind, output, stage, reason, partition);
+  }
+
+  public Kind kind() {
+    return Kind.valueOf(getKind());
+  }
+}

@@ -1,0 +1,99 @@
+package dev.intake.pipeline.steps;
+
+import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.transforms.sinks.lake.LakeLayout;
+import dev.intake.transforms.sinks.lake.Partitioner;
+import dev.intake.transforms.sinks.lake.WriteParquet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Writes the merged dataset to the run's staging folder: the clean rows of every touched partition
+ * (sorted by key, at most {@code maxRowsPerFile} per file), and each aggregate — an aggregate
+ * aligned with the partitions from the touched partitions' rows, any other from the newest row of
+ * every key. Where the warehouse loads in the pipeline, the same rows go to its staging tables
+ * ({@code loads}, by output name). Outputs the rows written per output.
+ */
+public final class WriteDataset
+    extends PTransform<PCollectionTuple, PCollection<KV<TallyKey, Long>>> {
+  private final DatasetSpec spec;
+  private final Schema clean;
+  private final LakeLayout.Staging staging;
+  private final int maxRowsPerFile;
+  private final Map<String, ? extends PTransform<PCollection<Row>, PDone>> loads;
+
+  private WriteDataset(
+      DatasetSpec spec,
+      Schema clean,
+      LakeLayout.Staging staging,
+      int maxRowsPerFile,
+      Map<String, ? extends PTransform<PCollection<Row>, PDone>> loads) {
+    this.spec = spec;
+    this.clean = clean;
+    this.staging = staging;
+    this.maxRowsPerFile = maxRowsPerFile;
+    this.loads = loads;
+  }
+
+  /**
+   * Writes {@link MergeWithLake}'s outputs of {@code spec}'s dataset, whose clean rows have schema
+   * {@code clean}, under {@code staging}.
+   */
+  public static WriteDataset of(
+      DatasetSpec spec,
+      Schema clean,
+      LakeLayout.Staging staging,
+      int maxRowsPerFile,
+      Map<String, ? extends PTransform<PCollection<Row>, PDone>> loads) {
+    return new WriteDataset(spec, clean, staging, maxRowsPerFile, Map.copyOf(loads));
+  }
+
+  @Override
+  public PCollection<KV<TallyKey, Long>> expand(PCollectionTuple merged) {
+    PCollection<Row> touched =
+        merged.get(MergeWithLake.TOUCHED).apply("StripOrigin", MarkOrigin.strip(clean));
+    List<PCollection<KV<TallyKey, Long>>> tallies = new ArrayList<>();
+    tallies.add(
+        touched.apply(
+            "WriteClean",
+            WriteOutput.of(
+                Outputs.CLEAN,
+                WriteParquet.to(staging.clean())
+                    .partitionedBy(spec.partitioner())
+                    .sortedBy(spec.key())
+                    .withMaxRowsPerFile(maxRowsPerFile),
+                load(Outputs.CLEAN))));
+    PCollection<Row> everyKey = null;
+    for (DatasetSpec.Aggregate a : spec.aggregates()) {
+      Partitioner lake = a.lakePartitioner(spec.partitioner());
+      if (lake == null && everyKey == null) {
+        everyKey = merged.get(MergeWithLake.NEWEST).apply("StripOriginOfAll", MarkOrigin.strip(clean));
+      }
+      WriteParquet files = WriteParquet.to(staging.aggregate(a.name()));
+      if (lake != null) {
+        files = files.partitionedBy(lake).sortedBy(List.of(a.bucketColumn()));
+      }
+      String output = Outputs.aggregate(a.name());
+      tallies.add(
+          (lake != null ? touched : everyKey)
+              .apply("Aggregate_" + a.name(), a.transform())
+              .apply("WriteAggregate_" + a.name(), WriteOutput.of(output, files, load(output))));
+    }
+    return PCollectionList.of(tallies).apply("AllTallies", Flatten.pCollections());
+  }
+
+  private Optional<? extends PTransform<PCollection<Row>, PDone>> load(String output) {
+    return Optional.ofNullable(loads.get(output));
+  }
+}

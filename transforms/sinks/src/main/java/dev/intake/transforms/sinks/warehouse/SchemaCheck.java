@@ -1,0 +1,68 @@
+package dev.intake.transforms.sinks.warehouse;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.schemas.Schema;
+
+/** Compares a table in the database with the table the spec describes. */
+final class SchemaCheck {
+  private SchemaCheck() {}
+
+  /** Column name to reported type, in table order; empty when the table does not exist. */
+  static Map<String, String> columns(Connection c, String schema, String table)
+      throws SQLException {
+    Map<String, String> cols = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          cols.put(rs.getString(1), rs.getString(2).toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return cols;
+  }
+
+  /** Throws {@link SchemaMismatchException} naming every missing, extra or mistyped column. */
+  static void check(Dialect dialect, String schema, WarehouseTable t, Map<String, String> existing) {
+    List<String> problems = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (Schema.Field f : t.schema().getFields()) {
+      String type = existing.get(f.getName());
+      String expected = dialect.reportedTypeOf(f.getType());
+      if (type == null) {
+        missing.add(f.getName());
+      } else if (!type.equals(expected)) {
+        problems.add(f.getName() + " is " + type + " where the spec says " + expected);
+      }
+    }
+    List<String> extra = new ArrayList<>();
+    for (String c : existing.keySet()) {
+      if (!t.schema().hasField(c)) {
+        extra.add(c);
+      }
+    }
+    if (!missing.isEmpty()) {
+      problems.add(0, "missing columns " + missing);
+    }
+    if (!extra.isEmpty()) {
+      problems.add("columns not in the spec " + extra);
+    }
+    if (!problems.isEmpty()) {
+      throw new SchemaMismatchException("table " + schema + "." + t.name()
+          + " does not match the dataset spec: " + String.join("; ", problems)
+          + " (migrate or drop the table)");
+    }
+  }
+}

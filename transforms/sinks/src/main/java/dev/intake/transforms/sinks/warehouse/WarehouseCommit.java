@@ -1,0 +1,78 @@
+package dev.intake.transforms.sinks.warehouse;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run's commit writes: the clean table's new versions, each aggregate table's new rows and
+ * what they replace, the dead letters, and the run's record. Tables are named; {@link #files} gives
+ * per table name the run's published Parquet files (read by dialects that load at commit).
+ */
+public final class WarehouseCommit {
+  final String runId;
+  final WarehouseTable clean;
+  final String version;
+  final Map<WarehouseTable, Replacement> aggregates;
+  final WarehouseTable deadLetters;
+  final Map<String, List<String>> files;
+  final RunRecord run;
+
+  private WarehouseCommit(Builder b) {
+    this.runId = b.run.runId;
+    this.clean = b.clean;
+    this.version = b.version;
+    this.aggregates = Collections.unmodifiableMap(new LinkedHashMap<>(b.aggregates));
+    this.deadLetters = b.deadLetters;
+    this.files = Map.copyOf(b.files);
+    this.run = b.run;
+  }
+
+  /** A commit of {@code run} that upserts {@code clean} in order of {@code version}. */
+  public static Builder of(RunRecord run, WarehouseTable clean, String version) {
+    return new Builder(run, clean, version);
+  }
+
+  List<String> filesOf(WarehouseTable t) {
+    return files.getOrDefault(t.name(), List.of());
+  }
+
+  /** Builds a {@link WarehouseCommit}. */
+  public static final class Builder {
+    private final RunRecord run;
+    private final WarehouseTable clean;
+    private final String version;
+    private final Map<WarehouseTable, Replacement> aggregates = new LinkedHashMap<>();
+    private final Map<String, List<String>> files = new LinkedHashMap<>();
+    private WarehouseTable deadLetters;
+
+    private Builder(RunRecord run, WarehouseTable clean, String version) {
+      this.run = run;
+      this.clean = clean;
+      this.version = version;
+    }
+
+    /** The aggregate {@code table}'s new rows replace what {@code replacement} selects. */
+    public Builder aggregate(WarehouseTable table, Replacement replacement) {
+      aggregates.put(table, replacement);
+      return this;
+    }
+
+    /** The run's dead letters are appended to {@code table} (replacing an earlier try of the run). */
+    public Builder deadLetters(WarehouseTable table) {
+      this.deadLetters = table;
+      return this;
+    }
+
+    /** The run's published Parquet files holding the new rows of the table named {@code table}. */
+    public Builder files(String table, List<String> paths) {
+      files.put(table, List.copyOf(paths));
+      return this;
+    }
+
+    public WarehouseCommit build() {
+      return new WarehouseCommit(this);
+    }
+  }
+}

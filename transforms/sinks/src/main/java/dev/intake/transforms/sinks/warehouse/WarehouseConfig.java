@@ -1,0 +1,159 @@
+package dev.intake.transforms.sinks.warehouse;
+
+import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.apache.beam.sdk.io.jdbc.JdbcIO;
+import org.apache.beam.sdk.options.ValueProvider;
+
+/**
+ * Where the warehouse is and how to log in: the one connection configuration of the driver (DDL,
+ * commit) and of the workers (staging loads), as a Beam {@link JdbcIO.DataSourceConfiguration}.
+ * It holds the <em>name</em> of the environment variable with the password, never the password,
+ * which is read where a connection is opened; an unset variable fails that connection with a
+ * message naming it. Immutable and serializable.
+ */
+public final class WarehouseConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String url;
+  private final String user;
+  private final String passwordEnv;
+  private final String schema;
+
+  private WarehouseConfig(String url, String user, String passwordEnv, String schema) {
+    this.url = url;
+    this.user = user;
+    this.passwordEnv = passwordEnv;
+    this.schema = schema;
+  }
+
+  /** The warehouse at {@code jdbcUrl}, as the driver's default user, in the dialect's schema. */
+  public static WarehouseConfig of(String jdbcUrl) {
+    checkArgumentNotNull(jdbcUrl, "jdbcUrl must not be null");
+    Dialect.forUrl(jdbcUrl);
+    return new WarehouseConfig(jdbcUrl, null, null, null);
+  }
+
+  /** Logs in as {@code user}; null: the URL's or the driver's. */
+  public WarehouseConfig withUser(String user) {
+    return new WarehouseConfig(url, user, passwordEnv, schema);
+  }
+
+  /** Reads the password from this environment variable when connecting; null: no password. */
+  public WarehouseConfig withPasswordEnv(String env) {
+    return new WarehouseConfig(url, user, env, schema);
+  }
+
+  /** Intake's tables go to this schema; null: the dialect's default. */
+  public WarehouseConfig withSchema(String schema) {
+    return new WarehouseConfig(url, user, passwordEnv, schema);
+  }
+
+  /** The URL, for messages (it holds no password: passwords never go in URLs here). */
+  public String url() {
+    return url;
+  }
+
+  public Dialect dialect() {
+    return Dialect.forUrl(url);
+  }
+
+  /** The schema of Intake's tables. */
+  public String schema() {
+    return schema == null ? dialect().defaultSchema() : schema;
+  }
+
+  /** Beam's description of the data source, with the password read from the environment. */
+  public JdbcIO.DataSourceConfiguration dataSource() {
+    JdbcIO.DataSourceConfiguration c =
+        JdbcIO.DataSourceConfiguration.create(dialect().driverClass(), url);
+    if (user != null) {
+      c = c.withUsername(user);
+    }
+    if (passwordEnv != null) {
+      c = c.withPassword(new PasswordFromEnvironment(passwordEnv));
+    }
+    return c.withMaxConnections(1);
+  }
+
+  /** Opens one connection through {@link #dataSource()}; closing it releases the data source. */
+  public Session open() throws SQLException {
+    DataSource source = dataSource().buildDatasource();
+    try {
+      return new Session(source, source.getConnection());
+    } catch (SQLException | RuntimeException e) {
+      Session.release(source);
+      throw e;
+    }
+  }
+
+  /** One open connection and the data source it came from. */
+  public static final class Session implements AutoCloseable {
+    private final DataSource source;
+    private final Connection connection;
+
+    private Session(DataSource source, Connection connection) {
+      this.source = source;
+      this.connection = connection;
+    }
+
+    public Connection connection() {
+      return connection;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try {
+        connection.close();
+      } finally {
+        release(source);
+      }
+    }
+
+    private static void release(DataSource source) throws SQLException {
+      if (source instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (SQLException | RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new SQLException("cannot close the data source: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /** A password read from an environment variable each time it is asked for; never serialized. */
+  static final class PasswordFromEnvironment implements ValueProvider<String> {
+    private static final long serialVersionUID = 1L;
+    private final String env;
+
+    PasswordFromEnvironment(String env) {
+      this.env = env;
+    }
+
+    @Override
+    public String get() {
+      String password = System.getenv(env);
+      if (password == null) {
+        throw new IllegalStateException(
+            "environment variable " + env + " (the database password) is not set");
+      }
+      return password;
+    }
+
+    @Override
+    public boolean isAccessible() {
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return "password from $" + env;
+    }
+  }
+}
