@@ -1,6 +1,5 @@
 package dev.intake.transforms.sources.http;
 
-import dev.intake.transforms.sources.http.RawPage;
 import dev.intake.transforms.sources.TimeWindow;
 import java.io.IOException;
 import java.io.InputStream;

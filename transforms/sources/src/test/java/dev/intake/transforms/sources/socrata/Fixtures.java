@@ -1,5 +1,6 @@
 package dev.intake.transforms.sources.socrata;
 
+import dev.intake.transforms.sources.http.Page;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intake.testdata.socrata.FakeSocrataServer;
