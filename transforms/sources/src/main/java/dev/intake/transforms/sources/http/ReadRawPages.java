@@ -38,7 +38,8 @@ public final class ReadRawPages extends PTransform<PBegin, PCollection<SourceRec
   @Override
   public PCollection<SourceRecord> expand(PBegin input) {
     return input
-        .apply("Pages", Create.of(pages).withCoder(Schemas.coder(input.getPipeline(), RawPage.class)))
+        .apply("Pages",
+            Create.of(pages).withCoder(Schemas.coder(input.getPipeline(), RawPage.class)))
         .apply("SpreadPages", Reshuffle.viaRandomKey())
         .apply("ReadPages", ParDo.of(new ReadRawPageFn(selector)))
         .setCoder(Schemas.coder(input.getPipeline(), SourceRecord.class));
@@ -52,7 +53,8 @@ public final class ReadRawPages extends PTransform<PBegin, PCollection<SourceRec
     }
 
     @ProcessElement
-    public void process(@Element RawPage page, OutputReceiver<SourceRecord> out) throws IOException {
+    public void process(@Element RawPage page, OutputReceiver<SourceRecord> out)
+        throws IOException {
       List<String> records = selector.records(RawPageStore.read(page));
       for (int i = 0; i < records.size(); i++) {
         out.output(SourceRecord.of(page.source(), 0, i, records.get(i), null));

@@ -104,7 +104,8 @@ public final class Requester implements AutoCloseable {
   }
 
   /**
-   * A builder for a requester whose messages and logs start with {@code label} (e.g. the protocol's name).
+   * A builder for a requester whose messages and logs start with {@code label} (the protocol's
+   * name).
    * Defaults: {@link RetryPolicy#defaults()}, 60 s per request, {@link Auth#none()}, no request
    * id header, no protocol error detail, user agent "Intake/0.1", the process environment, real
    * sleeps and the UTC clock.

@@ -6,9 +6,10 @@ import java.time.Instant;
 
 /**
  * Reads the records of one API whose window field falls in a time window, page by page. What
- * {@link ReadApiPages} runs on the workers: an {@link dev.intake.transforms.sources.ApiSource.Prepared} gives a serializable
- * {@link Factory}, opened once per run and worker process, so every thread of the process shares
- * the fetcher, its connections and its retry budget. Thread-safe; close it when done.
+ * {@link ReadApiPages} runs on the workers: a source's {@code ApiSource.Prepared} gives a
+ * serializable {@link Factory}, opened once per run and worker process, so every thread of the
+ * process shares the fetcher, its connections and its retry budget. Thread-safe; close it when
+ * done.
  *
  * @see dev.intake.transforms.sources.ApiSource.Prepared
  */

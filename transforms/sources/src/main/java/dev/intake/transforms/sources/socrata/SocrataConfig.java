@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * What a {@link SocrataClient} reads and how: the dataset, the field its windows filter on, paging,
- * timeouts and retries ({@link #retryPolicy()}). Immutable and serializable (it travels inside a DoFn); built with {@link
- * #builder()}, whose setters check their argument at once. It holds the <em>name</em> of the
- * environment variable with the app token, never the token.
+ * timeouts and retries ({@link #retryPolicy()}). Immutable and serializable (it travels inside a
+ * DoFn); built with {@link #builder()}, whose setters check their argument at once. It holds the
+ * <em>name</em> of the environment variable with the app token, never the token.
  *
  * <p>Defaults: window field {@code :updated_at} in UTC, no token, {@link Paging#KEYSET} paging,
  * pages of 1000 rows, a 60 s request timeout, 8 retries per request within a budget of 100 per

@@ -1,10 +1,10 @@
 package dev.intake.transforms.sources.socrata;
 
-import dev.intake.transforms.sources.http.Page;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intake.testdata.socrata.FakeSocrataServer;
 import dev.intake.testdata.socrata.SocrataDataset;
+import dev.intake.transforms.sources.http.Page;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;

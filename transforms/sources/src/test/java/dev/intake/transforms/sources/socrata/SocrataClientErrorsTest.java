@@ -19,11 +19,11 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.intake.transforms.sources.http.ApiException;
-import dev.intake.transforms.sources.http.Page;
 import dev.intake.testdata.socrata.FakeSocrataServer;
 import dev.intake.testdata.socrata.Fault;
 import dev.intake.testdata.socrata.RecordedRequest;
+import dev.intake.transforms.sources.http.ApiException;
+import dev.intake.transforms.sources.http.Page;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -21,12 +21,12 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.intake.transforms.sources.http.ApiException;
-import dev.intake.transforms.sources.http.Page;
-import dev.intake.transforms.sources.http.WindowTooLargeException;
 import dev.intake.testdata.socrata.FakeSocrataServer;
 import dev.intake.testdata.socrata.RecordedRequest;
 import dev.intake.testdata.socrata.SocrataDataset;
+import dev.intake.transforms.sources.http.ApiException;
+import dev.intake.transforms.sources.http.Page;
+import dev.intake.transforms.sources.http.WindowTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

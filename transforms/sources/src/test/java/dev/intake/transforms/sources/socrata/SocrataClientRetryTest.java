@@ -20,11 +20,11 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.intake.transforms.sources.http.ApiException;
-import dev.intake.transforms.sources.http.Page;
 import dev.intake.testdata.socrata.FakeSocrataServer;
 import dev.intake.testdata.socrata.Fault;
 import dev.intake.testdata.socrata.RecordedRequest;
+import dev.intake.transforms.sources.http.ApiException;
+import dev.intake.transforms.sources.http.Page;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

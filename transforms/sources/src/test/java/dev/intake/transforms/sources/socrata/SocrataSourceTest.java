@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(TestPipelineExtension.class)
 class SocrataSourceTest {
   private static final String TOKEN = "tok-source-3c1d-secret";
+  private static final UnaryOperator<String> NO_ENV = name -> null;
   private static final Instant W0 = new Instant(T0.toEpochMilli());
   private static final Instant W1 = W0.plus(org.joda.time.Duration.standardSeconds(90));
   private static final Instant W2 = W0.plus(org.joda.time.Duration.standardDays(1));
@@ -82,7 +84,7 @@ class SocrataSourceTest {
 
   @Test
   void preparedDescribesBaseUrlResourceAndWindowField() {
-    ApiSource.Prepared prepared = source(null).prepare(tuning(), log::add, Map.<String, String>of()::get);
+    ApiSource.Prepared prepared = source(null).prepare(tuning(), log::add, NO_ENV);
     assertThat(prepared.describe(), is(socrata.baseUrl() + " vw6y-z8j6 :updated_at"));
     assertThat(log, empty());
     assertThat(socrata.requests(), hasSize(1));
@@ -91,7 +93,7 @@ class SocrataSourceTest {
 
   @Test
   void anUnsetTokenVariableReadsWithoutATokenAndSaysSo() {
-    source(TOKEN_ENV).prepare(tuning(), log::add, Map.<String, String>of()::get);
+    source(TOKEN_ENV).prepare(tuning(), log::add, NO_ENV);
     assertThat(log, contains("SOCRATA_APP_TOKEN is not set: reading without an app token, in"
         + " Socrata's shared, throttled pool"));
     assertThat(socrata.lastRequest().header("X-App-Token"), nullValue());
@@ -150,7 +152,7 @@ class SocrataSourceTest {
     SocrataSource source = source(null);
     String rawDirectory = raw.toString() + "/";
     PCollection<SourceRecord> read =
-        p.apply(source.prepare(tuning(), log::add, Map.<String, String>of()::get).read(windows, rawDirectory));
+        p.apply(source.prepare(tuning(), log::add, NO_ENV).read(windows, rawDirectory));
     PAssert.that(read).containsInAnyOrder(expected);
     p.run();
 
@@ -175,7 +177,7 @@ class SocrataSourceTest {
     expected(TimeWindow.of(W0, W2)).forEach(r -> whole.add(r.getText()));
     assertThat(whole, hasSize(12));
     PCollection<SourceRecord> read = p.apply(source(null)
-        .prepare(tuning().withMaxPagesPerWindow(2), log::add, Map.<String, String>of()::get)
+        .prepare(tuning().withMaxPagesPerWindow(2), log::add, NO_ENV)
         .read(List.of(TimeWindow.of(W0, W2)), raw.toString() + "/"));
     PAssert.that(read).satisfies(records -> {
       List<String> texts = new ArrayList<>();
