@@ -17,7 +17,10 @@ public interface SpecSection {
   /** A non-blank scalar, or null when absent and not {@code required} (absent and required fails). */
   String text(String key, boolean required);
 
-  /** A whole number in {@code [min, max]}, or {@code fallback} when absent. */
+  /**
+   * A whole number in {@code [min, max]}, or {@code fallback} when absent; anything else fails with
+   * {@code "<key> must be a whole number between <min> and <max>"}.
+   */
   int integer(String key, int fallback, int min, int max);
 
   /** A list of scalars, or an empty list when absent. */

@@ -1,12 +1,7 @@
 package dev.intake.transforms.sources.http;
 
-import dev.intake.transforms.sources.http.RawPage;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.sources.TimeWindow;
-import dev.intake.transforms.sources.socrata.Page;
-import dev.intake.transforms.sources.socrata.SocrataClient;
-import dev.intake.transforms.sources.socrata.SocrataConfig;
-import dev.intake.transforms.sources.socrata.WindowTooLargeException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,25 +29,25 @@ class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(ReadApiPages.class);
   private static final Counter PAGES = Metrics.counter(ReadApiPages.class, "pagesFetched");
   private static final Map<Integer, ExecutorService> EXECUTORS = new ConcurrentHashMap<>();
-  /** One client per run and process, so the retry budget is the process's, not an instance's. */
-  private static final Map<String, SharedClient> CLIENTS = new ConcurrentHashMap<>();
+  /** One fetcher per run and process, so the retry budget is the process's, not an instance's. */
+  private static final Map<String, SharedFetcher> FETCHERS = new ConcurrentHashMap<>();
 
-  /** A client shared by the DoFn instances of one run in this process, closed by the last. */
-  private static final class SharedClient {
-    final SocrataClient client;
+  /** A fetcher shared by the DoFn instances of one run in this process, closed by the last. */
+  private static final class SharedFetcher {
+    final WindowFetcher fetcher;
     int users;
 
-    SharedClient(SocrataClient client) {
-      this.client = client;
+    SharedFetcher(WindowFetcher fetcher) {
+      this.fetcher = fetcher;
     }
   }
 
-  private final SocrataConfig config;
+  private final WindowFetcher.Factory fetchers;
   private final RawPageStore store;
   private final int maxConcurrent;
   private final TupleTag<SourceRecord> records;
   private final TupleTag<RawPage> pages;
-  private transient SocrataClient client;
+  private transient WindowFetcher fetcher;
   private transient List<Future<Fetched>> pending;
 
   /** One window's pages and records. */
@@ -62,12 +57,12 @@ class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
   }
 
   FetchWindowsFn(
-      SocrataConfig config,
+      WindowFetcher.Factory fetchers,
       String rawDirectory,
       int maxConcurrent,
       TupleTag<SourceRecord> records,
       TupleTag<RawPage> pages) {
-    this.config = config;
+    this.fetchers = fetchers;
     this.store = new RawPageStore(rawDirectory);
     this.maxConcurrent = maxConcurrent;
     this.records = records;
@@ -76,11 +71,11 @@ class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
 
   @Setup
   public void setup() {
-    synchronized (CLIENTS) {
-      SharedClient shared =
-          CLIENTS.computeIfAbsent(store.directory(), k -> new SharedClient(SocrataClient.create(config)));
+    synchronized (FETCHERS) {
+      SharedFetcher shared =
+          FETCHERS.computeIfAbsent(store.directory(), k -> new SharedFetcher(fetchers.open()));
       shared.users++;
-      client = shared.client;
+      fetcher = shared.fetcher;
     }
   }
 
@@ -129,11 +124,11 @@ class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
 
   @Teardown
   public void teardown() {
-    synchronized (CLIENTS) {
-      SharedClient shared = CLIENTS.get(store.directory());
+    synchronized (FETCHERS) {
+      SharedFetcher shared = FETCHERS.get(store.directory());
       if (shared != null && --shared.users == 0) {
-        CLIENTS.remove(store.directory());
-        shared.client.close();
+        FETCHERS.remove(store.directory());
+        shared.fetcher.close();
       }
     }
   }
@@ -141,7 +136,7 @@ class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
   private Fetched fetch(TimeWindow window) throws IOException {
     Fetched fetched = new Fetched();
     try {
-      client.fetchWindow(
+      fetcher.fetchWindow(
           java.time.Instant.ofEpochMilli(window.getFrom().getMillis()),
           java.time.Instant.ofEpochMilli(window.getTo().getMillis()),
           page -> keep(window, page, fetched));
@@ -152,7 +147,7 @@ class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
         throw e;
       }
       LOG.info("window {} has more than {} pages; reading it in two halves", window,
-          config.maxPagesPerWindow());
+          e.maxPages());
       Fetched halves = new Fetched();
       for (TimeWindow half : window.halves()) {
         Fetched part = fetch(half);

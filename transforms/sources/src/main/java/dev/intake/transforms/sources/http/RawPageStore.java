@@ -1,6 +1,5 @@
 package dev.intake.transforms.sources.http;
 
-import dev.intake.transforms.sources.http.RawPage;
 import dev.intake.transforms.sources.TimeWindow;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +8,14 @@ import java.io.Serializable;
 import java.nio.channels.Channels;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 
@@ -34,13 +36,13 @@ final class RawPageStore implements Serializable {
   }
 
   /** Deletes pages written by an attempt that is being redone. */
-  void delete(java.util.List<RawPage> pages) throws IOException {
-    java.util.List<ResourceId> files = new java.util.ArrayList<>();
+  void delete(List<RawPage> pages) throws IOException {
+    List<ResourceId> files = new ArrayList<>();
     for (RawPage p : pages) {
       files.add(FileSystems.matchNewResource(p.getPath(), false));
     }
     if (!files.isEmpty()) {
-      FileSystems.delete(files, org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      FileSystems.delete(files, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
     }
   }
 
@@ -52,8 +54,8 @@ final class RawPageStore implements Serializable {
     ResourceId file =
         FileSystems.matchNewResource(directory, true)
             .resolve(name, ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
-    try (OutputStream out =
-        new GZIPOutputStream(Channels.newOutputStream(FileSystems.create(file, "application/gzip")))) {
+    try (OutputStream out = new GZIPOutputStream(
+        Channels.newOutputStream(FileSystems.create(file, "application/gzip")))) {
       out.write(body);
     }
     return RawPage.of(window.toString(), number, request, file.toString(), sha256(body),

@@ -1,10 +1,28 @@
 package dev.intake.transforms.sources.socrata;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.intake.transforms.sources.http.ApiException;
+import dev.intake.transforms.sources.http.ApiRequest;
+import dev.intake.transforms.sources.http.Auth;
+import dev.intake.transforms.sources.http.KeysetPaginator;
+import dev.intake.transforms.sources.http.OffsetPaginator;
+import dev.intake.transforms.sources.http.PageConsumer;
+import dev.intake.transforms.sources.http.PagedWindowFetcher;
+import dev.intake.transforms.sources.http.Paginator;
+import dev.intake.transforms.sources.http.RecordSelector;
+import dev.intake.transforms.sources.http.Requester;
+import dev.intake.transforms.sources.http.Sleeper;
+import dev.intake.transforms.sources.http.WindowFetcher;
+import dev.intake.transforms.sources.http.WindowTooLargeException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
@@ -12,39 +30,45 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads rows of one Socrata dataset through the SODA 2 API ({@code GET
- * <baseUrl>/resource/<resource>.json}), one time window at a time, page by page.
+ * <baseUrl>/resource/<resource>.json}), one time window at a time, page by page: the generic
+ * {@link Requester}, {@link Paginator} and {@link RecordSelector} with what only Socrata has.
  *
  * <p>{@link #fetchWindow} delivers every row with {@code from <= windowField < to}, system fields
- * included ({@code $select=:*,*}), ordered by {@code windowField, :id}, as {@link Page}s numbered
- * from 0. Pages follow each other by keyset (default) or offset; rows sharing one window value
- * across a page boundary are neither lost nor doubled. Paging stops on an empty or short page; a
- * page that does not advance (a server ignoring {@code $offset} or the keyset) ends paging with
- * one warning and without delivering its rows; more than {@code maxPagesPerWindow} pages throw
- * {@link WindowTooLargeException}.
+ * included ({@code $select=:*,*}), ordered by {@code windowField, :id}, as pages numbered from 0.
+ * Pages follow each other by keyset (default) or offset; rows sharing one window value across a
+ * page boundary are neither lost nor doubled. Paging stops on an empty or short page; a page that
+ * does not advance (a server ignoring {@code $offset} or the keyset) ends paging with one warning
+ * and without delivering its rows; more than {@code maxPagesPerWindow} pages throw {@link
+ * WindowTooLargeException}.
  *
  * <p>Each request is retried on 429, 202, 500, 502, 503, 504, connection errors, timeouts and a
  * truncated or malformed 200, honouring {@code Retry-After}, within {@code maxRetriesPerRequest}
- * and the client's {@code retryBudget}; anything else throws a {@link SocrataException} whose
- * message is one line. The app token, read from the environment variable {@code tokenEnv} when the
- * client is created, is sent only as the {@code X-App-Token} header: never in a URL, a log line or
- * an exception message.
+ * and the client's {@code retryBudget}; anything else throws an {@link ApiException} whose message
+ * is one line with Socrata's error code and message and the {@code X-Socrata-RequestId}. The app
+ * token, read from the environment variable {@code tokenEnv} when the client is created, is sent
+ * only as the {@code X-App-Token} header: never in a URL, a log line or an exception message.
  *
  * <p>Thread-safe: one client may serve many threads and windows; they share its connections and
  * its retry budget. Close it when done.
  */
-public final class SocrataClient implements AutoCloseable {
+public final class SocrataClient implements WindowFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(SocrataClient.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final String TOKEN_HEADER = "X-App-Token";
+  static final String REQUEST_ID_HEADER = "X-Socrata-RequestId";
 
   private final SocrataConfig config;
-  private final RetryingCaller caller;
+  private final Requester requester;
   private final HttpUrl resourceUrl;
-  private final AtomicLong stalledWindows = new AtomicLong();
+  private final PagedWindowFetcher pages;
 
-  private SocrataClient(SocrataConfig config, RetryingCaller caller) {
+  private SocrataClient(SocrataConfig config, Requester requester) {
     this.config = config;
-    this.caller = caller;
+    this.requester = requester;
     this.resourceUrl =
         HttpUrl.get(config.baseUrl() + "/resource/" + config.resource() + ".json");
+    this.pages = PagedWindowFetcher.of(requester, RecordSelector.rootArray(), paginator(),
+        config.maxPagesPerWindow(), config.resource());
   }
 
   /** A client for {@code config}, with the app token read now from {@code config.tokenEnv()}. */
@@ -56,24 +80,24 @@ public final class SocrataClient implements AutoCloseable {
   static SocrataClient create(SocrataConfig config, UnaryOperator<String> environment,
       Sleeper sleeper, Clock clock) {
     Objects.requireNonNull(config, "config must not be null");
-    String token = null;
-    String problem = null;
-    String name = config.tokenEnv();
-    if (name != null) {
-      String value = environment.apply(name);
-      token = value == null ? "" : value.trim();
-      if (token.isEmpty()) {
-        problem = "the environment variable " + name + " (tokenEnv) that should hold the app "
-            + "token is not set or empty";
-      } else if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-        problem = "the environment variable " + name + " (tokenEnv) holds characters that an "
-            + "app token cannot have";
-      }
-      if (problem != null) {
-        token = null;
-      }
-    }
-    return new SocrataClient(config, new RetryingCaller(config, token, problem, sleeper, clock));
+    Requester requester = Requester.builder("Socrata")
+        .retryPolicy(config.retryPolicy())
+        .timeout(config.requestTimeout())
+        .auth(auth(config.tokenEnv()))
+        .requestIdHeader(REQUEST_ID_HEADER)
+        .errorDetail(SocrataClient::errorDetail)
+        .userAgent("Intake-Socrata/0.1")
+        .environment(environment)
+        .sleeper(sleeper)
+        .clock(clock)
+        .build();
+    return new SocrataClient(config, requester);
+  }
+
+  /** The app token in {@code X-App-Token}, from {@code tokenEnv}; null: no token. */
+  static Auth auth(String tokenEnv) {
+    return tokenEnv == null ? Auth.none()
+        : Auth.apiKeyInHeader(TOKEN_HEADER, tokenEnv).describedAs("app token", "tokenEnv");
   }
 
   /** The configuration this client was created with. */
@@ -83,13 +107,15 @@ public final class SocrataClient implements AutoCloseable {
 
   /**
    * Asks for one row ({@code $limit=1}) that has the window field, to fail fast: a bad token
-   * (403), an unknown dataset (404) or an unknown window field (400) throw a {@link
-   * SocrataException} with one clear line. Transient failures are retried as usual.
+   * (403), an unknown dataset (404) or an unknown window field (400) throw an {@link
+   * ApiException} with one clear line. Transient failures are retried as usual.
    */
-  public void checkAccess() throws SocrataException {
+  public void checkAccess() throws ApiException {
     String field = config.windowField();
-    caller.get(Soql.url(resourceUrl, Soql.params("$select", Soql.ID + "," + field,
-        "$where", field + " IS NOT NULL", "$limit", "1")), field);
+    ApiRequest request = ApiRequest.get(Soql.url(resourceUrl, Soql.params(
+        "$select", Soql.ID + "," + field, "$where", field + " IS NOT NULL", "$limit", "1")));
+    RecordSelector rows = RecordSelector.rootArray();
+    requester.send(request, body -> rows.select(body, List.of()));
   }
 
   /**
@@ -99,44 +125,86 @@ public final class SocrataClient implements AutoCloseable {
    * empty; later pages only if they hold rows.
    *
    * @throws WindowTooLargeException after {@code maxPagesPerWindow} pages if rows remain
-   * @throws SocrataException if Socrata refuses, retries run out, or the thread is interrupted
+   * @throws ApiException if Socrata refuses, retries run out, or the thread is interrupted
    * @throws IOException anything else {@code consumer} threw, as is
    */
+  @Override
   public void fetchWindow(Instant from, Instant to, PageConsumer consumer) throws IOException {
-    Objects.requireNonNull(from, "from must not be null");
-    Objects.requireNonNull(to, "to must not be null");
     Objects.requireNonNull(consumer, "consumer must not be null");
-    if (from.isAfter(to)) {
-      throw new IllegalArgumentException("from must not be after to, but was " + from + " > " + to);
-    }
-    int[] pages = {0};
-    long rows = new WindowPager(config, caller, resourceUrl, stalledWindows::incrementAndGet)
-        .fetch(from, to, page -> {
-          pages[0]++;
-          consumer.accept(page);
-        });
+    int[] count = {0};
+    long rows = pages.fetch(from, to, page -> {
+      count[0]++;
+      consumer.accept(page);
+    });
     LOG.info("Socrata {}: window [{}, {}) gave {} rows in {} page(s)",
-        config.resource(), from, to, rows, pages[0]);
+        config.resource(), from, to, rows, count[0]);
   }
 
   /** The retries this client may still spend (of {@code retryBudget}), all threads together. */
   public int retryBudgetLeft() {
-    return caller.budgetLeft();
+    return requester.budgetLeft();
   }
 
   /** How many windows ended on a page that did not advance (each was logged as a warning). */
   public long stalledWindows() {
-    return stalledWindows.get();
+    return pages.stalledWindows();
   }
 
   /** Releases connections and threads; the client must not be used afterwards. */
   @Override
   public void close() {
-    caller.close();
+    requester.close();
   }
 
   @Override
   public String toString() {
     return "SocrataClient(" + config.baseUrl() + "/resource/" + config.resource() + ".json)";
+  }
+
+  /** Keyset on {@code (windowField, :id)}, or offset, both in {@code windowField, :id} order. */
+  private Paginator paginator() {
+    String field = config.windowField();
+    ZoneId zone = config.windowFieldZone();
+    String limit = Integer.toString(config.pageSize());
+    if (config.paging() == SocrataConfig.Paging.OFFSET) {
+      return OffsetPaginator.of(config.pageSize(), List.of(Soql.ID, field),
+          (from, to, offset) -> {
+            Map<String, String> params = query(field, window(field, zone, from, to), limit);
+            params.put("$offset", Long.toString(offset));
+            return ApiRequest.get(Soql.url(resourceUrl, params));
+          });
+    }
+    return KeysetPaginator.of(config.pageSize(), List.of(field, Soql.ID), (from, to, after) -> {
+      String where = window(field, zone, from, to);
+      if (after != null) {
+        where += " AND " + Soql.after(field, after.get(0), after.get(1));
+      }
+      return ApiRequest.get(Soql.url(resourceUrl, query(field, where, limit)));
+    });
+  }
+
+  private static String window(String field, ZoneId zone, Instant from, Instant to) {
+    return Soql.window(field, Soql.floating(from, zone), Soql.floating(to, zone));
+  }
+
+  private static Map<String, String> query(String field, String where, String limit) {
+    return Soql.params("$select", Soql.SELECT_ALL, "$where", where,
+        "$order", field + "," + Soql.ID, "$limit", limit);
+  }
+
+  /** "code (message)" from Socrata's JSON error body ({@code code} or {@code errorCode}). */
+  static Optional<String> errorDetail(String body) {
+    try {
+      JsonNode json = MAPPER.readTree(body);
+      if (json != null && json.isObject()) {
+        String code = json.path("code").asText(json.path("errorCode").asText(""));
+        String message = json.path("message").asText("");
+        return Optional.of((code.isEmpty() ? "" : Requester.clip(code))
+            + (message.isEmpty() ? "" : " (" + Requester.clip(message) + ")"));
+      }
+    } catch (IOException e) {
+      // not JSON: the requester shows the start of it
+    }
+    return Optional.empty();
   }
 }

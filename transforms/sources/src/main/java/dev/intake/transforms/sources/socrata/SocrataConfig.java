@@ -1,5 +1,7 @@
 package dev.intake.transforms.sources.socrata;
 
+import dev.intake.transforms.sources.http.RetryPolicy;
+import dev.intake.transforms.sources.http.WindowTooLargeException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -8,13 +10,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * What a {@link SocrataClient} reads and how: the dataset, the field its windows filter on, paging,
- * timeouts and retries. Immutable and serializable (it travels inside a DoFn); built with {@link
- * #builder()}, whose setters check their argument at once. It holds the <em>name</em> of the
- * environment variable with the app token, never the token.
+ * timeouts and retries ({@link #retryPolicy()}). Immutable and serializable (it travels inside a
+ * DoFn); built with {@link #builder()}, whose setters check their argument at once. It holds the
+ * <em>name</em> of the environment variable with the app token, never the token.
  *
  * <p>Defaults: window field {@code :updated_at} in UTC, no token, {@link Paging#KEYSET} paging,
  * pages of 1000 rows, a 60 s request timeout, 8 retries per request within a budget of 100 per
@@ -36,6 +39,9 @@ public final class SocrataConfig implements Serializable {
 
   /** The largest {@code $limit} of SODA 2.0 endpoints. */
   public static final int MAX_PAGE_SIZE = 50_000;
+
+  /** 202 is "still processing, retry"; 429 is throttling. */
+  private static final Set<Integer> RETRYABLE = Set.of(202, 429, 500, 502, 503, 504);
 
   private static final Pattern FIELD = Pattern.compile(":?@?[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -144,6 +150,16 @@ public final class SocrataConfig implements Serializable {
   /** Pages one window may have; a window with more fails with {@link WindowTooLargeException}. */
   public int maxPagesPerWindow() {
     return maxPagesPerWindow;
+  }
+
+  /** The retries and backoff of the requester: Socrata's retryable statuses with these limits. */
+  public RetryPolicy retryPolicy() {
+    return RetryPolicy.defaults()
+        .withRetryableStatuses(RETRYABLE)
+        .withMaxRetriesPerRequest(maxRetriesPerRequest)
+        .withRetryBudget(retryBudget)
+        .withBackoffBase(backoffBase)
+        .withBackoffMax(backoffMax);
   }
 
   @Override

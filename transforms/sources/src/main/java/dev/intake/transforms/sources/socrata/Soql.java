@@ -74,26 +74,6 @@ final class Soql {
     return m;
   }
 
-  /**
-   * The URL decoded for people: {@code http://host:port/path?$where=a >= 'b'&$limit=1}. For
-   * messages and logs; {@link Page#requestUrl()} keeps the exact encoded form.
-   */
-  static String readable(HttpUrl url) {
-    StringBuilder sb = new StringBuilder(url.scheme()).append("://").append(url.host());
-    if (url.port() != HttpUrl.defaultPort(url.scheme())) {
-      sb.append(':').append(url.port());
-    }
-    sb.append(url.encodedPath());
-    for (int i = 0; i < url.querySize(); i++) {
-      sb.append(i == 0 ? '?' : '&').append(url.queryParameterName(i));
-      String value = url.queryParameterValue(i);
-      if (value != null) {
-        sb.append('=').append(value);
-      }
-    }
-    return sb.toString();
-  }
-
   private static String encode(String s) {
     StringBuilder sb = new StringBuilder(s.length() + 16);
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {

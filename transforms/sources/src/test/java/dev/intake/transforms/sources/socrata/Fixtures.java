@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intake.testdata.socrata.FakeSocrataServer;
 import dev.intake.testdata.socrata.SocrataDataset;
+import dev.intake.transforms.sources.http.Page;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;

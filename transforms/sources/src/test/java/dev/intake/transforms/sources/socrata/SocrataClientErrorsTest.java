@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.intake.testdata.socrata.FakeSocrataServer;
 import dev.intake.testdata.socrata.Fault;
 import dev.intake.testdata.socrata.RecordedRequest;
+import dev.intake.transforms.sources.http.ApiException;
+import dev.intake.transforms.sources.http.Page;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -68,12 +70,12 @@ class SocrataClientErrorsTest {
   void aBadTokenIsOneLineWithStatusCodeMessageUrlAndRequestIdButNoToken() {
     String wrong = "tok-wrong-0000-secret";
     try (SocrataClient client = client(config(socrata), wrong)) {
-      SocrataException e = assertThrows(SocrataException.class, client::checkAccess);
+      ApiException e = assertThrows(ApiException.class, client::checkAccess);
       assertThat(e.getMessage(), is("Socrata answered 403 permission_denied (Invalid app_token"
           + " specified) for GET " + checkAccessUrl(RESOURCE, ":updated_at") + " [request id "
           + socrata.lastRequest().requestId() + "]"));
       assertThat(e.getMessage(), not(containsString(wrong)));
-      assertThat(e.kind(), is(SocrataException.Kind.REFUSED));
+      assertThat(e.kind(), is(ApiException.Kind.REFUSED));
       assertThat(e.status(), is(403));
       assertThat(socrata.requests(), hasSize(1));
       assertThat(sleeps, empty());
@@ -83,7 +85,7 @@ class SocrataClientErrorsTest {
   @Test
   void anUnknownDatasetIs404OneLine() {
     try (SocrataClient client = client(config(socrata).resource("abcd-1234"), TOKEN)) {
-      SocrataException e = assertThrows(SocrataException.class, client::checkAccess);
+      ApiException e = assertThrows(ApiException.class, client::checkAccess);
       assertThat(e.getMessage(), is("Socrata answered 404 dataset.missing (Not found) for GET "
           + checkAccessUrl("abcd-1234", ":updated_at") + " [request id "
           + socrata.lastRequest().requestId() + "]"));
@@ -93,11 +95,11 @@ class SocrataClientErrorsTest {
   @Test
   void anUnknownWindowFieldIs400OneLine() throws Exception {
     try (SocrataClient client = client(config(socrata).windowField("no_such_field"), TOKEN)) {
-      SocrataException e = assertThrows(SocrataException.class, client::checkAccess);
+      ApiException e = assertThrows(ApiException.class, client::checkAccess);
       assertThat(e.getMessage(), startsWith("Socrata answered 400 query.soql.no-such-column (No"
           + " such column: no_such_field) for GET " + checkAccessUrl(RESOURCE, "no_such_field")));
 
-      e = assertThrows(SocrataException.class,
+      e = assertThrows(ApiException.class,
           () -> fetch(client, T0, T0.plus(Duration.ofDays(1))));
       assertThat(e.getMessage(), startsWith("Socrata answered 400 query.soql.no-such-column"));
       assertThat(socrata.requests(), hasSize(2));
@@ -110,7 +112,7 @@ class SocrataClientErrorsTest {
   void otherErrorStatusesAreNotRetried(int status) {
     socrata.failNext(Fault.status(status));
     try (SocrataClient client = client(config(socrata), TOKEN)) {
-      SocrataException e = assertThrows(SocrataException.class,
+      ApiException e = assertThrows(ApiException.class,
           () -> fetch(client, T0, T0.plus(Duration.ofDays(1))));
       assertThat(e.getMessage(), startsWith("Socrata answered " + status + " http." + status));
       assertThat(e.getMessage().lines().count(), is(1L));
@@ -164,11 +166,11 @@ class SocrataClientErrorsTest {
   @Test
   void aMissingTokenVariableFailsEveryRequestNamingTheVariableAndSendsNothing() {
     try (SocrataClient client = client(config(socrata), null)) {
-      SocrataException e = assertThrows(SocrataException.class, client::checkAccess);
+      ApiException e = assertThrows(ApiException.class, client::checkAccess);
       assertThat(e.getMessage(), is("the environment variable SOCRATA_APP_TOKEN (tokenEnv) that"
           + " should hold the app token is not set or empty"));
-      assertThat(e.kind(), is(SocrataException.Kind.MISSING_TOKEN));
-      assertThrows(SocrataException.class,
+      assertThat(e.kind(), is(ApiException.Kind.MISSING_SECRET));
+      assertThrows(ApiException.class,
           () -> client.fetchWindow(T0, T0.plusSeconds(1), page -> {}));
     }
     assertThat(socrata.requests(), empty());
@@ -178,7 +180,7 @@ class SocrataClientErrorsTest {
   void aTokenWithControlCharactersIsRefusedWithoutShowingIt() {
     String bad = "abc\u0001secret-part";
     try (SocrataClient client = client(config(socrata), bad)) {
-      SocrataException e = assertThrows(SocrataException.class, client::checkAccess);
+      ApiException e = assertThrows(ApiException.class, client::checkAccess);
       assertThat(e.getMessage(), is("the environment variable SOCRATA_APP_TOKEN (tokenEnv) holds"
           + " characters that an app token cannot have"));
     }

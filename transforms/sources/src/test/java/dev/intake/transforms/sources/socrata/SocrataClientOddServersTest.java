@@ -11,6 +11,9 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.intake.transforms.sources.http.ApiException;
+import dev.intake.transforms.sources.http.Page;
+import dev.intake.transforms.sources.http.ScriptedServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,9 +99,9 @@ class SocrataClientOddServersTest {
         row("k2", "2021-07-10T03:00:00.000Z", "row-2"),
         "{\":updated_at\":\"2021-07-10T03:00:00.000Z\"}"));
     try (SocrataClient client = client(config())) {
-      SocrataException e = assertThrows(SocrataException.class,
+      ApiException e = assertThrows(ApiException.class,
           () -> Fixtures.fetch(client, FROM, TO));
-      assertThat(e.kind(), is(SocrataException.Kind.BAD_ANSWER));
+      assertThat(e.kind(), is(ApiException.Kind.BAD_ANSWER));
       assertThat(e.getMessage(), startsWith("cannot page on: the last row has no :id for GET "));
     }
   }
@@ -107,7 +110,7 @@ class SocrataClientOddServersTest {
   void aRedirectIsNotFollowedSoTheTokenCannotTravel() {
     server.then(301, "", "Location", "https://elsewhere.example/resource/vw6y-z8j6.json");
     try (SocrataClient client = client(config())) {
-      SocrataException e = assertThrows(SocrataException.class, client::checkAccess);
+      ApiException e = assertThrows(ApiException.class, client::checkAccess);
       assertThat(e.getMessage(), startsWith("Socrata answered 301 (a redirect to"
           + " https://elsewhere.example/resource/vw6y-z8j6.json, not followed: check the base"
           + " URL) for GET " + server.baseUrl() + "/resource/vw6y-z8j6.json?$select="));
@@ -128,10 +131,10 @@ class SocrataClientOddServersTest {
   void anErrorBodyEchoingTheTokenIsScrubbed() {
     server.then(400, "{\"errorCode\":\"bad\",\"message\":\"token " + TOKEN + " is odd\"}");
     try (SocrataClient client = client(config())) {
-      SocrataException e = assertThrows(SocrataException.class, client::checkAccess);
+      ApiException e = assertThrows(ApiException.class, client::checkAccess);
       assertThat(e.getMessage(), startsWith("Socrata answered 400 bad (token <app token> is odd)"));
       assertThat(e.getMessage(), not(containsString(TOKEN)));
-      assertThat(server.received().get(0).appToken(), is(TOKEN));
+      assertThat(server.received().get(0).header("X-App-Token"), is(TOKEN));
       assertThat(server.received().get(0).uri().toString(), not(containsString(TOKEN)));
     }
   }
@@ -140,7 +143,7 @@ class SocrataClientOddServersTest {
   void aNonJsonErrorBodyIsGlimpsedOnOneLine() {
     server.then(502, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n</html>");
     try (SocrataClient client = client(config().maxRetriesPerRequest(0))) {
-      SocrataException e = assertThrows(SocrataException.class, client::checkAccess);
+      ApiException e = assertThrows(ApiException.class, client::checkAccess);
       assertThat(e.getMessage(), startsWith("gave up after 0 retries: Socrata answered 502"
           + " (<html> <head><title>502 Bad Gateway</title></head> </html>) for GET "));
       assertThat(e.getMessage().lines().count(), is(1L));

@@ -24,6 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.intake.testdata.socrata.FakeSocrataServer;
 import dev.intake.testdata.socrata.RecordedRequest;
 import dev.intake.testdata.socrata.SocrataDataset;
+import dev.intake.transforms.sources.http.ApiException;
+import dev.intake.transforms.sources.http.Page;
+import dev.intake.transforms.sources.http.WindowTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -237,7 +240,7 @@ class SocrataClientPagingTest {
           () -> client.fetchWindow(H1, H4, delivered::add));
       assertThat(e.getMessage(), startsWith("window [2021-07-10T01:00:00Z, 2021-07-10T04:00:00Z)"
           + " of vw6y-z8j6 has more than 3 pages of 5 rows (maxPagesPerWindow): split it;"));
-      assertThat(e.kind(), is(SocrataException.Kind.TOO_MANY_PAGES));
+      assertThat(e.kind(), is(ApiException.Kind.TOO_MANY_PAGES));
       assertThat(e.from(), is(H1));
       assertThat(e.to(), is(H4));
       assertThat(delivered, hasSize(3));

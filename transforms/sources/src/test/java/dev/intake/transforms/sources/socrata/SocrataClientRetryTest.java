@@ -23,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.intake.testdata.socrata.FakeSocrataServer;
 import dev.intake.testdata.socrata.Fault;
 import dev.intake.testdata.socrata.RecordedRequest;
+import dev.intake.transforms.sources.http.ApiException;
+import dev.intake.transforms.sources.http.Page;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,14 +167,14 @@ class SocrataClientRetryTest {
   void aRequestGivesUpAfterMaxRetriesPerRequest() throws Exception {
     socrata.failNext(50, Fault.serviceUnavailable());
     try (SocrataClient client = client(threePages(socrata).maxRetriesPerRequest(3))) {
-      SocrataException e = assertThrows(SocrataException.class, () -> fetch(client, FROM, TO));
+      ApiException e = assertThrows(ApiException.class, () -> fetch(client, FROM, TO));
       RecordedRequest last = socrata.lastRequest();
       assertThat(e.getMessage(), is("gave up after 3 retries: Socrata answered 503"
           + " service_unavailable (Service unavailable) for GET " + socrata.resourceUrl(RESOURCE)
           + "?$select=:*,*&$where=:updated_at >= '2021-07-10T00:00:00.000' AND :updated_at <"
           + " '2021-07-11T00:00:00.000'&$order=:updated_at,:id&$limit=5 [request id "
           + last.requestId() + "]"));
-      assertThat(e.kind(), is(SocrataException.Kind.GAVE_UP));
+      assertThat(e.kind(), is(ApiException.Kind.GAVE_UP));
       assertThat(e.status(), is(503));
       assertThat(e.requestId(), is(last.requestId()));
       assertThat(socrata.requests(), hasSize(4));
@@ -189,13 +191,13 @@ class SocrataClientRetryTest {
 
       socrata.failNext(50, Fault.status(502));
       socrata.clearRequests();
-      SocrataException e = assertThrows(SocrataException.class, () -> fetch(client, FROM, TO));
+      ApiException e = assertThrows(ApiException.class, () -> fetch(client, FROM, TO));
       assertThat(e.getMessage(), containsString(
           "gave up after 1 retry (the client's retry budget of 3 is spent): Socrata answered 502"));
       assertThat(socrata.requests(), hasSize(2));
 
       socrata.clearRequests();
-      assertThrows(SocrataException.class, client::checkAccess);
+      assertThrows(ApiException.class, client::checkAccess);
       assertThat("a spent budget allows no retry", socrata.requests(), hasSize(1));
       assertThat(client.retryBudgetLeft(), is(0));
     }
@@ -246,8 +248,8 @@ class SocrataClientRetryTest {
           throw new InterruptedException();
         }, Clock.systemUTC());
     try (client) {
-      SocrataException e = assertThrows(SocrataException.class, client::checkAccess);
-      assertThat(e.kind(), is(SocrataException.Kind.INTERRUPTED));
+      ApiException e = assertThrows(ApiException.class, client::checkAccess);
+      assertThat(e.kind(), is(ApiException.Kind.INTERRUPTED));
       assertThat(Thread.interrupted(), is(true));
     }
   }

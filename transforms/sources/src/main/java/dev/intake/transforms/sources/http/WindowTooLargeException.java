@@ -1,20 +1,20 @@
-package dev.intake.transforms.sources.socrata;
+package dev.intake.transforms.sources.http;
 
 import java.time.Instant;
 
 /**
- * A window holds more rows than {@code maxPagesPerWindow} pages: split it and fetch the parts.
+ * A window holds more records than {@code maxPagesPerWindow} pages: split it and fetch the parts.
  * Thrown after the window's first {@code maxPagesPerWindow} pages went to the consumer, which
- * must discard them (the parts will deliver those rows again).
+ * must discard them (the parts will deliver those records again).
  */
-public final class WindowTooLargeException extends SocrataException {
+public final class WindowTooLargeException extends ApiException {
   private static final long serialVersionUID = 1L;
 
   private final Instant from;
   private final Instant to;
   private final int maxPages;
 
-  WindowTooLargeException(Instant from, Instant to, int maxPages, String message) {
+  public WindowTooLargeException(Instant from, Instant to, int maxPages, String message) {
     super(Kind.TOO_MANY_PAGES, message);
     this.from = from;
     this.to = to;

@@ -1,10 +1,10 @@
-package dev.intake.transforms.sources.socrata;
+package dev.intake.transforms.sources.http;
 
 import java.io.IOException;
 
 /**
  * Receives the pages of one window, in order, on the thread that called {@link
- * SocrataClient#fetchWindow}. An exception it throws ends the fetch and reaches that caller as is.
+ * WindowFetcher#fetchWindow}. An exception it throws ends the fetch and reaches that caller as is.
  */
 @FunctionalInterface
 public interface PageConsumer {
