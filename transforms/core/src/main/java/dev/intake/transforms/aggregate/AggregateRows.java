@@ -113,7 +113,8 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
         .apply("KeyByGroup", ParDo.of(new KeyByGroupFn(bucket, groupFields)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(input.getSchema())))
         .apply("GroupRows", GroupByKey.create())
-        .apply("ComputeMeasures", ParDo.of(new ComputeMeasuresFn(out, bucket, groupFields, measures)))
+        .apply(
+            "ComputeMeasures", ParDo.of(new ComputeMeasuresFn(out, bucket, groupFields, measures)))
         .setRowSchema(out);
   }
 

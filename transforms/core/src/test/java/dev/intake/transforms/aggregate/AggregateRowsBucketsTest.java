@@ -140,7 +140,9 @@ class AggregateRowsBucketsTest {
     assertEquals(byService, services.getSchema());
     PAssert.that(services)
         .containsInAnyOrder(
-            out(byService, "a", 3L, 2.0), out(byService, null, 1L, 2.0), out(byService, "~", 1L, 6.0));
+            out(byService, "a", 3L, 2.0),
+            out(byService, null, 1L, 2.0),
+            out(byService, "~", 1L, 6.0));
     p.run();
   }
 
