@@ -7,7 +7,6 @@ import dev.intake.pipeline.steps.MarkOrigin;
 import dev.intake.transforms.sinks.lake.ReadLake;
 import dev.intake.pipeline.steps.Tallies;
 import dev.intake.pipeline.steps.TouchedPartitions;
-import dev.intake.transforms.aggregate.AggregateDaily;
 import dev.intake.transforms.dedup.DedupByKey;
 import dev.intake.transforms.derive.DeriveColumns;
 import dev.intake.transforms.model.DeadLetter;
@@ -18,6 +17,7 @@ import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.model.WithDeadLetters;
 import dev.intake.transforms.parse.ParseRecords;
 import dev.intake.transforms.validate.ValidateRecords;
+import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.WriteParquet;
 import dev.intake.transforms.sinks.warehouse.WriteWarehouse;
 import dev.intake.transforms.sinks.lake.WrittenFile;
@@ -186,8 +186,20 @@ public final class IntakePipeline {
     }
 
     for (DatasetSpec.Aggregate agg : spec.aggregates()) {
+      Partitioner aggPartitioner = agg.lakePartitioner(spec.partitioner());
+      if (aggPartitioner == null) {
+        throw new UnsupportedOperationException("aggregate " + agg.name() + " of " + spec.file()
+            + " is not aligned with the lake's partitions (its bucket is not a day or month of the"
+            + " partition field within them), and recomputing an aggregate whole is not supported");
+      }
+      if (!agg.bucketColumn().equals(spec.aggregates().get(0).bucketColumn())) {
+        // The warehouse commit replaces the touched ranges of every aggregate through one column.
+        throw new UnsupportedOperationException("aggregate " + agg.name() + " of " + spec.file()
+            + ": every aggregate must name its bucket column like the first one, "
+            + spec.aggregates().get(0).bucketColumn());
+      }
       List<String> order = new ArrayList<>();
-      order.add(AggregateDaily.DAY);
+      order.add(agg.bucketColumn());
       PCollection<Row> aggregated = cleanRows.apply("Aggregate_" + agg.name(), agg.transform());
       if (load != null) {
         aggregated.apply(
@@ -199,7 +211,7 @@ public final class IntakePipeline {
               .apply(
                   "WriteAggregate_" + agg.name(),
                   WriteParquet.to(staging.aggregate(agg.name()))
-                      .partitionedBy(spec.partitioner().onField(AggregateDaily.DAY))
+                      .partitionedBy(aggPartitioner)
                       .sortedBy(order));
       tallies.add(files.apply("TallyAggregateFiles_" + agg.name(), tallyFiles("aggregate:" + agg.name())));
     }

@@ -6,7 +6,6 @@ import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.steps.DeadLetterRows;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
 import dev.intake.transforms.sinks.warehouse.WarehouseTable;
-import dev.intake.transforms.aggregate.AggregateDaily;
 import dev.intake.transforms.model.FailPoints;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -130,8 +129,9 @@ final class RunCommit {
     c.dataset = spec.name();
     c.clean = clean(spec);
     c.version = spec.version();
-    c.aggregateDayColumn = AggregateDaily.DAY;
     for (DatasetSpec.Aggregate a : spec.aggregates()) {
+      // One column for all: IntakePipeline accepts only aggregates that share it.
+      c.aggregateDayColumn = a.bucketColumn();
       c.aggregates.add(aggregate(spec, a));
     }
     for (String partition : summary.partitions) {
