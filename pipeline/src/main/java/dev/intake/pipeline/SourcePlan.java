@@ -9,13 +9,11 @@ import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.transforms.sources.http.RawPage;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.SourceRecord;
+import dev.intake.transforms.sources.ApiSource;
+import dev.intake.transforms.sources.ApiTuning;
+import dev.intake.transforms.sources.SourceAccessException;
 import dev.intake.transforms.sources.TimeWindow;
-import dev.intake.transforms.sources.http.ReadApiPages;
 import dev.intake.transforms.sources.file.ReadExport;
-import dev.intake.transforms.sources.http.ReadRawPages;
-import dev.intake.transforms.sources.socrata.SocrataClient;
-import dev.intake.transforms.sources.socrata.SocrataConfig;
-import dev.intake.transforms.sources.socrata.SocrataException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,17 +73,10 @@ final class SourcePlan {
   static SourcePlan api(
       DatasetSpec spec, IntakeOptions options, Instant from, Instant to, String rawDirectory,
       java.util.function.Consumer<String> log) {
-    SocrataConfig config = socrataConfig(spec, options);
-    String tokenEnv = config.tokenEnv();
-    if (tokenEnv != null && System.getenv(tokenEnv) == null) {
-      // The token is optional at Socrata: without it requests share a throttled pool.
-      log.accept(tokenEnv + " is not set: reading without an app token, in Socrata's shared, "
-          + "throttled pool");
-      config = config.toBuilder().tokenEnv(null).build();
-    }
-    try (SocrataClient client = SocrataClient.create(config)) {
-      client.checkAccess();
-    } catch (SocrataException e) {
+    ApiSource.Prepared prepared;
+    try {
+      prepared = api(spec).prepare(tuning(options), log);
+    } catch (SourceAccessException e) {
       throw new InvalidOptionsException(e.getMessage());
     }
     List<TimeWindow> windows = new ArrayList<>();
@@ -94,11 +85,9 @@ final class SourcePlan {
       windows = TimeWindow.split(from, to, length);
     }
     return new SourcePlan(
-        ReadApiPages.of(config, windows, rawDirectory)
-            .withMaxConcurrentRequests(options.getMaxConcurrentRequests()),
+        prepared.read(windows, rawDirectory),
         apiFormat(spec),
-        config.baseUrl() + " " + spec.source().resource() + " " + spec.source().windowField()
-            + " in [" + from + ", " + to + "), " + windows.size() + " window(s)",
+        prepared.describe() + " in [" + from + ", " + to + "), " + windows.size() + " window(s)",
         0);
   }
 
@@ -121,30 +110,31 @@ final class SourcePlan {
       }
     }
     return new SourcePlan(
-        ReadRawPages.of(pages), apiFormat(spec),
+        api(spec).replay(pages), apiFormat(spec),
         "raw pages of run " + runId + " (" + pages.size() + " page(s))", bytes);
   }
 
   private static RecordFormat apiFormat(DatasetSpec spec) {
-    return spec.formats().get(spec.source().format());
+    return spec.formats().get(api(spec).format());
   }
 
-  static SocrataConfig socrataConfig(DatasetSpec spec, IntakeOptions options) {
-    DatasetSpec.Source source = spec.source();
-    if (source == null) {
+  private static ApiSource api(DatasetSpec spec) {
+    ApiSource api = spec.api();
+    if (api == null) {
       throw new InvalidOptionsException(spec.name() + " has no API source in " + spec.file()
           + "; it can only be loaded from a file (--inputFile)");
     }
-    String base = options.getApiBaseUrl() != null ? options.getApiBaseUrl() : "https://" + source.domain();
-    return SocrataConfig.builder()
-        .baseUrl(base)
-        .resource(source.resource())
-        .tokenEnv(source.tokenEnv())
-        .windowField(source.windowField())
-        .pageSize(options.getPageSize() != null ? options.getPageSize() : source.pageSize())
-        .requestTimeout(Duration.ofSeconds(options.getRequestTimeoutSeconds()))
-        .retryBudget(options.getRetryBudget())
-        .maxPagesPerWindow(options.getMaxPagesPerWindow())
-        .build();
+    return api;
+  }
+
+  /** How hard this run may drive the API, from the options. */
+  static ApiTuning tuning(IntakeOptions options) {
+    return ApiTuning.defaults()
+        .withBaseUrl(options.getApiBaseUrl())
+        .withPageSize(options.getPageSize())
+        .withRequestTimeout(Duration.ofSeconds(options.getRequestTimeoutSeconds()))
+        .withRetryBudget(options.getRetryBudget())
+        .withMaxPagesPerWindow(options.getMaxPagesPerWindow())
+        .withMaxConcurrentRequests(options.getMaxConcurrentRequests());
   }
 }

@@ -1,97 +1,65 @@
 package dev.intake.pipeline.spec;
 
-import dev.intake.transforms.aggregate.AggregateDaily;
+import dev.intake.transforms.aggregate.AggregateRows;
+import dev.intake.transforms.aggregate.TimeBucket;
 import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.RecordFormat;
-import dev.intake.transforms.validate.Rule;
 import dev.intake.transforms.sinks.lake.Partitioner;
+import dev.intake.transforms.sources.ApiSource;
+import dev.intake.transforms.validate.Rule;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A dataset as its spec file describes it: fields with types and rules, key, version field,
- * source formats, partitioning, derived columns, PII handling and aggregates. Immutable; built by
- * {@link SpecLoader}, which has checked that every name it holds refers to something that exists.
+ * source formats, its API, partitioning, derived columns, PII handling and aggregates. Immutable;
+ * built by {@link SpecLoader}, which has checked that every name it holds refers to something that
+ * exists.
  */
 public final class DatasetSpec implements Serializable {
-  /** An aggregate dataset: its name and the transform that computes it. */
+  /**
+   * An aggregate dataset: its name, the transform that computes it from the clean rows, and how
+   * the lake stores it. An aggregate is <em>aligned</em> with the lake's partitions when it has a
+   * bucket of the partition field whose every bucket lies inside one partition (a day in day, month
+   * or year partitions; a month in month or year partitions; a week in none, since weeks cross
+   * months and years): it is then partitioned like the clean rows and recomputed per partition a
+   * run touches. Any other aggregate must be recomputed whole, from every current row.
+   */
   public static final class Aggregate implements Serializable {
     private final String name;
-    private final String dayField;
-    private final AggregateDaily transform;
+    private final AggregateRows transform;
+    private final boolean aligned;
 
-    Aggregate(String name, String dayField, AggregateDaily transform) {
+    Aggregate(String name, AggregateRows transform, boolean aligned) {
       this.name = name;
-      this.dayField = dayField;
       this.transform = transform;
+      this.aligned = aligned;
     }
 
     public String name() {
       return name;
     }
 
-    /** The timestamp field whose local date is the aggregate's day. */
-    public String dayField() {
-      return dayField;
-    }
-
-    public AggregateDaily transform() {
+    /** Computes the aggregate from clean rows; its output schema is {@code outputSchema(clean)}. */
+    public AggregateRows transform() {
       return transform;
     }
-  }
 
-  /** Where the dataset's API lives (used by API modes). */
-  public static final class Source implements Serializable {
-    private final String type;
-    private final String domain;
-    private final String resource;
-    private final String tokenEnv;
-    private final String format;
-    private final String windowField;
-    private final int pageSize;
-
-    Source(String type, String domain, String resource, String tokenEnv, String format,
-        String windowField, int pageSize) {
-      this.type = type;
-      this.domain = domain;
-      this.resource = resource;
-      this.tokenEnv = tokenEnv;
-      this.format = format;
-      this.windowField = windowField;
-      this.pageSize = pageSize;
+    /** The name of the aggregate's DATE bucket column, or null when it has no bucket. */
+    public String bucketColumn() {
+      TimeBucket bucket = transform.bucket();
+      return bucket == null ? null : bucket.column();
     }
 
-    /** The name of the format the API's records are in. */
-    public String format() {
-      return format;
-    }
-
-    /** The API field that windows (and the watermark) filter on, e.g. {@code :updated_at}. */
-    public String windowField() {
-      return windowField;
-    }
-
-    /** Rows per page unless --pageSize says otherwise. */
-    public int pageSize() {
-      return pageSize;
-    }
-
-    public String type() {
-      return type;
-    }
-
-    public String domain() {
-      return domain;
-    }
-
-    public String resource() {
-      return resource;
-    }
-
-    public String tokenEnv() {
-      return tokenEnv;
+    /**
+     * The partitioning of the aggregate in the lake: {@code clean} (the spec's {@link
+     * DatasetSpec#partitioner()}) computed from the bucket column when the aggregate is aligned,
+     * else null (it is recomputed whole each run).
+     */
+    public Partitioner lakePartitioner(Partitioner clean) {
+      return aligned ? clean.onField(bucketColumn()) : null;
     }
   }
 
@@ -99,7 +67,8 @@ public final class DatasetSpec implements Serializable {
   final String description;
   final String file;
   final String zone;
-  final Source source;
+  final ApiSource api;
+  final SpecException apiUnavailable;
   final List<String> key;
   final String version;
   final String watermark;
@@ -120,7 +89,8 @@ public final class DatasetSpec implements Serializable {
       String description,
       String file,
       String zone,
-      Source source,
+      ApiSource api,
+      SpecException apiUnavailable,
       List<String> key,
       String version,
       String watermark,
@@ -139,7 +109,8 @@ public final class DatasetSpec implements Serializable {
     this.description = description;
     this.file = file;
     this.zone = zone;
-    this.source = source;
+    this.api = api;
+    this.apiUnavailable = apiUnavailable;
     this.key = List.copyOf(key);
     this.version = version;
     this.watermark = watermark;
@@ -173,8 +144,18 @@ public final class DatasetSpec implements Serializable {
     return zone;
   }
 
-  public Source source() {
-    return source;
+  /**
+   * The API the dataset is read from in API modes, as its {@code source} section configured it;
+   * null when the spec has no source (it can only be loaded from files).
+   *
+   * @throws SpecException if the spec's source type is not on the classpath ("unknown source type
+   *     'x' (known: …)", with the file and line): only API runs need it, so the spec still loads
+   */
+  public ApiSource api() {
+    if (apiUnavailable != null) {
+      throw apiUnavailable;
+    }
+    return api;
   }
 
   public List<String> key() {

@@ -5,9 +5,14 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.intake.pipeline.IntakePipeline;
+import dev.intake.transforms.aggregate.TimeBucket;
 import dev.intake.transforms.model.FieldType;
 import dev.intake.transforms.model.RecordFormat;
+import dev.intake.transforms.sinks.lake.Partitioner;
 import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,8 +51,40 @@ class SpecLoaderTest {
     assertThat(spec.jsonLinesFormat().sourceNameOf("requested_datetime"), is("requested_datetime"));
     assertThat(spec.dropped(), contains("media_url"));
     assertThat(spec.aggregates().get(0).name(), is("daily"));
-    assertThat(spec.source().resource(), is("vw6y-z8j6"));
     assertThat(spec.partitioner().name(), is("requested_month"));
+  }
+
+  @Test
+  void bundledSf311DailyAggregateKeepsItsColumnsAndPartitions() {
+    DatasetSpec spec = SpecLoader.load("sf311");
+    DatasetSpec.Aggregate daily = spec.aggregates().get(0);
+    Schema expected =
+        Schema.builder()
+            .addField("day", Schema.FieldType.logicalType(SqlTypes.DATE))
+            .addNullableField("service_name", Schema.FieldType.STRING)
+            .addNullableField("analysis_neighborhood", Schema.FieldType.STRING)
+            .addField("opened", Schema.FieldType.INT64)
+            .addField("closed", Schema.FieldType.INT64)
+            .addNullableField("median_hours_to_close", Schema.FieldType.DOUBLE)
+            .addNullableField("p90_hours_to_close", Schema.FieldType.DOUBLE)
+            .build();
+
+    assertThat(daily.bucketColumn(), is("day"));
+    assertThat(daily.transform().bucket().unit(), is(TimeBucket.Unit.DAY));
+    assertThat(daily.transform().bucket().field(), is("requested_datetime"));
+    assertThat(daily.transform().outputSchema(IntakePipeline.cleanSchema(spec)), is(expected));
+    Partitioner lake = daily.lakePartitioner(spec.partitioner());
+    assertThat(lake.name(), is("requested_month"));
+    assertThat(lake.field(), is("day"));
+  }
+
+  /** Needs the Socrata source type of transforms/sources on the classpath. */
+  @Test
+  void bundledSf311ReadsTheSocrataApi() {
+    DatasetSpec spec = SpecLoader.load("sf311");
+    assertThat(spec.api().type(), is("socrata"));
+    assertThat(spec.api().format(), is("api_json"));
+    assertThat(spec.api().secretEnvs(), contains("SOCRATA_APP_TOKEN"));
   }
 
   @Test

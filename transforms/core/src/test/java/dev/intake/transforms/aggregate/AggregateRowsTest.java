@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(TestPipelineExtension.class)
-class AggregateDailyTest {
+class AggregateRowsTest {
   private static final String LA = "America/Los_Angeles";
 
   private static final Schema INPUT =
@@ -65,6 +65,10 @@ class AggregateDailyTest {
   /** Any closing time: the measures count it, they don't read it. */
   private static final Instant CLOSED = new Instant(1553104800000L);
 
+  private static TimeBucket byDay(String zone) {
+    return TimeBucket.of("requested", TimeBucket.Unit.DAY, "day", zone);
+  }
+
   private static Row in(Long requestedMillis, String service, boolean closed, Double hours) {
     return Row.withSchema(INPUT)
         .addValues(
@@ -97,7 +101,7 @@ class AggregateDailyTest {
 
     PCollection<Row> daily =
         p.apply(Create.of(rows).withRowSchema(INPUT))
-            .apply(AggregateDaily.of("requested", LA, List.of("service"), MEASURES));
+            .apply(AggregateRows.of(List.of("service"), MEASURES).withBucket(byDay(LA)));
 
     assertEquals(OUTPUT, daily.getSchema());
     PAssert.that(daily)
@@ -125,7 +129,8 @@ class AggregateDailyTest {
                         in(MARCH_16_MORNING, "c", false, null))
                     .withRowSchema(INPUT))
             .apply(
-                AggregateDaily.of("requested", "UTC", List.of(), List.of(Measure.count("opened"))));
+                AggregateRows.of(List.of(), List.of(Measure.count("opened")))
+                    .withBucket(byDay("UTC")));
 
     // In UTC, 22:05 PDT on March 15 is March 16.
     PAssert.that(daily)
@@ -137,11 +142,11 @@ class AggregateDailyTest {
 
   @Test
   void unknownFieldsAndMissingMeasuresAreRejected() {
-    AggregateDaily byNeighborhood =
-        AggregateDaily.of("requested", LA, List.of("neighborhood"), MEASURES);
-    AggregateDaily ofDistance =
-        AggregateDaily.of(
-            "requested", LA, List.of(), List.of(Measure.quantile("p50", "distance", 0.5)));
+    AggregateRows byNeighborhood =
+        AggregateRows.of(List.of("neighborhood"), MEASURES).withBucket(byDay(LA));
+    AggregateRows ofDistance =
+        AggregateRows.of(List.of(), List.of(Measure.quantile("p50", "distance", 0.5)))
+            .withBucket(byDay(LA));
 
     IllegalArgumentException group =
         assertThrows(IllegalArgumentException.class, () -> byNeighborhood.outputSchema(INPUT));
@@ -150,7 +155,7 @@ class AggregateDailyTest {
     IllegalArgumentException none =
         assertThrows(
             IllegalArgumentException.class,
-            () -> AggregateDaily.of("requested", LA, List.of(), List.of()));
+            () -> AggregateRows.of(List.of(), List.of()));
 
     assertEquals("group field neighborhood is not in the schema", group.getMessage());
     assertEquals("measure p50: field distance is not in the schema", measure.getMessage());

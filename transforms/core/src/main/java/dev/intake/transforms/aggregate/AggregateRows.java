@@ -1,0 +1,138 @@
+package dev.intake.transforms.aggregate;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Aggregates rows per group: one output row {@code (bucket, group fields…, measures…)} per
+ * distinct combination of a {@link TimeBucket} of a timestamp field (optional: {@link
+ * #withBucket}) and the values of the group fields (a null value is a group of its own). The bucket
+ * is a DATE column; rows without a value in the bucket's field are not aggregated (they have no
+ * bucket). Without a bucket, and without group fields, the output is one row over all input rows
+ * (none for an empty input). Results do not depend on input order.
+ *
+ * <p>The output schema ({@link #outputSchema}) is the bucket column (not nullable), then the group
+ * fields as the input declares them, then the measures: counts are INT64, quantiles a nullable
+ * DOUBLE.
+ */
+public final class AggregateRows extends PTransform<PCollection<Row>, PCollection<Row>> {
+  private final TimeBucket bucket;
+  private final List<String> groupFields;
+  private final List<Measure> measures;
+
+  private AggregateRows(TimeBucket bucket, List<String> groupFields, List<Measure> measures) {
+    this.bucket = bucket;
+    this.groupFields = groupFields;
+    this.measures = measures;
+  }
+
+  /**
+   * Groups by {@code groupFields} only, computing {@code measures}.
+   *
+   * @throws IllegalArgumentException if there are no measures
+   */
+  public static AggregateRows of(List<String> groupFields, List<Measure> measures) {
+    Objects.requireNonNull(groupFields, "groupFields");
+    if (measures == null || measures.isEmpty()) {
+      throw new IllegalArgumentException("measures must not be empty");
+    }
+    return new AggregateRows(null, List.copyOf(groupFields), List.copyOf(measures));
+  }
+
+  /** Also groups by {@code bucket}, which becomes the output's first column. */
+  public AggregateRows withBucket(TimeBucket bucket) {
+    return new AggregateRows(Objects.requireNonNull(bucket, "bucket"), groupFields, measures);
+  }
+
+  /** The time bucket rows are grouped by, or null when there is none. */
+  public TimeBucket bucket() {
+    return bucket;
+  }
+
+  public List<String> groupFields() {
+    return groupFields;
+  }
+
+  public List<Measure> measures() {
+    return measures;
+  }
+
+  /**
+   * The output schema for rows of {@code input}.
+   *
+   * @throws IllegalArgumentException if a field the aggregate reads is not in {@code input}, the
+   *     bucket field is not a timestamp, or two output columns have the same name
+   */
+  public Schema outputSchema(Schema input) {
+    Schema.Builder b = Schema.builder();
+    Set<String> columns = new HashSet<>();
+    if (bucket != null) {
+      if (!input.hasField(bucket.field())
+          || input.getField(bucket.field()).getType().getTypeName() != Schema.TypeName.DATETIME) {
+        throw new IllegalArgumentException(
+            "bucket field " + bucket.field() + " is not a timestamp field of the schema");
+      }
+      b.addField(unique(columns, bucket.column()), Schema.FieldType.logicalType(SqlTypes.DATE));
+    }
+    for (String f : groupFields) {
+      if (!input.hasField(f)) {
+        throw new IllegalArgumentException("group field " + f + " is not in the schema");
+      }
+      b.addField(input.getField(unique(columns, f)));
+    }
+    for (Measure m : measures) {
+      if (m.field() != null && !input.hasField(m.field())) {
+        throw new IllegalArgumentException(
+            "measure " + m.name() + ": field " + m.field() + " is not in the schema");
+      }
+      b.addField(
+          m.kind() == Measure.Kind.COUNT
+              ? Schema.Field.of(unique(columns, m.name()), Schema.FieldType.INT64)
+              : Schema.Field.nullable(unique(columns, m.name()), Schema.FieldType.DOUBLE));
+    }
+    return b.build();
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> input) {
+    Schema out = outputSchema(input.getSchema());
+    return input
+        .apply("KeyByGroup", ParDo.of(new KeyByGroupFn(bucket, groupFields)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(input.getSchema())))
+        .apply("GroupRows", GroupByKey.create())
+        .apply(
+            "ComputeMeasures", ParDo.of(new ComputeMeasuresFn(out, bucket, groupFields, measures)))
+        .setRowSchema(out);
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    if (bucket != null) {
+      builder.add(DisplayData.item("bucket", bucket.toString()));
+    }
+    builder
+        .add(DisplayData.item("groupBy", String.join(", ", groupFields)))
+        .add(DisplayData.item("measures", measures.size()));
+  }
+
+  private static String unique(Set<String> columns, String name) {
+    if (!columns.add(name)) {
+      throw new IllegalArgumentException("column " + name + " appears twice in the output");
+    }
+    return name;
+  }
+}
