@@ -9,6 +9,7 @@ import dev.intake.transforms.sources.SpecSection;
 import dev.intake.transforms.sources.TimeWindow;
 import dev.intake.transforms.sources.http.RawPage;
 import dev.intake.transforms.sources.http.ReadRawPages;
+import dev.intake.transforms.sources.http.RecordSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -97,7 +98,7 @@ public final class FixedRecordsType implements SourceType {
 
     @Override
     public PTransform<PBegin, PCollection<SourceRecord>> replay(List<RawPage> pages) {
-      return ReadRawPages.of(pages);
+      return ReadRawPages.of(pages, RecordSelector.rootArray());
     }
   }
 
