@@ -23,8 +23,13 @@ class ComputeMeasuresFn extends DoFn<KV<String, Iterable<Row>>, Row> {
 
   @ProcessElement
   public void process(@Element KV<String, Iterable<Row>> group, OutputReceiver<Row> out) {
+    MeasureValues measured = new MeasureValues(measures);
+    Row first = null;
+    for (Row row : group.getValue()) {
+      first = first == null ? row : first;
+      measured.add(row);
+    }
     // Every row of the group has the same bucket and group values: take them from any one.
-    Row first = group.getValue().iterator().next();
     Row.Builder b = Row.withSchema(outputSchema);
     if (bucket != null) {
       b.addValue(bucket.of(first));
@@ -32,7 +37,7 @@ class ComputeMeasuresFn extends DoFn<KV<String, Iterable<Row>>, Row> {
     for (String f : groupFields) {
       b.addValue(first.getValue(f));
     }
-    b.addValues(MeasureValues.over(measures, group.getValue()));
+    b.addValues(measured.values());
     out.output(b.build());
   }
 }

@@ -5,33 +5,44 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.values.Row;
 
-/** The values of measures over the rows of one group, whatever the rows' order. */
+/**
+ * Accumulates the measures over the rows of one group, in any order, reading each row once (a
+ * group's rows can be iterated only once on some runners, e.g. Flink).
+ */
 final class MeasureValues {
-  private MeasureValues() {}
+  private final List<Measure> measures;
+  private final long[] counts;
+  private final double[][] values;
+  private final int[] sizes;
 
-  /** One value per measure, in the measures' order: a Long count or a nullable Double quantile. */
-  static List<Object> over(List<Measure> measures, Iterable<Row> rows) {
-    long[] counts = new long[measures.size()];
-    double[][] values = new double[measures.size()][];
-    int[] sizes = new int[measures.size()];
-    for (Row row : rows) {
-      for (int i = 0; i < measures.size(); i++) {
-        Measure m = measures.get(i);
-        Object v = m.field() == null ? Boolean.TRUE : row.getValue(m.field());
-        if (v == null) {
-          continue;
+  MeasureValues(List<Measure> measures) {
+    this.measures = measures;
+    this.counts = new long[measures.size()];
+    this.values = new double[measures.size()][];
+    this.sizes = new int[measures.size()];
+  }
+
+  void add(Row row) {
+    for (int i = 0; i < measures.size(); i++) {
+      Measure m = measures.get(i);
+      Object v = m.field() == null ? Boolean.TRUE : row.getValue(m.field());
+      if (v == null) {
+        continue;
+      }
+      counts[i]++;
+      if (m.kind() == Measure.Kind.QUANTILE) {
+        if (values[i] == null) {
+          values[i] = new double[16];
+        } else if (sizes[i] == values[i].length) {
+          values[i] = Arrays.copyOf(values[i], sizes[i] * 2);
         }
-        counts[i]++;
-        if (m.kind() == Measure.Kind.QUANTILE) {
-          if (values[i] == null) {
-            values[i] = new double[16];
-          } else if (sizes[i] == values[i].length) {
-            values[i] = Arrays.copyOf(values[i], sizes[i] * 2);
-          }
-          values[i][sizes[i]++] = ((Number) v).doubleValue();
-        }
+        values[i][sizes[i]++] = ((Number) v).doubleValue();
       }
     }
+  }
+
+  /** One value per measure, in the measures' order: a Long count or a nullable Double quantile. */
+  List<Object> values() {
     List<Object> out = new ArrayList<>(measures.size());
     for (int i = 0; i < measures.size(); i++) {
       if (measures.get(i).kind() == Measure.Kind.COUNT) {
