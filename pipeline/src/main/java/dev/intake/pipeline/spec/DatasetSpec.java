@@ -68,7 +68,6 @@ public final class DatasetSpec implements Serializable {
   final String file;
   final String zone;
   final ApiSource api;
-  final SpecException apiUnavailable;
   final List<String> key;
   final String version;
   final String watermark;
@@ -90,7 +89,6 @@ public final class DatasetSpec implements Serializable {
       String file,
       String zone,
       ApiSource api,
-      SpecException apiUnavailable,
       List<String> key,
       String version,
       String watermark,
@@ -110,7 +108,6 @@ public final class DatasetSpec implements Serializable {
     this.file = file;
     this.zone = zone;
     this.api = api;
-    this.apiUnavailable = apiUnavailable;
     this.key = List.copyOf(key);
     this.version = version;
     this.watermark = watermark;
@@ -147,14 +144,8 @@ public final class DatasetSpec implements Serializable {
   /**
    * The API the dataset is read from in API modes, as its {@code source} section configured it;
    * null when the spec has no source (it can only be loaded from files).
-   *
-   * @throws SpecException if the spec's source type is not on the classpath ("unknown source type
-   *     'x' (known: …)", with the file and line): only API runs need it, so the spec still loads
    */
   public ApiSource api() {
-    if (apiUnavailable != null) {
-      throw apiUnavailable;
-    }
     return api;
   }
 

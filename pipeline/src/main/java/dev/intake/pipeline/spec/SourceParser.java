@@ -13,23 +13,8 @@ import java.util.ServiceLoader;
  * Reads a spec's {@code source}: its {@code type} picks one of the {@link SourceType}s on the
  * classpath (found with {@link ServiceLoader}), which reads the rest of the section itself. The
  * records it yields must be in a json format of the spec.
- *
- * <p>A type that is not on the classpath does not stop the spec from loading, since only API runs
- * need the source (files can still be loaded): the error, with its file and line, is kept for
- * {@link DatasetSpec#api()} to throw.
  */
 final class SourceParser {
-  /** The configured source (null without a source section), or the error that replaces it. */
-  static final class Parsed {
-    final ApiSource api;
-    final SpecException unavailable;
-
-    private Parsed(ApiSource api, SpecException unavailable) {
-      this.api = api;
-      this.unavailable = unavailable;
-    }
-  }
-
   private SourceParser() {}
 
   /** The source types on the classpath, by name in alphabetical order. */
@@ -45,9 +30,9 @@ final class SourceParser {
   }
 
   /** The source of section {@code s} (null: the spec has none). */
-  static Parsed parse(SpecNodes nodes, JsonNode s, Map<String, RecordFormat> formats) {
+  static ApiSource parse(SpecNodes nodes, JsonNode s, Map<String, RecordFormat> formats) {
     if (s == null) {
-      return new Parsed(null, null);
+      return null;
     }
     if (!s.isObject()) {
       throw nodes.error(s, "expected a mapping with type and the settings of that source type");
@@ -56,8 +41,8 @@ final class SourceParser {
     Registry<SourceType> types = types();
     SourceType sourceType = types.get(type);
     if (sourceType == null) {
-      return new Parsed(null, nodes.error(s.get("type"), "unknown source type '" + type
-          + "' (known: " + (types.names().isEmpty() ? "none" : types.known()) + ")"));
+      throw nodes.error(s.get("type"), "unknown source type '" + type
+          + "' (known: " + (types.names().isEmpty() ? "none" : types.known()) + ")");
     }
     ApiSource api = sourceType.configure(new NodeSection(nodes, s));
     RecordFormat f = formats.get(api.format());
@@ -66,6 +51,6 @@ final class SourceParser {
       throw nodes.error(at != null ? at : s, "source format '" + api.format()
           + "' must name a json format among " + formats.keySet());
     }
-    return new Parsed(api, null);
+    return api;
   }
 }

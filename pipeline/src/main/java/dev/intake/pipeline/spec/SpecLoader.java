@@ -7,6 +7,7 @@ import dev.intake.options.InvalidOptionsException;
 import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.derive.DeriveColumns;
 import dev.intake.transforms.model.Schemas;
+import dev.intake.transforms.sources.ApiSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -124,14 +125,13 @@ public final class SpecLoader {
         PartitionParser.parse(nodes, root, zone, fields.fields, pii.dropped);
     List<DatasetSpec.Aggregate> aggregates =
         AggregatesParser.parse(nodes, root, zone, cleanSchema, partition);
-    SourceParser.Parsed source = SourceParser.parse(nodes, root.get("source"), formats.formats);
+    ApiSource api = SourceParser.parse(nodes, root.get("source"), formats.formats);
     return new DatasetSpec(
         name,
         nodes.text(root, "description", false),
         file,
         zone,
-        source.api,
-        source.unavailable,
+        api,
         key,
         version,
         watermark,

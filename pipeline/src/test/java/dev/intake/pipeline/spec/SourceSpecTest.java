@@ -86,12 +86,12 @@ class SourceSpecTest {
   }
 
   @Test
-  void unknownSourceTypeStillLoadsButHasNoApi() {
-    DatasetSpec spec = SpecLoader.parse("t.yaml", SPEC.replace("type: fixed", "type: soap"));
+  void unknownSourceTypeFailsTheSpecWithItsLine() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> SpecLoader.parse("t.yaml", SPEC.replace("type: fixed", "type: soap")));
 
-    SpecException e = assertThrows(SpecException.class, spec::api);
-
-    assertThat(spec.name(), is("t"));
     assertThat(e.getMessage(), startsWith("t.yaml:13: unknown source type 'soap' (known: "));
     assertThat(e.getMessage(), containsString("fixed"));
   }
