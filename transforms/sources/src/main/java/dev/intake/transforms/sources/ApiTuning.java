@@ -1,5 +1,7 @@
 package dev.intake.transforms.sources;
 
+import static dev.intake.transforms.model.Arguments.check;
+
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -97,11 +99,5 @@ public final class ApiTuning implements Serializable {
 
   public int maxConcurrentRequests() {
     return maxConcurrentRequests;
-  }
-
-  private static void check(boolean ok, String message, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(message, args));
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.intake.transforms.sources.http;
 
+import static dev.intake.transforms.model.Arguments.check;
+
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -139,11 +141,5 @@ public final class Auth implements Serializable {
       case QUERY -> "Auth.apiKeyInQuery(" + name + ", $" + env + ")";
       case BEARER -> "Auth.bearerToken($" + env + ")";
     };
-  }
-
-  private static void check(boolean ok, String message, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(message, args));
-    }
   }
 }

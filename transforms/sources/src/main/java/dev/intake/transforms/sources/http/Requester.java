@@ -1,5 +1,7 @@
 package dev.intake.transforms.sources.http;
 
+import static dev.intake.transforms.model.Arguments.check;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -402,12 +404,6 @@ public final class Requester implements AutoCloseable {
 
     public Requester build() {
       return new Requester(this);
-    }
-
-    private static void check(boolean ok, String message, Object... args) {
-      if (!ok) {
-        throw new IllegalArgumentException(String.format(message, args));
-      }
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.intake.transforms.sources.http;
 
+import static dev.intake.transforms.model.Arguments.check;
+
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -114,11 +116,5 @@ public final class RetryPolicy implements Serializable {
     return "RetryPolicy{statuses=" + new TreeSet<>(retryableStatuses)
         + ", maxRetriesPerRequest=" + maxRetriesPerRequest + ", retryBudget=" + retryBudget
         + ", backoff=" + backoffBase + ".." + backoffMax + "}";
-  }
-
-  private static void check(boolean ok, String message, Object... args) {
-    if (!ok) {
-      throw new IllegalArgumentException(String.format(message, args));
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.intake.transforms.sources.socrata;
 
+import static dev.intake.transforms.model.Arguments.check;
+
 import dev.intake.transforms.sources.http.RetryPolicy;
 import dev.intake.transforms.sources.http.WindowTooLargeException;
 import java.io.Serializable;
@@ -55,10 +57,7 @@ public final class SocrataConfig implements Serializable {
   private final Paging paging;
   private final int pageSize;
   private final Duration requestTimeout;
-  private final int maxRetriesPerRequest;
-  private final int retryBudget;
-  private final Duration backoffBase;
-  private final Duration backoffMax;
+  private final RetryPolicy retryPolicy;
   private final int maxPagesPerWindow;
 
   private SocrataConfig(Builder b) {
@@ -70,10 +69,7 @@ public final class SocrataConfig implements Serializable {
     this.paging = b.paging;
     this.pageSize = b.pageSize;
     this.requestTimeout = b.requestTimeout;
-    this.maxRetriesPerRequest = b.maxRetriesPerRequest;
-    this.retryBudget = b.retryBudget;
-    this.backoffBase = b.backoffBase;
-    this.backoffMax = b.backoffMax;
+    this.retryPolicy = b.retryPolicy;
     this.maxPagesPerWindow = b.maxPagesPerWindow;
   }
 
@@ -127,39 +123,18 @@ public final class SocrataConfig implements Serializable {
     return requestTimeout;
   }
 
-  /** Retries of one request before giving up; 8 by default. */
-  public int maxRetriesPerRequest() {
-    return maxRetriesPerRequest;
-  }
-
-  /** Retries one client may spend over its life, all threads together; 100 by default. */
-  public int retryBudget() {
-    return retryBudget;
-  }
-
-  /** The backoff before the first retry (doubled each retry, with full jitter); 500 ms. */
-  public Duration backoffBase() {
-    return backoffBase;
-  }
-
-  /** The longest wait before a retry, also capping {@code Retry-After}; 30 s by default. */
-  public Duration backoffMax() {
-    return backoffMax;
-  }
-
   /** Pages one window may have; a window with more fails with {@link WindowTooLargeException}. */
   public int maxPagesPerWindow() {
     return maxPagesPerWindow;
   }
 
-  /** The retries and backoff of the requester: Socrata's retryable statuses with these limits. */
+  /**
+   * The retries and backoff of the requester: Socrata's retryable statuses; 8 retries per request
+   * within a budget of 100 per client (all threads together); backoff from 500 ms (doubled each
+   * retry, with full jitter) up to 30 s, which also caps {@code Retry-After}.
+   */
   public RetryPolicy retryPolicy() {
-    return RetryPolicy.defaults()
-        .withRetryableStatuses(RETRYABLE)
-        .withMaxRetriesPerRequest(maxRetriesPerRequest)
-        .withRetryBudget(retryBudget)
-        .withBackoffBase(backoffBase)
-        .withBackoffMax(backoffMax);
+    return retryPolicy;
   }
 
   @Override
@@ -173,18 +148,14 @@ public final class SocrataConfig implements Serializable {
         && paging == c.paging
         && pageSize == c.pageSize
         && requestTimeout.equals(c.requestTimeout)
-        && maxRetriesPerRequest == c.maxRetriesPerRequest
-        && retryBudget == c.retryBudget
-        && backoffBase.equals(c.backoffBase)
-        && backoffMax.equals(c.backoffMax)
+        && retryPolicy.equals(c.retryPolicy)
         && maxPagesPerWindow == c.maxPagesPerWindow;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(baseUrl, resource, tokenEnv, windowField, windowFieldZone, paging,
-        pageSize, requestTimeout, maxRetriesPerRequest, retryBudget, backoffBase, backoffMax,
-        maxPagesPerWindow);
+        pageSize, requestTimeout, retryPolicy, maxPagesPerWindow);
   }
 
   @Override
@@ -195,9 +166,7 @@ public final class SocrataConfig implements Serializable {
         + ", paging=" + paging
         + ", pageSize=" + pageSize
         + ", requestTimeout=" + requestTimeout
-        + ", maxRetriesPerRequest=" + maxRetriesPerRequest
-        + ", retryBudget=" + retryBudget
-        + ", backoff=" + backoffBase + ".." + backoffMax
+        + ", " + retryPolicy
         + ", maxPagesPerWindow=" + maxPagesPerWindow + "}";
   }
 
@@ -211,10 +180,7 @@ public final class SocrataConfig implements Serializable {
     private Paging paging = Paging.KEYSET;
     private int pageSize = 1000;
     private Duration requestTimeout = Duration.ofSeconds(60);
-    private int maxRetriesPerRequest = 8;
-    private int retryBudget = 100;
-    private Duration backoffBase = Duration.ofMillis(500);
-    private Duration backoffMax = Duration.ofSeconds(30);
+    private RetryPolicy retryPolicy = RetryPolicy.defaults().withRetryableStatuses(RETRYABLE);
     private int maxPagesPerWindow = 1000;
 
     private Builder() {}
@@ -228,10 +194,7 @@ public final class SocrataConfig implements Serializable {
       paging = c.paging;
       pageSize = c.pageSize;
       requestTimeout = c.requestTimeout;
-      maxRetriesPerRequest = c.maxRetriesPerRequest;
-      retryBudget = c.retryBudget;
-      backoffBase = c.backoffBase;
-      backoffMax = c.backoffMax;
+      retryPolicy = c.retryPolicy;
       maxPagesPerWindow = c.maxPagesPerWindow;
     }
 
@@ -310,29 +273,27 @@ public final class SocrataConfig implements Serializable {
       return this;
     }
 
+    /** Retries of one request before giving up; 8 by default. */
     public Builder maxRetriesPerRequest(int retries) {
-      check(retries >= 0, "maxRetriesPerRequest must be >= 0, but was %s", retries);
-      this.maxRetriesPerRequest = retries;
+      this.retryPolicy = retryPolicy.withMaxRetriesPerRequest(retries);
       return this;
     }
 
+    /** Retries one client may spend over its life, all threads together; 100 by default. */
     public Builder retryBudget(int retries) {
-      check(retries >= 0, "retryBudget must be >= 0, but was %s", retries);
-      this.retryBudget = retries;
+      this.retryPolicy = retryPolicy.withRetryBudget(retries);
       return this;
     }
 
+    /** The backoff before the first retry (doubled each retry, with full jitter); 500 ms. */
     public Builder backoffBase(Duration base) {
-      check(base != null && !base.isNegative() && !base.isZero(),
-          "backoffBase must be > 0, but was %s", base);
-      this.backoffBase = base;
+      this.retryPolicy = retryPolicy.withBackoffBase(base);
       return this;
     }
 
+    /** The longest wait before a retry, also capping {@code Retry-After}; 30 s by default. */
     public Builder backoffMax(Duration max) {
-      check(max != null && !max.isNegative() && !max.isZero(),
-          "backoffMax must be > 0, but was %s", max);
-      this.backoffMax = max;
+      this.retryPolicy = retryPolicy.withBackoffMax(max);
       return this;
     }
 
@@ -347,12 +308,6 @@ public final class SocrataConfig implements Serializable {
       check(baseUrl != null, "baseUrl is required");
       check(resource != null, "resource is required");
       return new SocrataConfig(this);
-    }
-
-    private static void check(boolean ok, String message, Object... args) {
-      if (!ok) {
-        throw new IllegalArgumentException(String.format(message, args));
-      }
     }
   }
 }

@@ -37,10 +37,10 @@ class SocrataConfigTest {
     assertThat(c.paging(), is(SocrataConfig.Paging.KEYSET));
     assertThat(c.pageSize(), is(1000));
     assertThat(c.requestTimeout(), is(Duration.ofSeconds(60)));
-    assertThat(c.maxRetriesPerRequest(), is(8));
-    assertThat(c.retryBudget(), is(100));
-    assertThat(c.backoffBase(), is(Duration.ofMillis(500)));
-    assertThat(c.backoffMax(), is(Duration.ofSeconds(30)));
+    assertThat(c.retryPolicy().maxRetriesPerRequest(), is(8));
+    assertThat(c.retryPolicy().retryBudget(), is(100));
+    assertThat(c.retryPolicy().backoffBase(), is(Duration.ofMillis(500)));
+    assertThat(c.retryPolicy().backoffMax(), is(Duration.ofSeconds(30)));
     assertThat(c.maxPagesPerWindow(), is(1000));
   }
 

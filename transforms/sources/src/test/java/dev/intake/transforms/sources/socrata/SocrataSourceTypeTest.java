@@ -75,7 +75,7 @@ class SocrataSourceTypeTest {
     assertThat(config.baseUrl(), is("http://127.0.0.1:9"));
     assertThat(config.pageSize(), is(7));
     assertThat(config.requestTimeout(), is(Duration.ofSeconds(3)));
-    assertThat(config.retryBudget(), is(5));
+    assertThat(config.retryPolicy().retryBudget(), is(5));
     assertThat(config.maxPagesPerWindow(), is(9));
   }
 
