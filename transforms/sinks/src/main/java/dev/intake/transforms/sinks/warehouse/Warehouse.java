@@ -51,10 +51,6 @@ public final class Warehouse implements AutoCloseable {
     return new Warehouse(config, config.open());
   }
 
-  public WarehouseConfig config() {
-    return config;
-  }
-
   /** The URL, for messages. */
   public String url() {
     return config.url();

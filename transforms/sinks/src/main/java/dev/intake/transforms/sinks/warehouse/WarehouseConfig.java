@@ -20,12 +20,15 @@ public final class WarehouseConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final String url;
+  private final Dialect dialect;
   private final String user;
   private final String passwordEnv;
   private final String schema;
 
-  private WarehouseConfig(String url, String user, String passwordEnv, String schema) {
+  private WarehouseConfig(
+      String url, Dialect dialect, String user, String passwordEnv, String schema) {
     this.url = url;
+    this.dialect = dialect;
     this.user = user;
     this.passwordEnv = passwordEnv;
     this.schema = schema;
@@ -34,23 +37,22 @@ public final class WarehouseConfig implements Serializable {
   /** The warehouse at {@code jdbcUrl}, as the driver's default user, in the dialect's schema. */
   public static WarehouseConfig of(String jdbcUrl) {
     checkArgumentNotNull(jdbcUrl, "jdbcUrl must not be null");
-    Dialect.forUrl(jdbcUrl);
-    return new WarehouseConfig(jdbcUrl, null, null, null);
+    return new WarehouseConfig(jdbcUrl, Dialect.forUrl(jdbcUrl), null, null, null);
   }
 
   /** Logs in as {@code user}; null: the URL's or the driver's. */
   public WarehouseConfig withUser(String user) {
-    return new WarehouseConfig(url, user, passwordEnv, schema);
+    return new WarehouseConfig(url, dialect, user, passwordEnv, schema);
   }
 
   /** Reads the password from this environment variable when connecting; null: no password. */
   public WarehouseConfig withPasswordEnv(String env) {
-    return new WarehouseConfig(url, user, env, schema);
+    return new WarehouseConfig(url, dialect, user, env, schema);
   }
 
   /** Intake's tables go to this schema; null: the dialect's default. */
   public WarehouseConfig withSchema(String schema) {
-    return new WarehouseConfig(url, user, passwordEnv, schema);
+    return new WarehouseConfig(url, dialect, user, passwordEnv, schema);
   }
 
   /** The URL, for messages (it holds no password: passwords never go in URLs here). */
@@ -59,25 +61,25 @@ public final class WarehouseConfig implements Serializable {
   }
 
   public Dialect dialect() {
-    return Dialect.forUrl(url);
+    return dialect;
   }
 
   /** The schema of Intake's tables. */
   public String schema() {
-    return schema == null ? dialect().defaultSchema() : schema;
+    return schema == null ? dialect.defaultSchema() : schema;
   }
 
   /** Beam's description of the data source, with the password read from the environment. */
   public JdbcIO.DataSourceConfiguration dataSource() {
     JdbcIO.DataSourceConfiguration c =
-        JdbcIO.DataSourceConfiguration.create(dialect().driverClass(), url);
+        JdbcIO.DataSourceConfiguration.create(dialect.driverClass(), url);
     if (user != null) {
       c = c.withUsername(user);
     }
     if (passwordEnv != null) {
       c = c.withPassword(new PasswordFromEnvironment(passwordEnv));
     }
-    return c.withMaxConnections(1);
+    return c;
   }
 
   /** Opens one connection through {@link #dataSource()}; closing it releases the data source. */
@@ -149,6 +151,17 @@ public final class WarehouseConfig implements Serializable {
     @Override
     public boolean isAccessible() {
       return true;
+    }
+
+    /** By variable, so that equal configurations share JdbcIO's cached data source. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PasswordFromEnvironment p && env.equals(p.env);
+    }
+
+    @Override
+    public int hashCode() {
+      return env.hashCode();
     }
 
     @Override
