@@ -28,23 +28,22 @@ final class CommitJournal {
   /** The journal of a run that rewrote {@code touched}, with {@code outputs}' staged files. */
   static CommitJournal plan(DatasetOutputs outputs, String runId, List<String> touched)
       throws IOException {
-    CommitJournal j = new CommitJournal();
-    j.runId = runId;
-    for (DatasetOutputs.Output o : outputs.all()) {
-      j.moves.put(o.name, PartitionSwap.plan(outputs.staged(o, runId), outputs.published(o, runId),
-          outputs.swapped(o, touched)));
-    }
-    j.summaryPath = outputs.lake.runSummary(runId);
-    return j;
+    return of(outputs, runId, outputs.all(), touched);
   }
 
   /** A journal that publishes only the dead letters (for a run refused before its commit). */
   static CommitJournal deadLettersOnly(DatasetOutputs outputs, String runId) throws IOException {
+    return of(outputs, runId, List.of(outputs.deadLetters), List.of());
+  }
+
+  private static CommitJournal of(DatasetOutputs outputs, String runId,
+      List<DatasetOutputs.Output> published, List<String> touched) throws IOException {
     CommitJournal j = new CommitJournal();
     j.runId = runId;
-    DatasetOutputs.Output o = outputs.deadLetters;
-    j.moves.put(o.name, PartitionSwap.plan(outputs.staged(o, runId), outputs.published(o, runId),
-        List.of("")));
+    for (DatasetOutputs.Output o : published) {
+      j.moves.put(o.name, PartitionSwap.plan(outputs.staged(o, runId), outputs.published(o, runId),
+          outputs.swapped(o, touched)));
+    }
     j.summaryPath = outputs.lake.runSummary(runId);
     return j;
   }

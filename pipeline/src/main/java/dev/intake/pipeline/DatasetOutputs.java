@@ -10,6 +10,7 @@ import dev.intake.transforms.sinks.warehouse.WarehouseTable;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
 
 /**
  * A dataset's outputs, each with its name, its warehouse table, and where it is staged and
@@ -55,14 +56,15 @@ final class DatasetOutputs {
   DatasetOutputs(DatasetSpec spec, LakeLayout lake) {
     this.spec = spec;
     this.lake = lake;
+    Schema cleanSchema = IntakePipeline.cleanSchema(spec);
     this.clean = new Output(Outputs.CLEAN,
-        new WarehouseTable(spec.name(), IntakePipeline.cleanSchema(spec), spec.key()),
+        new WarehouseTable(spec.name(), cleanSchema, spec.key()),
         Scope.TOUCHED_PARTITIONS, null, null);
     for (DatasetSpec.Aggregate a : spec.aggregates()) {
       Partitioner p = a.lakePartitioner(spec.partitioner());
       aggregates.add(new Output(Outputs.aggregate(a.name()),
           new WarehouseTable(spec.name() + "_" + a.name(),
-              a.transform().outputSchema(IntakePipeline.cleanSchema(spec)), List.of()),
+              a.transform().outputSchema(cleanSchema), List.of()),
           p == null ? Scope.WHOLE : Scope.TOUCHED_PARTITIONS, p == null ? null : a.bucketColumn(),
           a.name()));
     }

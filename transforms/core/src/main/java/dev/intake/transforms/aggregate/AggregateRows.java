@@ -62,14 +62,6 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     return bucket;
   }
 
-  public List<String> groupFields() {
-    return groupFields;
-  }
-
-  public List<Measure> measures() {
-    return measures;
-  }
-
   /**
    * The output schema for rows of {@code input}.
    *
