@@ -63,6 +63,16 @@ class CommandLineErrorsTest {
   }
 
   @Test
+  void pageSizeBeyondWhatTheApiAllowsIsRefusedBeforeAnyRequest() {
+    // Port 9 (discard) on 127.0.0.1: the check must come before anything is sent.
+    assertRefused(
+        Cli.run("run", "--dataset=sf311", "--from=2021-07-01", "--to=2021-07-02",
+            "--pageSize=60000", "--apiBaseUrl=http://127.0.0.1:9",
+            "--lakePath=" + tmp.resolve("lake")),
+        "pageSize must be at most 50000 (Socrata's largest $limit), but was 60000");
+  }
+
+  @Test
   void missingDatasetOptionNamesIt() {
     assertRefused(Cli.run("run", "--inputFile=x.csv", "--lakePath=" + tmp.resolve("lake")),
         "--dataset is required (e.g. --dataset=sf311)");
