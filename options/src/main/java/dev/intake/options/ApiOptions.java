@@ -47,7 +47,7 @@ public interface ApiOptions extends PipelineOptions {
 
   void setMaxPagesPerWindow(Integer value);
 
-  @Description("Rows per API page ($limit), at most 50000 (e.g. 1000). Default: the spec's.")
+  @Description("Rows per API page, within what the source allows (e.g. 1000). Default: the spec's.")
   Integer getPageSize();
 
   void setPageSize(Integer value);

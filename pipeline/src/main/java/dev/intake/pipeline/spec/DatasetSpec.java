@@ -160,7 +160,7 @@ public final class DatasetSpec implements Serializable {
 
   /**
    * The timestamp field whose newest committed value is the dataset's watermark (it holds the
-   * source's window field, e.g. Socrata's {@code :updated_at}); null to use the version field.
+   * source's window field, e.g. an API's row-change time); null to use the version field.
    */
   public String watermark() {
     return watermark;

@@ -96,7 +96,7 @@ public final class ApiRequest {
   }
 
   /**
-   * {@code url} decoded for people: {@code http://host:port/path?$where=a >= 'b'&$limit=1}, the
+   * {@code url} decoded for people: {@code http://host:port/path?q=a >= 'b'&limit=1}, the
    * port only when it is not the scheme's default.
    */
   public static String readable(HttpUrl url) {
