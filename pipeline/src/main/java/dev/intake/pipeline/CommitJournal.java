@@ -57,7 +57,9 @@ final class CommitJournal {
   /** The journal of a staged run, or null if it has none (it failed before its commit). */
   static CommitJournal read(LakeLayout lake, String runId) throws IOException {
     String path = lake.staging(runId).journal();
-    return LakeFiles.exists(path) ? JSON.readValue(LakeFiles.read(path), CommitJournal.class) : null;
+    return LakeFiles.exists(path)
+        ? JSON.readValue(LakeFiles.read(path), CommitJournal.class)
+        : null;
   }
 
   /** Swaps every output's partitions in. Repeatable. */

@@ -47,7 +47,8 @@ public final class IntakePipeline {
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
-     * the warehouse's staging table; it is empty when the warehouse reads the run's files at commit.
+     * the warehouse's staging table; it is empty when the warehouse reads the run's files at
+     * commit.
      */
     public Config(
         DatasetSpec spec,
@@ -69,7 +70,7 @@ public final class IntakePipeline {
 
   private IntakePipeline() {}
 
-  /** The schema of the clean dataset: the spec's fields after PII handling, then derived columns. */
+  /** The clean dataset's schema: the spec's fields after PII handling, then derived columns. */
   public static Schema cleanSchema(DatasetSpec spec) {
     return derive(spec).outputSchema(Schemas.of(spec.fields()));
   }
@@ -88,7 +89,8 @@ public final class IntakePipeline {
         p.apply("ReadRecords", c.source)
             .apply(
                 "CleanRecords",
-                CleanRecords.of(spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage));
+                CleanRecords.of(
+                    spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage));
     PCollectionTuple merged =
         clean
             .get(CleanRecords.ROWS)

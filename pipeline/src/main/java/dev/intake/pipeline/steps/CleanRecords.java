@@ -72,11 +72,16 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
             .apply("AllDeadLetters", Flatten.pCollections());
     PCollection<KV<TallyKey, Long>> tallies =
         PCollectionList.of(
-                records.apply("TallyRead", Tallies.count((SourceRecord r) -> TallyKey.of(TallyKey.Kind.READ))))
+                records.apply(
+                    "TallyRead",
+                    Tallies.count((SourceRecord r) -> TallyKey.of(TallyKey.Kind.READ))))
             .and(
                 parsed
                     .output()
-                    .apply("TallyParsed", Tallies.count((KV<SourceRecord, Row> kv) -> TallyKey.of(TallyKey.Kind.PARSED))))
+                    .apply(
+                        "TallyParsed",
+                        Tallies.count(
+                            (KV<SourceRecord, Row> kv) -> TallyKey.of(TallyKey.Kind.PARSED))))
             .apply("AllTallies", Flatten.pCollections());
     return PCollectionTuple.of(ROWS, valid.output().apply("DeriveColumns", derive))
         .and(DEAD_LETTERS, deadLetters)

@@ -114,7 +114,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   }
 
   private static Tallies.Each<Row> newest(String name, String field) {
-    return Tallies.each(
+    return Tallies.newest(
         (Row r) ->
             KV.of(TallyKey.of(TallyKey.Kind.NEWEST, name), r.getDateTime(field).getMillis()));
   }

@@ -31,14 +31,19 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class Tallies {
   private Tallies() {}
 
-  /** One {@code (key, 1)} pair per element. */
+  /** One {@code (key, 1)} pair per element; summed. */
   public static <T> Each<T> count(SerializableFunction<T, TallyKey> key) {
-    return new Each<>(e -> KV.of(key.apply(e), 1L));
+    return new Each<>(e -> KV.of(key.apply(e), 1L), false);
   }
 
-  /** One {@code (key, amount)} pair per element; amounts are summed, or maximised for NEWEST. */
-  public static <T> Each<T> each(SerializableFunction<T, KV<TallyKey, Long>> tally) {
-    return new Each<>(tally);
+  /** One {@code (key, amount)} pair per element; summed. */
+  public static <T> Each<T> sum(SerializableFunction<T, KV<TallyKey, Long>> tally) {
+    return new Each<>(tally, false);
+  }
+
+  /** One {@code (key, value)} pair per element, of NEWEST keys: the largest value is kept. */
+  public static <T> Each<T> newest(SerializableFunction<T, KV<TallyKey, Long>> tally) {
+    return new Each<>(tally, true);
   }
 
   /** Combines the pairs per key and writes them to {@code path} as JSON lines. */
@@ -50,13 +55,15 @@ public final class Tallies {
     return KvCoder.of(Schemas.coder(p, TallyKey.class), VarLongCoder.of());
   }
 
-  /** See {@link #each}. */
+  /** See {@link #count}, {@link #sum} and {@link #newest}. */
   public static final class Each<T>
       extends PTransform<PCollection<T>, PCollection<KV<TallyKey, Long>>> {
     private final SerializableFunction<T, KV<TallyKey, Long>> tally;
+    private final boolean newest;
 
-    private Each(SerializableFunction<T, KV<TallyKey, Long>> tally) {
+    private Each(SerializableFunction<T, KV<TallyKey, Long>> tally, boolean newest) {
       this.tally = tally;
+      this.newest = newest;
     }
 
     @Override
@@ -69,7 +76,8 @@ public final class Tallies {
                           TypeDescriptor.of(TallyKey.class), TypeDescriptors.longs()))
                   .via(tally))
           .setCoder(coder(input.getPipeline()))
-          .apply("CombinePerKey", new CombinePerKey());
+          .apply(newest ? "MaxPerKey" : "SumPerKey",
+              newest ? Max.longsPerKey() : Sum.longsPerKey());
     }
   }
 

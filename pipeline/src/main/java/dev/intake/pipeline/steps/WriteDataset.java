@@ -78,7 +78,8 @@ public final class WriteDataset
     for (DatasetSpec.Aggregate a : spec.aggregates()) {
       Partitioner lake = a.lakePartitioner(spec.partitioner());
       if (lake == null && everyKey == null) {
-        everyKey = merged.get(MergeWithLake.NEWEST).apply("StripOriginOfAll", MarkOrigin.strip(clean));
+        everyKey =
+            merged.get(MergeWithLake.NEWEST).apply("StripOriginOfAll", MarkOrigin.strip(clean));
       }
       WriteParquet files = WriteParquet.to(staging.aggregate(a.name()));
       if (lake != null) {

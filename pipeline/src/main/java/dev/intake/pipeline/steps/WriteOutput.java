@@ -44,6 +44,7 @@ public final class WriteOutput
     return rows.apply("WriteParquet", files)
         .apply(
             "TallyRows",
-            Tallies.each((WrittenFile f) -> KV.of(TallyKey.of(TallyKey.Kind.ROWS, name), f.getRows())));
+            Tallies.sum(
+                (WrittenFile f) -> KV.of(TallyKey.of(TallyKey.Kind.ROWS, name), f.getRows())));
   }
 }

@@ -97,7 +97,8 @@ public final class WarehouseLoadBenchmark {
     try (Stream<Path> s = Files.walk(dir.resolve("parquet"))) {
       s.filter(f -> f.toString().endsWith(".parquet")).forEach(f -> files.add(f.toString()));
     }
-    try (Warehouse w = Warehouse.connect(WarehouseConfig.of("jdbc:duckdb:" + dir.resolve("w.duckdb")))) {
+    WarehouseConfig duckdb = WarehouseConfig.of("jdbc:duckdb:" + dir.resolve("w.duckdb"));
+    try (Warehouse w = Warehouse.connect(duckdb)) {
       w.prepare(List.of(table), "bench");
       long start = System.nanoTime();
       w.commit(commit("bench", spec, table, files));
