@@ -51,11 +51,6 @@ public final class Warehouse implements AutoCloseable {
     return new Warehouse(config, config.open());
   }
 
-  /** The URL, for messages. */
-  public String url() {
-    return config.url();
-  }
-
   /** {@code schema.table}, quoted. */
   public String qualified(String table) {
     return Dialect.qualified(schema, table);
