@@ -70,4 +70,10 @@ public interface ApiOptions extends PipelineOptions {
   Integer getRetryBudget();
 
   void setRetryBudget(Integer value);
+
+  @Description("Most API requests per minute one worker process sends, a client-side limit on top "
+      + "of the server's 429s (e.g. 200). Default: the spec's rateLimit, if any.")
+  Integer getRequestsPerMinute();
+
+  void setRequestsPerMinute(Integer value);
 }

@@ -107,6 +107,9 @@ public final class OptionsValidation {
     if (options.getPageSize() != null) {
       positive("--pageSize", options.getPageSize());
     }
+    if (options.getRequestsPerMinute() != null) {
+      positive("--requestsPerMinute", options.getRequestsPerMinute());
+    }
     if (options.getRetryBudget() < 0) {
       throw new InvalidOptionsException("--retryBudget must be >= 0, but was " + options.getRetryBudget());
     }

@@ -135,6 +135,7 @@ final class SourcePlan {
         .withRequestTimeout(Duration.ofSeconds(options.getRequestTimeoutSeconds()))
         .withRetryBudget(options.getRetryBudget())
         .withMaxPagesPerWindow(options.getMaxPagesPerWindow())
-        .withMaxConcurrentRequests(options.getMaxConcurrentRequests());
+        .withMaxConcurrentRequests(options.getMaxConcurrentRequests())
+        .withRequestsPerMinute(options.getRequestsPerMinute());
   }
 }

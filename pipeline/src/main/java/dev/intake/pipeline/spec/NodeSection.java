@@ -75,6 +75,12 @@ final class NodeSection implements SpecSection {
   }
 
   @Override
+  public String json(String key) {
+    JsonNode v = node.get(key);
+    return v == null || v.isNull() ? null : v.toString();
+  }
+
+  @Override
   public SpecException error(String key, String message) {
     JsonNode v = node.get(key);
     return nodes.error(v != null ? v : node, message);

@@ -29,6 +29,13 @@ public interface SpecSection {
   /** A nested section; fails when absent and {@code required}, else null when absent. */
   SpecSection section(String key, boolean required);
 
+  /**
+   * The value of {@code key} whatever its shape (a scalar, a list or a mapping, nested to any
+   * depth) as JSON text, keys in the file's order; null when absent. For templates a source
+   * renders itself, e.g. a request body.
+   */
+  String json(String key);
+
   /** An error about the value of {@code key} (or the section itself when absent), with its line. */
   RuntimeException error(String key, String message);
 }

@@ -1,5 +1,7 @@
 package dev.intake.transforms.sources;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,6 +110,16 @@ public final class MapSpecSection implements SpecSection {
       throw error(key, key + " must be a mapping");
     }
     return new MapSpecSection(new LinkedHashMap<>((Map<String, Object>) v), line(key) + 1);
+  }
+
+  @Override
+  public String json(String key) {
+    Object v = values.get(key);
+    try {
+      return v == null ? null : new ObjectMapper().writeValueAsString(v);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.intake.transforms.sources.http;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
@@ -56,15 +58,33 @@ final class Credentials {
     }
   }
 
-  /** {@code text} with every occurrence of the secret replaced by its name in angle brackets. */
+  /**
+   * {@code text} with every occurrence of the secret replaced by its name in angle brackets,
+   * including ones where any of its characters is percent-encoded (an echoed URL).
+   */
   String scrub(String text) {
     if (secret == null || text == null) {
       return text;
     }
-    String scrubbed = text.replace(secret, placeholder);
-    // A secret in a query parameter may come back percent-encoded in an echoed URL.
-    String encoded = HttpUrl.get("http://x/").newBuilder().addQueryParameter("k", secret).build()
-        .encodedQuery().substring(2);
-    return encoded.equals(secret) ? scrubbed : scrubbed.replace(encoded, placeholder);
+    return echoes().matcher(text.replace(secret, placeholder))
+        .replaceAll(Matcher.quoteReplacement(placeholder));
+  }
+
+  /** The secret with each character other than a letter or digit as itself or as %XX. */
+  private Pattern echoes() {
+    StringBuilder re = new StringBuilder();
+    for (char c : secret.toCharArray()) {
+      if (Character.isLetterOrDigit(c)) {
+        re.append(c);
+      } else {
+        re.append("(?:").append(Pattern.quote(String.valueOf(c))).append("|%");
+        for (char h : String.format("%02X", (int) c).toCharArray()) {
+          re.append(Character.isDigit(h) ? String.valueOf(h)
+              : "[" + h + Character.toLowerCase(h) + "]");
+        }
+        re.append(')');
+      }
+    }
+    return Pattern.compile(re.toString());
   }
 }

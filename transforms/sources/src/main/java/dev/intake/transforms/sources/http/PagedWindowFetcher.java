@@ -87,7 +87,7 @@ public final class PagedWindowFetcher implements WindowFetcher {
         return records;
       }
       String stall = number == 0 ? null : repeats(previous, page) ? "repeats the records of the"
-          + " previous page (are the paging parameters ignored?)" : paging.stall(page);
+          + " previous page (are the paging parameters ignored?)" : paging.stall(page, answer);
       if (stall != null) {
         stalledWindows.incrementAndGet();
         LOG.warn("page {} of window [{}, {}) of {} {}; paging ends without its {} records: {}",

@@ -35,6 +35,14 @@ public interface Paginator {
     String stall(RecordSelector.Selection page);
 
     /**
+     * As {@link #stall(RecordSelector.Selection)}, for a paginator that also needs the answer
+     * (e.g. a cursor in the body); the fetcher calls this one.
+     */
+    default String stall(RecordSelector.Selection page, Requester.Answer<?> answer) {
+      return stall(page);
+    }
+
+    /**
      * The request for the page after {@code page} (just delivered, non-empty), or null when it
      * was the last one (e.g. shorter than {@link #pageSize()}).
      *

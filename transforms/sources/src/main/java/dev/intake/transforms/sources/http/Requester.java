@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * of a URL it reports and is scrubbed from every message, even one an answer echoes. Redirects
  * are not followed (a header secret would travel to the other host). Thread-safe; close it when
  * done.
+ *
+ * <p>With a {@link RateLimiter} every attempt, retries included, first waits for its slot, so a
+ * client-side limit holds on top of the server's 429s and {@code Retry-After}.
  */
 public final class Requester implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Requester.class);
@@ -77,6 +80,7 @@ public final class Requester implements AutoCloseable {
   private final Clock clock;
   private final OkHttpClient http;
   private final AtomicInteger budgetLeft;
+  private final RateLimiter rateLimiter;
 
   private Requester(Builder b) {
     this.label = b.label;
@@ -88,6 +92,7 @@ public final class Requester implements AutoCloseable {
     this.sleeper = b.sleeper;
     this.clock = b.clock;
     this.budgetLeft = new AtomicInteger(policy.retryBudget());
+    this.rateLimiter = b.rateLimiter;
     Duration timeout = b.timeout;
     this.http = new OkHttpClient.Builder()
         .callTimeout(timeout)
@@ -110,7 +115,7 @@ public final class Requester implements AutoCloseable {
    * name).
    * Defaults: {@link RetryPolicy#defaults()}, 60 s per request, {@link Auth#none()}, no request
    * id header, no protocol error detail, user agent "Intake/0.1", the process environment, real
-   * sleeps and the UTC clock.
+   * sleeps, the UTC clock and no client-side rate limit.
    */
   public static Builder builder(String label) {
     return new Builder(label);
@@ -158,6 +163,14 @@ public final class Requester implements AutoCloseable {
 
   /** An Answer, or a Problem to retry; throws what must not be retried. */
   private Object attempt(ApiRequest request, AnswerReader<?> reader) throws ApiException {
+    if (rateLimiter != null) {
+      try {
+        rateLimiter.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw interrupted(request, e);
+      }
+    }
     Request.Builder wire = new Request.Builder().url(credentials.onWire(request.url()))
         .header("Accept", "application/json")
         .header("User-Agent", userAgent);
@@ -334,6 +347,7 @@ public final class Requester implements AutoCloseable {
     private UnaryOperator<String> environment = System::getenv;
     private Sleeper sleeper = Sleeper.REAL;
     private Clock clock = Clock.systemUTC();
+    private RateLimiter rateLimiter;
 
     private Builder(String label) {
       check(label != null && !label.isBlank(), "label must not be blank, but was %s", label);
@@ -399,6 +413,12 @@ public final class Requester implements AutoCloseable {
     /** The clock for an HTTP-date Retry-After and for the time a page was received. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    /** The client-side limit every attempt waits for (share one per API); null: none. */
+    public Builder rateLimiter(RateLimiter limiter) {
+      this.rateLimiter = limiter;
       return this;
     }
 

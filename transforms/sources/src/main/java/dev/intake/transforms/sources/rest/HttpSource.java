@@ -1,0 +1,254 @@
+package dev.intake.transforms.sources.rest;
+
+import dev.intake.transforms.model.SourceRecord;
+import dev.intake.transforms.sources.ApiSource;
+import dev.intake.transforms.sources.ApiTuning;
+import dev.intake.transforms.sources.SourceAccessException;
+import dev.intake.transforms.sources.TimeWindow;
+import dev.intake.transforms.sources.http.ApiException;
+import dev.intake.transforms.sources.http.ApiRequest;
+import dev.intake.transforms.sources.http.Auth;
+import dev.intake.transforms.sources.http.JsonPaths;
+import dev.intake.transforms.sources.http.PagedWindowFetcher;
+import dev.intake.transforms.sources.http.RateLimiter;
+import dev.intake.transforms.sources.http.RawPage;
+import dev.intake.transforms.sources.http.ReadApiPages;
+import dev.intake.transforms.sources.http.ReadRawPages;
+import dev.intake.transforms.sources.http.Requester;
+import dev.intake.transforms.sources.http.RetryPolicy;
+import dev.intake.transforms.sources.http.Sleeper;
+import dev.intake.transforms.sources.http.WindowFetcher;
+import java.io.Serializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import okhttp3.HttpUrl;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * A REST source as its spec's {@code source} section declares it ({@link HttpSourceType}): the
+ * records {@link Endpoint}, optionally a {@code check} endpoint and a {@code deletions} endpoint,
+ * the auth, the client-side rate limit, the retried statuses, where error bodies hold their
+ * message, and the page sizes. Immutable and serializable; it holds the name of the variable with
+ * the secret, never the secret.
+ *
+ * <p>{@link #prepare} settles the run's settings (base URL, page size at most {@code maxPageSize},
+ * requests per minute: the tuning's, else the spec's) and sends one request: the {@code check}
+ * endpoint, else the records endpoint's first page of the empty window {@code [now, now)} with a
+ * limit of 1. A refusal (401, 403, 404, ...), a missing secret or exhausted retries fail with a
+ * {@link SourceAccessException} of one line that never holds the secret.
+ */
+public final class HttpSource implements ApiSource {
+  private static final long serialVersionUID = 1L;
+
+  /** What the spec says besides the endpoints; all checked by {@link HttpSourceType}. */
+  record Settings(String label, String format, String baseUrl, Auth auth, int requestsPerMinute,
+      Set<Integer> retryOn, String requestIdHeader, String errorMessage, String errorCode,
+      int pageSize, int maxPageSize) implements Serializable {}
+
+  private final Settings settings;
+  private final Endpoint records;
+  private final Endpoint check;
+  private final Endpoint deletions;
+
+  HttpSource(Settings settings, Endpoint records, Endpoint check, Endpoint deletions) {
+    this.settings = settings;
+    this.records = records;
+    this.check = check;
+    this.deletions = deletions;
+  }
+
+  @Override
+  public String type() {
+    return HttpSourceType.NAME;
+  }
+
+  @Override
+  public String format() {
+    return settings.format();
+  }
+
+  @Override
+  public List<String> secretEnvs() {
+    return settings.auth().secretEnvs();
+  }
+
+  /** The records endpoint, for tests and for window planning. */
+  Endpoint records() {
+    return records;
+  }
+
+  /**
+   * The spec's {@code deletions} endpoint (same keys as the records endpoint: its request, its
+   * paginator, where its records are), when it has one. Declared and checked at spec load; what
+   * reads it and turns its records into tombstones is the deletions seam's.
+   */
+  Optional<Endpoint> deletions() {
+    return Optional.ofNullable(deletions);
+  }
+
+  @Override
+  public ApiSource.Prepared prepare(ApiTuning tuning, Consumer<String> log) {
+    return prepare(tuning, log, System::getenv, Clock.systemUTC());
+  }
+
+  /** For tests: the environment the secret is read from and the clock of the check are given. */
+  ApiSource.Prepared prepare(ApiTuning tuning, Consumer<String> log,
+      UnaryOperator<String> environment, Clock clock) {
+    Objects.requireNonNull(tuning, "tuning must not be null");
+    Objects.requireNonNull(log, "log must not be null");
+    Run run = run(tuning);
+    Instant now = clock.instant();
+    ApiRequest probe = check != null ? check.firstPage(run.base(), now, now, 1)
+        : records.firstPage(run.base(), now, now, 1);
+    Endpoint answeredBy = check != null ? check : records;
+    try (Requester requester = run.requester(environment, Sleeper.REAL, clock)) {
+      requester.send(probe, body -> answeredBy.records.select(body, List.of()));
+    } catch (ApiException e) {
+      throw new SourceAccessException(e.getMessage());
+    }
+    log.accept(settings.label() + ": " + run.describe());
+    return new Tuned(run, tuning.maxConcurrentRequests());
+  }
+
+  /** The settings of one run with {@code tuning}. */
+  Run run(ApiTuning tuning) {
+    int rows = tuning.pageSize() != null ? tuning.pageSize() : settings.pageSize();
+    if (rows > settings.maxPageSize()) {
+      throw new IllegalArgumentException("pageSize must be at most " + settings.maxPageSize()
+          + " (the spec's maxPageSize), but was " + rows);
+    }
+    String base = tuning.baseUrl() != null ? tuning.baseUrl() : settings.baseUrl();
+    HttpUrl url = HttpSourceType.httpUrl(base);
+    if (url == null) {
+      throw new IllegalArgumentException("the base URL must be an http(s) URL, but was " + base);
+    }
+    int perMinute = tuning.requestsPerMinute() != null ? tuning.requestsPerMinute()
+        : settings.requestsPerMinute();
+    return new Run(settings, records, url.toString(), rows, perMinute, tuning.requestTimeout(),
+        tuning.retryBudget(), tuning.maxPagesPerWindow());
+  }
+
+  @Override
+  public PTransform<PBegin, PCollection<SourceRecord>> replay(List<RawPage> pages) {
+    return ReadRawPages.of(pages, records.records);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HttpSource s && settings.equals(s.settings) && records.equals(s.records)
+        && Objects.equals(check, s.check) && Objects.equals(deletions, s.deletions);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(settings, records, check, deletions);
+  }
+
+  @Override
+  public String toString() {
+    return "HttpSource{" + settings.label() + " " + settings.baseUrl() + " " + records + "}";
+  }
+
+  /** One run's settings, as workers open requesters and fetchers from them. */
+  record Run(Settings settings, Endpoint records, String baseUrl, int pageSize,
+      int requestsPerMinute, Duration timeout, int retryBudget, int maxPagesPerWindow)
+      implements Serializable {
+    HttpUrl base() {
+      return HttpUrl.get(baseUrl);
+    }
+
+    /** "https://api.example.com POST /v4/search, 1000 per page, 200 requests/min". */
+    String describe() {
+      return baseUrl.replaceAll("/$", "") + " " + records.method + " " + records.path + ", "
+          + pageSize + " per page, "
+          + (requestsPerMinute > 0 ? requestsPerMinute + " requests/min" : "no rate limit");
+    }
+
+    /** A requester with the secret read from {@code environment} now. */
+    Requester requester(UnaryOperator<String> environment, Sleeper sleeper, Clock clock) {
+      RetryPolicy policy = RetryPolicy.defaults().withRetryableStatuses(settings.retryOn())
+          .withRetryBudget(retryBudget);
+      return Requester.builder(settings.label())
+          .retryPolicy(policy)
+          .timeout(timeout)
+          .auth(settings.auth())
+          .requestIdHeader(settings.requestIdHeader())
+          .errorDetail(this::errorDetail)
+          .environment(environment)
+          .sleeper(sleeper)
+          .clock(clock)
+          .rateLimiter(requestsPerMinute > 0 ? RateLimiter.shared(baseUrl, requestsPerMinute)
+              : null)
+          .build();
+    }
+
+    /** A fetcher of the records endpoint's pages. */
+    PagedWindowFetcher fetcher(Requester requester) {
+      return PagedWindowFetcher.of(requester, records.records,
+          records.paginator(base(), pageSize), maxPagesPerWindow, settings.label());
+    }
+
+    /** "CODE (message)" at the spec's error paths, or empty when the body has neither. */
+    Optional<String> errorDetail(String body) {
+      String message = settings.errorMessage() == null ? null
+          : JsonPaths.scalar(body, JsonPaths.parse(settings.errorMessage()));
+      String code = settings.errorCode() == null ? null
+          : JsonPaths.scalar(body, JsonPaths.parse(settings.errorCode()));
+      if (message == null && code == null) {
+        return Optional.empty();
+      }
+      return Optional.of(code == null ? Requester.clip(message) : message == null
+          ? Requester.clip(code) : Requester.clip(code) + " (" + Requester.clip(message) + ")");
+    }
+  }
+
+  /** The source checked for one run. */
+  private static final class Tuned implements ApiSource.Prepared {
+    private static final long serialVersionUID = 1L;
+
+    private final Run run;
+    private final int maxConcurrentRequests;
+
+    Tuned(Run run, int maxConcurrentRequests) {
+      this.run = run;
+      this.maxConcurrentRequests = maxConcurrentRequests;
+    }
+
+    @Override
+    public String describe() {
+      return run.describe();
+    }
+
+    @Override
+    public PTransform<PBegin, PCollection<SourceRecord>> read(List<TimeWindow> windows,
+        String rawDirectory) {
+      return ReadApiPages.of(new Fetchers(run), windows, rawDirectory)
+          .withMaxConcurrentRequests(maxConcurrentRequests);
+    }
+  }
+
+  /** Opens a fetcher on a worker, reading the secret there. */
+  private static final class Fetchers implements WindowFetcher.Factory {
+    private static final long serialVersionUID = 1L;
+
+    private final Run run;
+
+    Fetchers(Run run) {
+      this.run = run;
+    }
+
+    @Override
+    public WindowFetcher open() {
+      return run.fetcher(run.requester(System::getenv, Sleeper.REAL, Clock.systemUTC()));
+    }
+  }
+}
