@@ -31,7 +31,10 @@ public final class ApiTuning implements Serializable {
     this.requestsPerMinute = requestsPerMinute;
   }
 
-  /** The spec's base URL, page size and rate limit, 60 s per request, 100 retries, 100 pages, 4 in flight. */
+  /**
+   * The spec's base URL, page size and rate limit, 60 s per request, 100 retries, 100 pages, 4 in
+   * flight.
+   */
   public static ApiTuning defaults() {
     return new ApiTuning(null, null, Duration.ofSeconds(60), 100, 100, 4, null);
   }

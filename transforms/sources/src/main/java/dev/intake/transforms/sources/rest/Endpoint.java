@@ -44,7 +44,10 @@ final class Endpoint implements Serializable {
     this.records = records;
   }
 
-  /** The request for one page: parameters, headers and members whose placeholders are unbound are left out. */
+  /**
+   * The request for one page; parameters, headers and members whose placeholders are unbound
+   * are left out.
+   */
   ApiRequest request(HttpUrl base, Template.Bindings b) {
     HttpUrl.Builder url = base.newBuilder().addPathSegments(path.substring(1));
     query.forEach((name, value) -> {

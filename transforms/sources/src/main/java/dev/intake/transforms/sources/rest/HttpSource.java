@@ -22,6 +22,7 @@ import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -106,7 +107,7 @@ public final class HttpSource implements ApiSource {
     Objects.requireNonNull(tuning, "tuning must not be null");
     Objects.requireNonNull(log, "log must not be null");
     Run run = run(tuning);
-    Instant now = clock.instant();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     ApiRequest probe = check != null ? check.firstPage(run.base(), now, now, 1)
         : records.firstPage(run.base(), now, now, 1);
     Endpoint answeredBy = check != null ? check : records;

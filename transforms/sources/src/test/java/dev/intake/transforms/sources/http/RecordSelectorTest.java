@@ -129,4 +129,42 @@ class RecordSelectorTest {
         () -> RecordSelector.rootArray().records(bytes("[{")));
     assertThat(e.getMessage(), startsWith("not a JSON array of objects: Unexpected end-of-input"));
   }
+
+  @Test
+  void recordsAtANestedPathAndNestedCursorFieldsAreRead() throws Exception {
+    String body = "{\"meta\":{\"n\":2},\"data\":{\"total\":2,\"items\":["
+        + "{\"uuid\":\"a\",\"properties\":{\"tags\":[{\"updated_at\":\"x\"}],"
+        + "\"updated_at\":\"2020-06-07T03:40:05Z\",\"identifier\":{\"value\":\"A\"}}},"
+        + "{\"properties\":{\"updated_at\":{\"value\":\"not a scalar\"}},\"uuid\":\"b\"}]}}";
+    RecordSelector.Selection p = RecordSelector.at("data.items").select(bytes(body),
+        List.of("properties.updated_at", "uuid", "properties.identifier.value"));
+    assertThat(p.records(), contains("{\"uuid\":\"a\",\"properties\":{\"tags\":"
+        + "[{\"updated_at\":\"x\"}],\"updated_at\":\"2020-06-07T03:40:05Z\","
+        + "\"identifier\":{\"value\":\"A\"}}}", "{\"properties\":{\"updated_at\":"
+        + "{\"value\":\"not a scalar\"}},\"uuid\":\"b\"}"));
+    assertThat(p.values("properties.updated_at"), contains("2020-06-07T03:40:05Z", null));
+    assertThat(p.values("uuid"), contains("a", "b"));
+    assertThat(p.values("properties.identifier.value"), contains("A", null));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"data\":{\"total\":1}}|the object has no field data.items",
+      "{\"data\":[]}|the field data is [, not an object",
+      "{\"data\":{\"items\":{}}}|the field data.items is {, not an array"})
+  void aNestedPathThatIsNotThereIsAMalformedAnswer(String body, String detail) {
+    MalformedAnswerException e = assertThrows(MalformedAnswerException.class,
+        () -> RecordSelector.at("$.data.items").select(bytes(body), List.of()));
+    assertThat(e.getMessage(), is(detail));
+    assertThat(e.expected(), is("a JSON object whose field data.items is an array of objects"));
+  }
+
+  @Test
+  void theRootPathIsTheRootArrayAndABadPathIsRefused() throws Exception {
+    assertThat(RecordSelector.at("$"), is(RecordSelector.rootArray()));
+    assertThat(RecordSelector.at("entities"), is(RecordSelector.field("entities")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RecordSelector.at("data[*]"));
+    assertThat(e.getMessage(), startsWith("a JSON path must be $ or field names joined by dots"));
+  }
 }

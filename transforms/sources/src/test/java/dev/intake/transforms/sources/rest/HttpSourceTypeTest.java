@@ -38,7 +38,8 @@ class HttpSourceTypeTest {
 
   static Stream<Arguments> badSpecs() {
     return Stream.of(
-        Arguments.of(CB.with("method", "PUT"), "test.yaml:6: method must be GET or POST, but was PUT"),
+        Arguments.of(CB.with("method", "PUT"),
+            "test.yaml:6: method must be GET or POST, but was PUT"),
         Arguments.of(CB.with("method", "GET"), "test.yaml:8: a body needs method: POST"),
         Arguments.of(CB.with("path", "api/v4"), "test.yaml:7: path must be a URL path from / (e.g."
             + " /api/v4/searches/organizations), without a query (that is what query: is for),"

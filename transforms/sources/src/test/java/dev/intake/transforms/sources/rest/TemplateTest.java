@@ -57,7 +57,7 @@ class TemplateTest {
       "${window.to:date}|2024-03-02",
       "${window.to:epochSeconds}|1709361000",
       "${window.to:epochMillis}|1709361000000",
-      "updated_at >= ${window.from:epochSeconds} AND n < ${limit}|updated_at >= 1709251200 AND n < 1000"})
+      "since ${window.from:epochSeconds}, n < ${limit}|since 1709251200, n < 1000"})
   void boundsAreWrittenInTheNamedFormatAndSplicedIntoText(String template, String expected) {
     assertThat(Template.ofText(template).renderText(bindings()), is(expected));
   }
