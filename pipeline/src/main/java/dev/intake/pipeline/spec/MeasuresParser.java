@@ -40,7 +40,8 @@ final class MeasuresParser {
       Registry.<Function>empty()
           .with("count", Function.ofAnything(MeasuresParser::count))
           .with("median", Function.ofNumbers((n, field, m, s) -> Measure.quantile(n, field, 0.5)))
-          .with("quantile", Function.ofNumbers(MeasuresParser::quantile));
+          .with("quantile", Function.ofNumbers(MeasuresParser::quantile))
+          .with("sum", Function.ofNumbers((n, field, m, s) -> Measure.sum(n, field)));
 
   private MeasuresParser() {}
 

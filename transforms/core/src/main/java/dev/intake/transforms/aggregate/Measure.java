@@ -7,13 +7,15 @@ import java.util.Objects;
  * One aggregate column: {@code count} counts rows, {@code count} with a field counts rows where
  * the field has a value, {@code quantile} is the q-quantile of a numeric field interpolated
  * linearly between closest ranks (the definition of SQL's {@code percentile_cont}; the median is q
- * = 0.5), null when no row has a value.
+ * = 0.5), {@code sum} adds a numeric field's values; quantile and sum are null when no row has a
+ * value.
  */
 public final class Measure implements Serializable {
   /** What a measure computes. */
   public enum Kind {
     COUNT,
-    QUANTILE
+    QUANTILE,
+    SUM
   }
 
   private final String name;
@@ -44,6 +46,11 @@ public final class Measure implements Serializable {
       throw new IllegalArgumentException("quantile must be within [0, 1], but was " + q);
     }
     return new Measure(name, Kind.QUANTILE, Objects.requireNonNull(field), q);
+  }
+
+  /** The sum of {@code field} over the rows where it has a value. */
+  public static Measure sum(String name, String field) {
+    return new Measure(name, Kind.SUM, Objects.requireNonNull(field), 0);
   }
 
   public String name() {

@@ -14,12 +14,14 @@ final class MeasureValues {
   private final long[] counts;
   private final double[][] values;
   private final int[] sizes;
+  private final double[] sums;
 
   MeasureValues(List<Measure> measures) {
     this.measures = measures;
     this.counts = new long[measures.size()];
     this.values = new double[measures.size()][];
     this.sizes = new int[measures.size()];
+    this.sums = new double[measures.size()];
   }
 
   void add(Row row) {
@@ -30,7 +32,9 @@ final class MeasureValues {
         continue;
       }
       counts[i]++;
-      if (m.kind() == Measure.Kind.QUANTILE) {
+      if (m.kind() == Measure.Kind.SUM) {
+        sums[i] += ((Number) v).doubleValue();
+      } else if (m.kind() == Measure.Kind.QUANTILE) {
         if (values[i] == null) {
           values[i] = new double[16];
         } else if (sizes[i] == values[i].length) {
@@ -41,12 +45,17 @@ final class MeasureValues {
     }
   }
 
-  /** One value per measure, in the measures' order: a Long count or a nullable Double quantile. */
+  /**
+   * One value per measure, in the measures' order: a Long count, or a Double quantile or sum (null
+   * when no row had a value).
+   */
   List<Object> values() {
     List<Object> out = new ArrayList<>(measures.size());
     for (int i = 0; i < measures.size(); i++) {
       if (measures.get(i).kind() == Measure.Kind.COUNT) {
         out.add(counts[i]);
+      } else if (measures.get(i).kind() == Measure.Kind.SUM) {
+        out.add(counts[i] == 0 ? null : sums[i]);
       } else {
         double[] sorted = values[i] == null ? new double[0] : Arrays.copyOf(values[i], sizes[i]);
         Arrays.sort(sorted);

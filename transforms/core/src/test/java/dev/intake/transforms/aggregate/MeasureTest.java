@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -62,5 +66,23 @@ class MeasureTest {
     assertEquals("hours", p90.field());
     assertEquals(0.9, p90.q());
     assertEquals("p90", p90.name());
+  }
+
+  @Test
+  void sumAddsTheValuesThatArePresentAndIsNullWithoutAny() {
+    Schema schema = Schema.builder()
+        .addNullableField("usd", Schema.FieldType.DOUBLE)
+        .addNullableField("n", Schema.FieldType.INT64)
+        .build();
+    MeasureValues some = new MeasureValues(
+        List.of(Measure.sum("total", "usd"), Measure.sum("ns", "n"), Measure.count("c")));
+    some.add(Row.withSchema(schema).addValues(1.5, 2L).build());
+    some.add(Row.withSchema(schema).addValues(null, 3L).build());
+    some.add(Row.withSchema(schema).addValues(2.25, null).build());
+    assertEquals(Arrays.asList(3.75, 5.0, 3L), some.values());
+
+    MeasureValues none = new MeasureValues(List.of(Measure.sum("total", "usd")));
+    none.add(Row.withSchema(schema).addValues(null, 1L).build());
+    assertEquals(Arrays.asList((Object) null), none.values());
   }
 }
