@@ -244,8 +244,7 @@ class FakeCrunchbaseServerTest {
     FakeCrunchbaseServer plain = new FakeCrunchbaseServer().start();
     try (plain) {
       plain.organizations().loadSearchAnswer(Files.readString(Path.of(
-          "/work/shared/data/crunchbase/searches_organizations_with_recently_updated_and_limit"
-              + ".json")));
+          "crunchbase/search_updated_since_2020-05-05_first100.json")));
       assertThat(plain.organizations().size(), is(100));
       Map<String, Object> anavara =
           plain.organizations().entity("2086ca71-54fa-cdc7-0f9a-907d05d8c6d9");
