@@ -7,8 +7,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** How the dataset's API is read in API backfills and incremental runs. */
 public interface ApiOptions extends PipelineOptions {
   @Description(
-      "Start of the range to read from the API, inclusive: an ISO-8601 instant or date in UTC "
-          + "(e.g. 2024-01-01 or 2024-01-01T06:00:00Z). Required for an API backfill; in "
+      "Start of the range to read from the API, inclusive: an ISO-8601 instant or date, UTC "
+          + "when no zone is given (e.g. 2024-01-01, 2024-01-01T06:00:00 or 2024-01-01T06:00:00Z). Required for an API backfill; in "
           + "incremental mode it replaces the stored watermark.")
   String getFrom();
 
@@ -20,8 +20,10 @@ public interface ApiOptions extends PipelineOptions {
 
   void setTo(String value);
 
-  @Description("Length of one window of the range, read in parallel, as an ISO-8601 duration "
-      + "(e.g. P1D, PT6H). Default: P1D")
+  @Description("Finest range the window planner counts down to, as an ISO-8601 duration (e.g. "
+      + "P1D, PT6H): for a source that can count, ranges are halved only while they hold more "
+      + "than --rowsPerWindow rows and are longer than this; for one that cannot, the length of "
+      + "each window read in parallel. Default: P1D")
   @Default.String("P1D")
   String getWindow();
 
@@ -64,8 +66,8 @@ public interface ApiOptions extends PipelineOptions {
 
   void setRequestTimeoutSeconds(Integer value);
 
-  @Description("Most retries of failed API requests one worker process may spend in a run "
-      + "(e.g. 100). Default: 100")
+  @Description("Least number of retries of failed API requests one worker process may spend in "
+      + "a run, whatever it sent: the floor of the budget (e.g. 100). Default: 100")
   @Default.Integer(100)
   Integer getRetryBudget();
 
@@ -76,4 +78,17 @@ public interface ApiOptions extends PipelineOptions {
   Integer getRequestsPerMinute();
 
   void setRequestsPerMinute(Integer value);
+  @Description("Retries per API request sent that one worker process may spend above the "
+      + "--retryBudget floor (e.g. 0.5: one retry for every two requests). Default: 0.5")
+  @Default.Double(0.5)
+  Double getRetryShare();
+
+  void setRetryShare(Double value);
+
+  @Description("Most rows the window planner puts in one window of a source that can count "
+      + "(e.g. 50000); keep it below --maxPagesPerWindow times the page size. Default: 50000")
+  @Default.Integer(50000)
+  Integer getRowsPerWindow();
+
+  void setRowsPerWindow(Integer value);
 }

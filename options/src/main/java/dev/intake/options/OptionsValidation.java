@@ -34,13 +34,19 @@ public final class OptionsValidation {
 
   private OptionsValidation() {}
 
-  /** An ISO-8601 instant ({@code 2024-01-01T06:00:00Z}) or a date ({@code 2024-01-01}, UTC midnight). */
+  /**
+   * An ISO-8601 instant ({@code 2024-01-01T06:00:00Z}), a date and time without a zone ({@code
+   * 2024-01-01T06:00:00}, read as UTC) or a date ({@code 2024-01-01}, UTC midnight).
+   */
   public static java.time.Instant instant(String option, String text) {
     try {
       if (text.length() == 10) {
         return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
       }
-      return java.time.OffsetDateTime.parse(text).toInstant();
+      java.time.temporal.TemporalAccessor t = java.time.format.DateTimeFormatter.ISO_DATE_TIME
+          .parseBest(text, java.time.OffsetDateTime::from, java.time.LocalDateTime::from);
+      return t instanceof java.time.OffsetDateTime o ? o.toInstant()
+          : ((java.time.LocalDateTime) t).toInstant(java.time.ZoneOffset.UTC);
     } catch (java.time.DateTimeException e) {
       throw new InvalidOptionsException(option + "=" + text
           + " is not an ISO-8601 date or instant (e.g. 2024-01-01 or 2024-01-01T06:00:00Z)");
@@ -109,6 +115,11 @@ public final class OptionsValidation {
     }
     if (options.getRequestsPerMinute() != null) {
       positive("--requestsPerMinute", options.getRequestsPerMinute());
+    }
+    positive("--rowsPerWindow", options.getRowsPerWindow());
+    Double share = options.getRetryShare();
+    if (share == null || share.isNaN() || share < 0 || share > 100) {
+      throw new InvalidOptionsException("--retryShare must be within [0, 100], but was " + share);
     }
     if (options.getRetryBudget() < 0) {
       throw new InvalidOptionsException("--retryBudget must be >= 0, but was " + options.getRetryBudget());

@@ -101,7 +101,7 @@ final class RunPlan {
     if (source == null) {
       source = SourcePlan.api(spec, options, incrementalFrom(w), to(), rawDirectory(), log);
     }
-    String runner = RunnerChoice.apply(options, runnerExplicit, source.inputBytes);
+    String runner = RunnerChoice.apply(options, runnerExplicit, source.size());
     options.setRunId(runId);
     w.prepare(outputs.tables(), runId);
     if (options.getReaderRole() != null) {
@@ -122,6 +122,12 @@ final class RunPlan {
     summary.startedAt = started.toString();
     summary.ignoredColumns.putAll(source.ignoredColumns);
     summary.missingColumns.putAll(source.missingColumns);
+    if (source.isApi) {
+      summary.windowsPlanned = source.windowsPlanned;
+      summary.countRequests = source.countRequests;
+      summary.retryBudget = "max(" + options.getRetryBudget() + ", " + options.getRetryShare()
+          + " x requests) per worker process";
+    }
     log.accept("run " + runId + " of " + spec.name() + " (" + mode + "): " + source.description
         + "; runner " + runner);
     return summary;

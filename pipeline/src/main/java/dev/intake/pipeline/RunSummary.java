@@ -19,7 +19,7 @@ import java.util.Map;
 @JsonPropertyOrder({
   "runId", "dataset", "mode", "input", "runner", "status", "error", "startedAt", "finishedAt",
   "durationSeconds", "warehouse", "watermark", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
-  "replacedStored", "carriedOver", "outputs", "partitions", "ignoredColumns", "missingColumns"
+  "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs", "partitions", "ignoredColumns", "missingColumns"
 })
 public final class RunSummary {
   private static final ObjectMapper JSON =
@@ -46,6 +46,11 @@ public final class RunSummary {
   public long rejected;
   /** "stage/code" → count. */
   public Map<String, Long> rejectedByReason = new LinkedHashMap<>();
+  /** API runs: the windows planned from the data, and the count requests planning sent. */
+  public Integer windowsPlanned;
+  public Integer countRequests;
+  /** API runs: the retry budget's rule, e.g. "max(100, 0.5 x requests) per worker process". */
+  public String retryBudget;
   /** Stored rows replaced by a newer incoming version. */
   public long replacedStored;
   /** Stored rows rewritten unchanged because they share a partition with changed rows. */
@@ -89,6 +94,10 @@ public final class RunSummary {
     }
     sb.append(String.format(Locale.ROOT,
         "  read %d = written %d + superseded %d + rejected %d%n", read, written, superseded, rejected));
+    if (windowsPlanned != null) {
+      sb.append(String.format(Locale.ROOT, "  api: %d window(s) planned with %d count request(s);"
+          + " retry budget %s%n", windowsPlanned, countRequests, retryBudget));
+    }
     rejectedByReason.forEach((k, v) -> sb.append("    rejected ").append(k).append(": ").append(v).append('\n'));
     sb.append("  outputs:");
     outputs.forEach((k, v) -> sb.append(' ').append(k).append(' ').append(v).append(" rows;"));

@@ -22,17 +22,19 @@ import org.apache.beam.sdk.options.PipelineOptions;
 final class RunnerChoice {
   private RunnerChoice() {}
 
-  /** Sets the runner if {@code explicit} is false; returns a line saying what runs the job. */
-  static String apply(PipelineOptions options, boolean explicit, long inputBytes)
+  /**
+   * Sets the runner if {@code explicit} is false; returns a line saying what runs the job. {@code
+   * input} says how much the run reads, e.g. "input of 12.3 MB" or "an API read of 3 window(s)".
+   */
+  static String apply(PipelineOptions options, boolean explicit, String input)
       throws IOException {
     S3Storage.configure(options.as(IntakeOptions.class));
-    String size = String.format(Locale.ROOT, "%.1f MB", inputBytes / 1e6);
     String why;
     if (!explicit) {
       options.setRunner(FlinkRunner.class);
       options.as(FlinkPipelineOptions.class).setFlinkMaster("[local]");
       why =
-          "the default, for input of " + size + " (--runner=DirectRunner for the in-memory runner)";
+          "the default, for " + input + " (--runner=DirectRunner for the in-memory runner)";
     } else {
       why = "as asked";
     }

@@ -13,6 +13,8 @@ import dev.intake.transforms.sources.ApiSource;
 import dev.intake.transforms.sources.ApiTuning;
 import dev.intake.transforms.sources.SourceAccessException;
 import dev.intake.transforms.sources.TimeWindow;
+import dev.intake.transforms.sources.WindowCounter;
+import dev.intake.transforms.sources.WindowPlanner;
 import dev.intake.transforms.sources.file.ReadExport;
 import java.io.IOException;
 import java.time.Duration;
@@ -36,6 +38,11 @@ final class SourcePlan {
   final RecordFormat format;
   final String description;
   final long inputBytes;
+  /** Windows the planner gave an API read, and the count requests it sent (0 otherwise). */
+  int windowsPlanned;
+  int countRequests;
+  long countedRows;
+  boolean isApi;
   final Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
   final Map<String, List<String>> missingColumns = new LinkedHashMap<>();
 
@@ -67,8 +74,10 @@ final class SourcePlan {
   }
 
   /**
-   * The API from {@code from} to {@code to}, cut into --window windows; checks access with one
-   * request first. No windows (an empty range, e.g. a watermark in the future) reads nothing.
+   * The API from {@code from} to {@code to}, in windows planned from the data ({@link
+   * WindowPlanner}: counted ranges halved while they hold more than --rowsPerWindow rows, down to
+   * --window; fixed --window windows for a source that cannot count); checks access with one
+   * request first. No windows (an empty range, or one without rows) reads nothing.
    */
   static SourcePlan api(
       DatasetSpec spec, IntakeOptions options, Instant from, Instant to, String rawDirectory,
@@ -79,16 +88,45 @@ final class SourcePlan {
     } catch (SourceAccessException e) {
       throw new InvalidOptionsException(e.getMessage());
     }
-    List<TimeWindow> windows = new ArrayList<>();
-    if (from.isBefore(to)) {
-      long length = OptionsValidation.duration("--window", options.getWindow()).toMillis();
-      windows = TimeWindow.split(from, to, length);
+    WindowPlanner planner = WindowPlanner.of(options.getRowsPerWindow())
+        .withFinestRange(OptionsValidation.duration("--window", options.getWindow()));
+    WindowPlanner.Plan windows;
+    WindowCounter counter = from.isBefore(to) ? prepared.counter() : null;
+    try {
+      windows = planner.plan(java.time.Instant.ofEpochMilli(from.getMillis()),
+          java.time.Instant.ofEpochMilli(to.getMillis()), counter);
+    } catch (IOException e) {
+      throw new InvalidOptionsException("planning the windows of " + spec.name()
+          + " failed: " + e.getMessage());
+    } finally {
+      if (counter != null) {
+        counter.close();
+      }
     }
-    return new SourcePlan(
-        prepared.read(windows, rawDirectory),
+    SourcePlan plan = new SourcePlan(
+        prepared.read(windows.windows(), rawDirectory),
         apiFormat(spec),
-        prepared.describe() + " in [" + from + ", " + to + "), " + windows.size() + " window(s)",
+        prepared.describe() + " in [" + from + ", " + to + "), " + windows.windows().size()
+            + " window(s)" + (counter == null ? "" : " planned with " + windows.countRequests()
+            + " count(s), " + windows.countedRows() + " rows"),
         0);
+    plan.windowsPlanned = windows.windows().size();
+    plan.countRequests = windows.countRequests();
+    plan.countedRows = windows.countedRows();
+    plan.isApi = true;
+    return plan;
+  }
+
+  /**
+   * How much the run reads, for the banner: the bytes of a file or of stored pages, or for an API
+   * read its windows and the rows counted (requests grow with them).
+   */
+  String size() {
+    if (isApi) {
+      return "an API read of " + windowsPlanned + " window(s)" + (countRequests == 0 ? ""
+          : ", " + countedRows + " rows counted with " + countRequests + " request(s)");
+    }
+    return String.format(java.util.Locale.ROOT, "input of %.1f MB", inputBytes / 1e6);
   }
 
   /** The raw pages of the earlier run --runId, as its manifest lists them. */
@@ -134,6 +172,7 @@ final class SourcePlan {
         .withPageSize(options.getPageSize())
         .withRequestTimeout(Duration.ofSeconds(options.getRequestTimeoutSeconds()))
         .withRetryBudget(options.getRetryBudget())
+        .withRetryShare(options.getRetryShare())
         .withMaxPagesPerWindow(options.getMaxPagesPerWindow())
         .withMaxConcurrentRequests(options.getMaxConcurrentRequests())
         .withRequestsPerMinute(options.getRequestsPerMinute());

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -17,9 +18,10 @@ import dev.intake.pipeline.testing.Cli;
 import dev.intake.pipeline.testing.Lake;
 import dev.intake.pipeline.testing.TestData;
 import dev.intake.testdata.socrata.FakeSocrataServer;
-import dev.intake.testdata.socrata.Fault;
-import dev.intake.testdata.socrata.RecordedRequest;
+import dev.intake.testdata.http.Fault;
+import dev.intake.testdata.http.RecordedRequest;
 import dev.intake.testdata.socrata.SocrataDataset;
+import dev.intake.testdata.socrata.SocrataRequests;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,7 +113,8 @@ class ApiRunsTest {
   @Test
   void apiBackfillReadsExactlyTheServersRowsAndKeepsEveryPage() throws Exception {
     Lake lake = lake("lake");
-    runOk(lake, "backfill", "--from=2021-07-09", "--to=2021-07-13", "--window=PT12H", "--pageSize=7");
+    runOk(lake, "backfill", "--from=2021-07-09", "--to=2021-07-13", "--window=PT12H", "--pageSize=7",
+        "--rowsPerWindow=10");
 
     assertThat(keys(lake), equalTo(TestData.expected("api_2021-07_first50.keys.txt")));
     assertThat(
@@ -221,7 +224,7 @@ class ApiRunsTest {
   /** A request for a page of a window (not the access check, which has no range). */
   static boolean pageRequest(RecordedRequest r) {
     String where = r.param("$where");
-    return where != null && where.contains(">=");
+    return where != null && where.contains(">=") && !SocrataRequests.counts().test(r);
   }
 
   private static Map<String, Object> strip(Map<String, Object> row) {
@@ -263,11 +266,68 @@ class ApiRunsTest {
         Fault.slow(Duration.ofSeconds(3)));
     Lake faulty = lake("faulty");
     runOk(faulty, "faulty", "--from=2021-07-09", "--to=2021-07-13", "--pageSize=10",
-        "--requestTimeoutSeconds=2");
+        "--requestTimeoutSeconds=2", "--rowsPerWindow=10");
     List<RecordedRequest> faulted = socrata.requests(r -> r.fault() != null);
     assertThat(faulted.size(), greaterThan(5));
     assertThat(rows(faulty), equalTo(rows(clean)));
     assertThat(faulty.summary("faulty").read, is(50L));
+  }
+
+  @Test
+  void anIncrementalRunOverATwoYearGapMakesRequestsByRowsNotDaysEvenUnderFaults()
+      throws Exception {
+    Lake lake = lake("lake");
+    runOk(lake, "backfill", "--from=2021-07-09", "--to=2021-07-13");
+    // Two years later, three changes; the gap is 730 days of the default one-day --window.
+    for (String[] change : new String[][] {{"13921914", "2022-03-01T10:00:00Z"},
+        {"14011783", "2023-01-15T08:00:00Z"}, {"14011168", "2023-07-01T12:00:00Z"}}) {
+      socrata.setNow(Instant.parse(change[1]));
+      Map<String, Object> row = new LinkedHashMap<>(sf311.row(change[0]));
+      row.put("status_description", "Closed");
+      sf311.upsert(strip(row));
+    }
+    socrata.setNow(Instant.parse("2023-07-13T00:00:00Z"));
+    socrata.clearRequests();
+    socrata.failRandomly(0.2, 5, SocrataRequests.anyResource(),
+        Fault.tooManyRequests(), Fault.serverError(), Fault.serviceUnavailable(),
+        Fault.resetBeforeHeaders(), Fault.truncatedBody());
+
+    runOk(lake, "after-gap", "--mode=incremental");
+
+    List<RecordedRequest> sent = socrata.requests(SocrataRequests.anyResource());
+    List<RecordedRequest> answered = socrata.requests(r -> r.status() == 200);
+    // One access check, counts that halve only the ranges holding more than --rowsPerWindow rows
+    // (none here: one count), and the pages of one window: a handful of requests, not 730.
+    assertThat(socrata.requests(SocrataRequests.counts().and(r -> r.status() == 200)),
+        hasSize(1));
+    assertThat(answered.size(), lessThanOrEqualTo(4));
+    assertThat(sent.size(), lessThanOrEqualTo(20));
+    RunSummary s = lake.summary("after-gap");
+    assertThat(s.windowsPlanned, is(1));
+    assertThat(s.countRequests, is(1));
+    // the three changes and the two backfilled rows within the one-hour lookback
+    assertThat(s.read, is(5L));
+    assertThat(s.watermark, is("2023-07-01T12:00:00Z"));
+    assertThat(lake.query("SELECT count(*) FROM " + lake.clean()
+        + " WHERE status_description = 'Closed' AND service_request_id IN "
+        + "(13921914, 14011783, 14011168)"), contains("3"));
+  }
+
+  @Test
+  void aRangeWithMoreRowsThanAWindowHoldsIsCountedInHalves() throws Exception {
+    Lake lake = lake("lake");
+    socrata.clearRequests();
+    runOk(lake, "halves", "--from=2021-07-01", "--to=2021-07-31", "--rowsPerWindow=20",
+        "--window=PT1H", "--pageSize=10");
+    RunSummary s = lake.summary("halves");
+    assertThat(s.read, is(50L));
+    assertThat(keys(lake), equalTo(serverKeys()));
+    // 50 rows an hour apart over two days, at most 20 per window: at least 3 windows, each
+    // planned by a count, and no window for the 28 empty days beyond a few empty halves.
+    assertThat(s.windowsPlanned, greaterThan(2));
+    assertThat(s.windowsPlanned, lessThanOrEqualTo(8));
+    assertThat(socrata.requests(SocrataRequests.counts()).size(), is(s.countRequests));
+    assertThat(s.countRequests, lessThanOrEqualTo(20));
   }
 
   @Test

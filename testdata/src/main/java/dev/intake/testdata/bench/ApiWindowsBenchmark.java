@@ -1,7 +1,7 @@
 package dev.intake.testdata.bench;
 
 import dev.intake.testdata.socrata.FakeSocrataServer;
-import dev.intake.testdata.socrata.RecordedRequest;
+import dev.intake.testdata.http.RecordedRequest;
 import dev.intake.testdata.socrata.SocrataDataset;
 import java.io.IOException;
 import java.nio.file.Files;

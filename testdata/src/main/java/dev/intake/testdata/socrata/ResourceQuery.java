@@ -1,5 +1,6 @@
 package dev.intake.testdata.socrata;
 
+import dev.intake.testdata.http.Json;
 import dev.intake.testdata.socrata.SocrataDataset.Row;
 import dev.intake.testdata.socrata.SocrataDataset.Snapshot;
 import dev.intake.testdata.socrata.SoqlTokens.Token;

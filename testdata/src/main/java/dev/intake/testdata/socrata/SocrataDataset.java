@@ -1,5 +1,6 @@
 package dev.intake.testdata.socrata;
 
+import dev.intake.testdata.http.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

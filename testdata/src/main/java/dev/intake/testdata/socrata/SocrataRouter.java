@@ -1,7 +1,10 @@
 package dev.intake.testdata.socrata;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.intake.testdata.http.Answer;
+import dev.intake.testdata.http.FakeHttpServer;
+import dev.intake.testdata.http.Fault;
+import dev.intake.testdata.http.HttpWire;
+import dev.intake.testdata.http.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -23,24 +26,16 @@ final class SocrataRouter {
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
-  /** An answer: status, headers (without the connection-level ones), body, rows in it or -1. */
-  record Response(int status, List<String[]> headers, byte[] body, int rows) {
-    static Response json(int status, String contentType, String body, int rows) {
-      List<String[]> headers = new ArrayList<>();
-      headers.add(new String[] {"Content-Type", contentType});
-      return new Response(status, headers, body.getBytes(StandardCharsets.UTF_8), rows);
+  /** A Socrata error body: {@code code}, {@code error: true}, {@code message}, {@code data}. */
+  static Answer error(int status, String code, String message, Map<String, Object> data) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("code", code);
+    body.put("error", Boolean.TRUE);
+    body.put("message", message);
+    if (data != null && !data.isEmpty()) {
+      body.put("data", data);
     }
-
-    static Response error(int status, String code, String message, Map<String, Object> data) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("code", code);
-      body.put("error", Boolean.TRUE);
-      body.put("message", message);
-      if (data != null && !data.isEmpty()) {
-        body.put("data", data);
-      }
-      return json(status, JSON_ERROR, Json.writePretty(body), -1);
-    }
+    return Answer.json(status, JSON_ERROR, Json.writePretty(body), -1);
   }
 
   private final FakeSocrataServer server;
@@ -50,10 +45,10 @@ final class SocrataRouter {
   }
 
   /** The answer to {@code method path?params}, as a well-behaved Socrata would give it. */
-  Response route(String method, String path, Map<String, String> params,
+  Answer route(String method, String path, Map<String, String> params,
       Map<String, List<String>> headers, int number) {
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      return Response.error(405, "method_not_allowed",
+      return error(405, "method_not_allowed",
           "FakeSocrataServer answers GET and HEAD only", null);
     }
     String expected = server.appToken();
@@ -61,7 +56,7 @@ final class SocrataRouter {
       List<String> sent = headers.get("X-App-Token");
       String token = sent != null && !sent.isEmpty() ? sent.get(0) : params.get("$$app_token");
       if (!expected.equals(token)) {
-        return Response.error(403, "permission_denied", "Invalid app_token specified", null);
+        return error(403, "permission_denied", "Invalid app_token specified", null);
       }
     }
     if (path.startsWith("/resource/")) {
@@ -70,10 +65,10 @@ final class SocrataRouter {
     if (path.startsWith("/api/views/")) {
       return view(path.substring("/api/views/".length()));
     }
-    return Response.error(404, "not_found", "Not found: " + path, null);
+    return error(404, "not_found", "Not found: " + path, null);
   }
 
-  private Response resource(String name, Map<String, String> params, int number) {
+  private Answer resource(String name, Map<String, String> params, int number) {
     String id = name;
     String format = "json";
     int dot = name.lastIndexOf('.');
@@ -86,7 +81,7 @@ final class SocrataRouter {
       return datasetMissing(id);
     }
     if (!format.equals("json")) {
-      return Response.error(501, "fake.unsupported",
+      return error(501, "fake.unsupported",
           "FakeSocrataServer does not implement the ." + format + " format", null);
     }
     SocrataDataset.Snapshot snap = dataset.snapshot();
@@ -98,9 +93,9 @@ final class SocrataRouter {
           ? new Random(server.shuffleSeed() * 1_000_003L + number) : null;
       result = q.execute(snap, shuffle, server.ignoresOffset(), server.pageSizeCap());
     } catch (SoqlException e) {
-      return Response.json(e.status, JSON_ERROR, e.body(), -1);
+      return Answer.json(e.status, JSON_ERROR, e.body(), -1);
     }
-    Response r = Response.json(200, JSON, ResourceQuery.write(result.rows()), result.rows().size());
+    Answer r = Answer.json(200, JSON, ResourceQuery.write(result.rows()), result.rows().size());
     String modified = HTTP_DATE.format(snap.lastModified);
     r.headers().add(new String[] {"Last-Modified", modified});
     r.headers().add(new String[] {"X-SODA2-Fields", Json.write(result.fields())});
@@ -110,11 +105,11 @@ final class SocrataRouter {
     return r;
   }
 
-  private Response view(String name) {
+  private Answer view(String name) {
     String id = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
     SocrataDataset dataset = server.dataset(id);
     if (dataset == null) {
-      return Response.error(404, "not_found", "Cannot find view with id " + id, null);
+      return error(404, "not_found", "Cannot find view with id " + id, null);
     }
     SocrataDataset.Snapshot snap = dataset.snapshot();
     List<Object> columns = new ArrayList<>();
@@ -135,7 +130,7 @@ final class SocrataRouter {
     view.put("viewLastModified", snap.lastModified.getEpochSecond());
     view.put("rowIdentifierColumnId", snap.columns.indexOf(dataset.keyField()) + 1);
     view.put("columns", columns);
-    return Response.json(200, JSON_ERROR, Json.write(view), -1);
+    return Answer.json(200, JSON_ERROR, Json.write(view), -1);
   }
 
   private static String dataTypeName(SocrataDataset.Snapshot snap, String column) {
@@ -156,18 +151,17 @@ final class SocrataRouter {
   }
 
   /** 404 {@code dataset.missing}, body as Socrata writes it. */
-  static Response datasetMissing(String id) {
+  static Answer datasetMissing(String id) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("id", id);
-    return Response.error(404, "dataset.missing", "Not found", data);
+    return error(404, "dataset.missing", "Not found", data);
   }
 
   /** A JSON error body for a status fault (202 has none). */
-  static Response faultResponse(Fault f) {
+  static Answer faultResponse(Fault f) {
     int status = f.status();
-    Response r;
     if (status == 202 || status == 204 || status < 200) {
-      r = new Response(status, new ArrayList<>(), new byte[0], -1);
+      return Answer.empty(status);
     } else {
       String code;
       String message;
@@ -188,47 +182,12 @@ final class SocrataRouter {
           code = "http." + status;
           message = HttpWire.reason(status);
       }
-      r = Response.error(status, code, message, null);
-    }
-    if (f.retryAfter() != null) {
-      r.headers().add(new String[] {"Retry-After", f.retryAfter()});
-    }
-    return r;
-  }
-
-  /** Decodes a query string ({@code +} is a space); the first value of a repeated name wins. */
-  static Map<String, String> decodeQuery(String raw) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return params;
-    }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String k = eq < 0 ? pair : pair.substring(0, eq);
-      String v = eq < 0 ? "" : pair.substring(eq + 1);
-      params.putIfAbsent(decode(k), decode(v));
-    }
-    return params;
-  }
-
-  /** Percent-decodes a path ({@code +} stays a plus). */
-  static String decodePath(String raw) {
-    return decode(raw.replace("+", "%2B"));
-  }
-
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return s;
+      return error(status, code, message, null);
     }
   }
 
   /** An HTTP date, for Date and Last-Modified headers. */
   static String httpDate(Instant t) {
-    return HTTP_DATE.format(t);
+    return FakeHttpServer.httpDate(t);
   }
 }

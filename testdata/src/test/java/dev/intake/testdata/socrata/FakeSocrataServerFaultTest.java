@@ -1,5 +1,8 @@
 package dev.intake.testdata.socrata;
 
+import dev.intake.testdata.http.Json;
+import dev.intake.testdata.http.RecordedRequest;
+import dev.intake.testdata.http.Fault;
 import static dev.intake.testdata.socrata.Http.column;
 import static dev.intake.testdata.socrata.Http.row;
 import static dev.intake.testdata.socrata.Http.rows;
@@ -205,7 +208,7 @@ class FakeSocrataServerFaultTest {
   void faultsByRequestNumberAndByPredicate() throws IOException {
     server.addDataset("abcd-efgh").upsert(row("service_request_id", "x"));
     server.failRequest(2, Fault.serverError());
-    server.failNext(2, RecordedRequest.forDataset("abcd-efgh"), Fault.tooManyRequests(0));
+    server.failNext(2, SocrataRequests.forDataset("abcd-efgh"), Fault.tooManyRequests(0));
     server.failNext(1, r -> "10".equals(r.param("$offset")), Fault.serviceUnavailable());
     List<Integer> statuses = new ArrayList<>();
     statuses.add(http.get(PATH).statusCode());                            // 1
@@ -295,7 +298,7 @@ class FakeSocrataServerFaultTest {
     assertThat(first.number(), is(1));
     assertThat(first.method(), is("GET"));
     assertThat(first.path(), is(PATH));
-    assertThat(first.resourceId(), is(SF311));
+    assertThat(SocrataRequests.resourceId(first), is(SF311));
     assertThat(first.param("$where"), is(":updated_at >= '2021-07-10T00:00:00.000Z'"));
     assertThat(first.param("$order"), is(":updated_at,:id"));
     assertThat(first.params().keySet(), contains("$where", "$order", "$limit"));
@@ -308,7 +311,7 @@ class FakeSocrataServerFaultTest {
     assertThat(log.get(1).header("X-App-Token"), nullValue());
     assertThat(log.get(1).requestId(), not(equalTo(first.requestId())));
     assertThat(log.get(2).status(), is(404));
-    assertThat(server.requests(RecordedRequest.forDataset(SF311)), hasSize(2));
+    assertThat(server.requests(SocrataRequests.forDataset(SF311)), hasSize(2));
     assertThat(server.lastRequest().path(), is("/resource/nope-nope.json"));
     server.clearRequests();
     http.get(PATH);

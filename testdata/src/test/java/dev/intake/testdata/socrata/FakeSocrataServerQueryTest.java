@@ -1,5 +1,7 @@
 package dev.intake.testdata.socrata;
 
+import dev.intake.testdata.http.Json;
+import dev.intake.testdata.http.RecordedRequest;
 import static dev.intake.testdata.socrata.Http.column;
 import static dev.intake.testdata.socrata.Http.object;
 import static dev.intake.testdata.socrata.Http.row;

@@ -1,5 +1,6 @@
 package dev.intake.testdata.socrata;
 
+import dev.intake.testdata.http.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,5 +1,6 @@
 package dev.intake.testdata.socrata;
 
+import dev.intake.testdata.http.Json;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;

@@ -54,5 +54,14 @@ public interface ApiSource extends Serializable {
      * received under {@code rawDirectory} with a manifest line; records name their window and page.
      */
     PTransform<PBegin, PCollection<SourceRecord>> read(List<TimeWindow> windows, String rawDirectory);
+
+    /**
+     * A counter of the records per range, opened now on the driver (secrets read from the
+     * environment), for {@link WindowPlanner}; null (the default) when the API cannot count,
+     * and the run then reads fixed windows. The caller closes it.
+     */
+    default WindowCounter counter() {
+      return null;
+    }
   }
 }

@@ -10,74 +10,102 @@ import java.time.Duration;
  * by the spec. Immutable; {@link #defaults()} then {@code withX()}, each checking its argument.
  */
 public final class ApiTuning implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private final String baseUrl;
-  private final Integer pageSize;
-  private final Duration requestTimeout;
-  private final int retryBudget;
-  private final int maxPagesPerWindow;
-  private final int maxConcurrentRequests;
-  private final Integer requestsPerMinute;
+  private String baseUrl;
+  private Integer pageSize;
+  private Duration requestTimeout;
+  private int retryBudget;
+  private double retryShare;
+  private int maxPagesPerWindow;
+  private int maxConcurrentRequests;
+  private Integer requestsPerMinute;
 
-  private ApiTuning(String baseUrl, Integer pageSize, Duration requestTimeout, int retryBudget,
-      int maxPagesPerWindow, int maxConcurrentRequests, Integer requestsPerMinute) {
-    this.baseUrl = baseUrl;
-    this.pageSize = pageSize;
-    this.requestTimeout = requestTimeout;
-    this.retryBudget = retryBudget;
-    this.maxPagesPerWindow = maxPagesPerWindow;
-    this.maxConcurrentRequests = maxConcurrentRequests;
-    this.requestsPerMinute = requestsPerMinute;
-  }
+  private ApiTuning() {}
 
   /**
-   * The spec's base URL, page size and rate limit, 60 s per request, 100 retries, 100 pages, 4 in
-   * flight.
+   * The spec's base URL, page size and rate limit, 60 s per request, 100 retries (share 0), 100
+   * pages, 4 in flight.
    */
   public static ApiTuning defaults() {
-    return new ApiTuning(null, null, Duration.ofSeconds(60), 100, 100, 4, null);
+    ApiTuning t = new ApiTuning();
+    t.requestTimeout = Duration.ofSeconds(60);
+    t.retryBudget = 100;
+    t.maxPagesPerWindow = 100;
+    t.maxConcurrentRequests = 4;
+    return t;
+  }
+
+  private ApiTuning copy() {
+    ApiTuning t = new ApiTuning();
+    t.baseUrl = baseUrl;
+    t.pageSize = pageSize;
+    t.requestTimeout = requestTimeout;
+    t.retryBudget = retryBudget;
+    t.retryShare = retryShare;
+    t.maxPagesPerWindow = maxPagesPerWindow;
+    t.maxConcurrentRequests = maxConcurrentRequests;
+    t.requestsPerMinute = requestsPerMinute;
+    return t;
   }
 
   /** Another base URL than the spec's (tests point it at a local server); null: the spec's. */
   public ApiTuning withBaseUrl(String url) {
-    return new ApiTuning(url, pageSize, requestTimeout, retryBudget, maxPagesPerWindow,
-        maxConcurrentRequests, requestsPerMinute);
+    ApiTuning t = copy();
+    t.baseUrl = url;
+    return t;
   }
 
   /** Records per page instead of the spec's; null: the spec's. The source checks its own limit. */
   public ApiTuning withPageSize(Integer rows) {
     check(rows == null || rows > 0, "pageSize must be > 0, but was %s", rows);
-    return new ApiTuning(baseUrl, rows, requestTimeout, retryBudget, maxPagesPerWindow,
-        maxConcurrentRequests, requestsPerMinute);
+    ApiTuning t = copy();
+    t.pageSize = rows;
+    return t;
   }
 
   public ApiTuning withRequestTimeout(Duration timeout) {
     check(timeout != null && !timeout.isNegative() && !timeout.isZero(),
         "requestTimeout must be > 0, but was %s", timeout);
-    return new ApiTuning(baseUrl, pageSize, timeout, retryBudget, maxPagesPerWindow,
-        maxConcurrentRequests, requestsPerMinute);
+    ApiTuning t = copy();
+    t.requestTimeout = timeout;
+    return t;
   }
 
-  /** Retries one worker process may spend in a run, all requests together. */
+  /** Retries one worker process may spend in a run whatever it sent: the budget's floor. */
   public ApiTuning withRetryBudget(int retries) {
     check(retries >= 0, "retryBudget must be >= 0, but was %s", retries);
-    return new ApiTuning(baseUrl, pageSize, requestTimeout, retries, maxPagesPerWindow,
-        maxConcurrentRequests, requestsPerMinute);
+    ApiTuning t = copy();
+    t.retryBudget = retries;
+    return t;
+  }
+
+  /**
+   * Retries per request sent that a worker process may spend above the {@link #withRetryBudget}
+   * floor (e.g. 0.5); 0: a fixed budget.
+   */
+  public ApiTuning withRetryShare(double share) {
+    check(share >= 0 && share <= 100 && !Double.isNaN(share),
+        "retryShare must be within [0, 100], but was %s", share);
+    ApiTuning t = copy();
+    t.retryShare = share;
+    return t;
   }
 
   /** Pages one window may have before it is split in two. */
   public ApiTuning withMaxPagesPerWindow(int pages) {
     check(pages > 0, "maxPagesPerWindow must be > 0, but was %s", pages);
-    return new ApiTuning(baseUrl, pageSize, requestTimeout, retryBudget, pages,
-        maxConcurrentRequests, requestsPerMinute);
+    ApiTuning t = copy();
+    t.maxPagesPerWindow = pages;
+    return t;
   }
 
   /** Requests in flight at once per worker process. */
   public ApiTuning withMaxConcurrentRequests(int requests) {
     check(requests > 0, "maxConcurrentRequests must be > 0, but was %s", requests);
-    return new ApiTuning(baseUrl, pageSize, requestTimeout, retryBudget, maxPagesPerWindow,
-        requests, requestsPerMinute);
+    ApiTuning t = copy();
+    t.maxConcurrentRequests = requests;
+    return t;
   }
 
   /**
@@ -87,8 +115,9 @@ public final class ApiTuning implements Serializable {
   public ApiTuning withRequestsPerMinute(Integer requests) {
     check(requests == null || requests > 0, "requestsPerMinute must be > 0, but was %s",
         requests);
-    return new ApiTuning(baseUrl, pageSize, requestTimeout, retryBudget, maxPagesPerWindow,
-        maxConcurrentRequests, requests);
+    ApiTuning t = copy();
+    t.requestsPerMinute = requests;
+    return t;
   }
 
   /** Null: the spec's. */
@@ -112,6 +141,10 @@ public final class ApiTuning implements Serializable {
 
   public int retryBudget() {
     return retryBudget;
+  }
+
+  public double retryShare() {
+    return retryShare;
   }
 
   public int maxPagesPerWindow() {

@@ -17,7 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import okhttp3.ConnectionPool;
@@ -79,8 +79,9 @@ public final class Requester implements AutoCloseable {
   private final Sleeper sleeper;
   private final Clock clock;
   private final OkHttpClient http;
-  private final AtomicInteger budgetLeft;
   private final RateLimiter rateLimiter;
+  private final AtomicLong requestsSent = new AtomicLong();
+  private final AtomicLong retriesSpent = new AtomicLong();
 
   private Requester(Builder b) {
     this.label = b.label;
@@ -91,7 +92,6 @@ public final class Requester implements AutoCloseable {
     this.userAgent = b.userAgent;
     this.sleeper = b.sleeper;
     this.clock = b.clock;
-    this.budgetLeft = new AtomicInteger(policy.retryBudget());
     this.rateLimiter = b.rateLimiter;
     Duration timeout = b.timeout;
     this.http = new OkHttpClient.Builder()
@@ -121,9 +121,28 @@ public final class Requester implements AutoCloseable {
     return new Builder(label);
   }
 
-  /** The retries this requester may still spend, all threads together. */
+  /**
+   * The retries this requester may still spend now, all threads together: the policy's budget
+   * after the requests sent so far, less the retries spent (it grows as requests are sent).
+   */
   public int budgetLeft() {
-    return budgetLeft.get();
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE,
+        policy.budgetAfter(requestsSent.get()) - retriesSpent.get()));
+  }
+
+  /** Requests sent so far (each {@link #send}, however many attempts it took). */
+  public long requestsSent() {
+    return requestsSent.get();
+  }
+
+  /** Retries spent so far, all threads together. */
+  public long retriesSpent() {
+    return retriesSpent.get();
+  }
+
+  /** The retry budget after the requests sent so far (retries spent included). */
+  public long retryBudget() {
+    return policy.budgetAfter(requestsSent.get());
   }
 
   /** Sends {@code request} until a 200 that {@code reader} accepts comes back. */
@@ -131,6 +150,7 @@ public final class Requester implements AutoCloseable {
     if (credentials.problem() != null) {
       throw new ApiException(ApiException.Kind.MISSING_SECRET, credentials.problem());
     }
+    requestsSent.incrementAndGet();
     for (int retries = 0; ; retries++) {
       Object outcome = attempt(request, reader);
       if (outcome instanceof Answer<?> answer) {
@@ -145,12 +165,13 @@ public final class Requester implements AutoCloseable {
         throw gaveUp(retries, "", what, problem);
       }
       if (!spendOne()) {
-        throw gaveUp(retries, " (the client's retry budget of " + policy.retryBudget()
+        throw gaveUp(retries, " (the client's retry budget of " + retryBudget()
+            + (policy.retryShare() == 0 ? "" : " for " + requestsSent() + " requests")
             + " is spent)", what, problem);
       }
       Duration wait = delay(retries, problem.retryAfter());
       LOG.warn("{}: retry {} of {} in {} ms ({} left in the retry budget) after: {}", label,
-          retries + 1, policy.maxRetriesPerRequest(), wait.toMillis(), budgetLeft.get(),
+          retries + 1, policy.maxRetriesPerRequest(), wait.toMillis(), budgetLeft(),
           credentials.scrub(what));
       try {
         sleeper.sleep(wait);
@@ -222,7 +243,8 @@ public final class Requester implements AutoCloseable {
   }
 
   private boolean spendOne() {
-    return budgetLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    long allowed = policy.budgetAfter(requestsSent.get());
+    return retriesSpent.getAndUpdate(n -> n < allowed ? n + 1 : n) < allowed;
   }
 
   /** Retry-After if it asks for a positive wait (capped), else full-jitter exponential backoff. */

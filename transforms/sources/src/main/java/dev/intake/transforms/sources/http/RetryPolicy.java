@@ -14,9 +14,14 @@ import java.util.TreeSet;
  * Immutable and serializable; {@link #defaults()} then {@code withX()}, each checking its
  * argument.
  *
+ * <p>The budget is proportional to the work: a requester may spend {@code max(retryBudget,
+ * retryShare × requests sent so far)} retries (all threads together), so a long run is not failed
+ * by the same share of faults that a short one survives, while a broken API still stops a run
+ * soon: with share 0.5, once retries exceed half the requests.
+ *
  * <p>Defaults: statuses 202, 429, 500, 502, 503, 504; 8 retries per request within a budget of
- * 100 per requester (all threads together); full-jitter exponential backoff from 500 ms up to 30 s,
- * which also caps a {@code Retry-After}.
+ * 100 per requester and share 0 (a fixed budget); full-jitter exponential backoff from 500 ms up to
+ * 30 s, which also caps a {@code Retry-After}.
  */
 public final class RetryPolicy implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -24,14 +29,21 @@ public final class RetryPolicy implements Serializable {
   private final Set<Integer> retryableStatuses;
   private final int maxRetriesPerRequest;
   private final int retryBudget;
+  private final double retryShare;
   private final Duration backoffBase;
   private final Duration backoffMax;
 
   private RetryPolicy(Set<Integer> retryableStatuses, int maxRetriesPerRequest, int retryBudget,
       Duration backoffBase, Duration backoffMax) {
+    this(retryableStatuses, maxRetriesPerRequest, retryBudget, 0.0, backoffBase, backoffMax);
+  }
+
+  private RetryPolicy(Set<Integer> retryableStatuses, int maxRetriesPerRequest, int retryBudget,
+      double retryShare, Duration backoffBase, Duration backoffMax) {
     this.retryableStatuses = retryableStatuses;
     this.maxRetriesPerRequest = maxRetriesPerRequest;
     this.retryBudget = retryBudget;
+    this.retryShare = retryShare;
     this.backoffBase = backoffBase;
     this.backoffMax = backoffMax;
   }
@@ -46,27 +58,39 @@ public final class RetryPolicy implements Serializable {
     check(statuses != null && statuses.stream().allMatch(s -> s != null && s >= 100 && s <= 599
         && s != 200), "retryableStatuses must be HTTP statuses other than 200, but was %s",
         statuses);
-    return new RetryPolicy(Set.copyOf(statuses), maxRetriesPerRequest, retryBudget, backoffBase,
-        backoffMax);
+    return new RetryPolicy(Set.copyOf(statuses), maxRetriesPerRequest, retryBudget, retryShare,
+        backoffBase, backoffMax);
   }
 
   public RetryPolicy withMaxRetriesPerRequest(int retries) {
     check(retries >= 0, "maxRetriesPerRequest must be >= 0, but was %s", retries);
-    return new RetryPolicy(retryableStatuses, retries, retryBudget, backoffBase, backoffMax);
+    return new RetryPolicy(retryableStatuses, retries, retryBudget, retryShare, backoffBase,
+        backoffMax);
   }
 
-  /** Retries one requester may spend over its life, all threads together. */
+  /** Retries one requester may spend over its life whatever it sent: the budget's floor. */
   public RetryPolicy withRetryBudget(int retries) {
     check(retries >= 0, "retryBudget must be >= 0, but was %s", retries);
-    return new RetryPolicy(retryableStatuses, maxRetriesPerRequest, retries, backoffBase,
-        backoffMax);
+    return new RetryPolicy(retryableStatuses, maxRetriesPerRequest, retries, retryShare,
+        backoffBase, backoffMax);
+  }
+
+  /**
+   * Retries allowed per request sent, all threads together, above the {@link #withRetryBudget}
+   * floor (e.g. 0.5: one retry for every two requests); 0: a fixed budget.
+   */
+  public RetryPolicy withRetryShare(double share) {
+    check(share >= 0 && share <= 100 && !Double.isNaN(share),
+        "retryShare must be within [0, 100], but was %s", share);
+    return new RetryPolicy(retryableStatuses, maxRetriesPerRequest, retryBudget, share,
+        backoffBase, backoffMax);
   }
 
   /** The longest wait before the first retry (doubled each retry, with full jitter). */
   public RetryPolicy withBackoffBase(Duration base) {
     check(base != null && !base.isNegative() && !base.isZero(),
         "backoffBase must be > 0, but was %s", base);
-    return new RetryPolicy(retryableStatuses, maxRetriesPerRequest, retryBudget, base,
+    return new RetryPolicy(retryableStatuses, maxRetriesPerRequest, retryBudget, retryShare, base,
         backoffMax);
   }
 
@@ -74,8 +98,8 @@ public final class RetryPolicy implements Serializable {
   public RetryPolicy withBackoffMax(Duration max) {
     check(max != null && !max.isNegative() && !max.isZero(),
         "backoffMax must be > 0, but was %s", max);
-    return new RetryPolicy(retryableStatuses, maxRetriesPerRequest, retryBudget, backoffBase,
-        max);
+    return new RetryPolicy(retryableStatuses, maxRetriesPerRequest, retryBudget, retryShare,
+        backoffBase, max);
   }
 
   public Set<Integer> retryableStatuses() {
@@ -90,6 +114,15 @@ public final class RetryPolicy implements Serializable {
     return retryBudget;
   }
 
+  public double retryShare() {
+    return retryShare;
+  }
+
+  /** The retries allowed after {@code requests} requests: the floor or the share, the larger. */
+  public long budgetAfter(long requests) {
+    return Math.max(retryBudget, (long) Math.floor(retryShare * requests));
+  }
+
   public Duration backoffBase() {
     return backoffBase;
   }
@@ -102,19 +135,21 @@ public final class RetryPolicy implements Serializable {
   public boolean equals(Object o) {
     return o instanceof RetryPolicy p && retryableStatuses.equals(p.retryableStatuses)
         && maxRetriesPerRequest == p.maxRetriesPerRequest && retryBudget == p.retryBudget
+        && retryShare == p.retryShare
         && backoffBase.equals(p.backoffBase) && backoffMax.equals(p.backoffMax);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(retryableStatuses, maxRetriesPerRequest, retryBudget, backoffBase,
-        backoffMax);
+    return Objects.hash(retryableStatuses, maxRetriesPerRequest, retryBudget, retryShare,
+        backoffBase, backoffMax);
   }
 
   @Override
   public String toString() {
     return "RetryPolicy{statuses=" + new TreeSet<>(retryableStatuses)
         + ", maxRetriesPerRequest=" + maxRetriesPerRequest + ", retryBudget=" + retryBudget
+        + ", retryShare=" + retryShare
         + ", backoff=" + backoffBase + ".." + backoffMax + "}";
   }
 }

@@ -5,10 +5,12 @@ import dev.intake.transforms.sources.ApiSource;
 import dev.intake.transforms.sources.ApiTuning;
 import dev.intake.transforms.sources.SourceAccessException;
 import dev.intake.transforms.sources.TimeWindow;
+import dev.intake.transforms.sources.WindowCounter;
 import dev.intake.transforms.sources.http.ApiException;
 import dev.intake.transforms.sources.http.ApiRequest;
 import dev.intake.transforms.sources.http.Auth;
 import dev.intake.transforms.sources.http.JsonPaths;
+import dev.intake.transforms.sources.http.MalformedAnswerException;
 import dev.intake.transforms.sources.http.PagedWindowFetcher;
 import dev.intake.transforms.sources.http.RateLimiter;
 import dev.intake.transforms.sources.http.RawPage;
@@ -18,6 +20,7 @@ import dev.intake.transforms.sources.http.Requester;
 import dev.intake.transforms.sources.http.RetryPolicy;
 import dev.intake.transforms.sources.http.Sleeper;
 import dev.intake.transforms.sources.http.WindowFetcher;
+import java.io.IOException;
 import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +56,7 @@ public final class HttpSource implements ApiSource {
   /** What the spec says besides the endpoints; all checked by {@link HttpSourceType}. */
   record Settings(String label, String format, String baseUrl, Auth auth, int requestsPerMinute,
       Set<Integer> retryOn, String requestIdHeader, String errorMessage, String errorCode,
-      int pageSize, int maxPageSize) implements Serializable {}
+      int pageSize, int maxPageSize, String countPath) implements Serializable {}
 
   private final Settings settings;
   private final Endpoint records;
@@ -135,7 +138,7 @@ public final class HttpSource implements ApiSource {
     int perMinute = tuning.requestsPerMinute() != null ? tuning.requestsPerMinute()
         : settings.requestsPerMinute();
     return new Run(settings, records, url.toString(), rows, perMinute, tuning.requestTimeout(),
-        tuning.retryBudget(), tuning.maxPagesPerWindow());
+        tuning.retryBudget(), tuning.retryShare(), tuning.maxPagesPerWindow());
   }
 
   @Override
@@ -161,8 +164,8 @@ public final class HttpSource implements ApiSource {
 
   /** One run's settings, as workers open requesters and fetchers from them. */
   record Run(Settings settings, Endpoint records, String baseUrl, int pageSize,
-      int requestsPerMinute, Duration timeout, int retryBudget, int maxPagesPerWindow)
-      implements Serializable {
+      int requestsPerMinute, Duration timeout, int retryBudget, double retryShare,
+      int maxPagesPerWindow) implements Serializable {
     HttpUrl base() {
       return HttpUrl.get(baseUrl);
     }
@@ -177,7 +180,8 @@ public final class HttpSource implements ApiSource {
     /** A requester with the secret read from {@code environment} now. */
     Requester requester(UnaryOperator<String> environment, Sleeper sleeper, Clock clock) {
       RetryPolicy policy = RetryPolicy.defaults().withRetryableStatuses(settings.retryOn())
-          .withRetryBudget(retryBudget);
+          .withRetryBudget(retryBudget)
+          .withRetryShare(retryShare);
       return Requester.builder(settings.label())
           .retryPolicy(policy)
           .timeout(timeout)
@@ -234,6 +238,49 @@ public final class HttpSource implements ApiSource {
         String rawDirectory) {
       return ReadApiPages.of(new Fetchers(run), windows, rawDirectory)
           .withMaxConcurrentRequests(maxConcurrentRequests);
+    }
+
+    /** Counts by the spec's {@code count} path, or null when the spec names none. */
+    @Override
+    public WindowCounter counter() {
+      return run.settings().countPath() == null ? null
+          : new Counter(run, run.requester(System::getenv, Sleeper.REAL, Clock.systemUTC()));
+    }
+  }
+
+  /**
+   * Counts a range with the records endpoint's first page of it, limit 1, read at the spec's
+   * {@code count} path of the answer.
+   */
+  static final class Counter implements WindowCounter {
+    private final Run run;
+    private final Requester requester;
+    private final List<String> path;
+
+    Counter(Run run, Requester requester) {
+      this.run = run;
+      this.requester = requester;
+      this.path = JsonPaths.parse(run.settings().countPath());
+    }
+
+    @Override
+    public long count(Instant from, Instant to) throws IOException {
+      ApiRequest request = run.records().firstPage(run.base(), from, to, 1);
+      return requester.send(request, body -> {
+        String value = JsonPaths.scalar(body, path);
+        try {
+          return Long.parseLong(value == null ? "" : value.trim());
+        } catch (NumberFormatException e) {
+          throw new MalformedAnswerException("an answer whose " + run.settings().countPath()
+              + " is a whole number", value == null ? "it is missing" : "it is '"
+              + Requester.clip(value) + "'");
+        }
+      }).value();
+    }
+
+    @Override
+    public void close() {
+      requester.close();
     }
   }
 

@@ -45,6 +45,10 @@ import okhttp3.HttpUrl;
  *       overrides it), {@code retryOn} (statuses, default 429, 500, 502, 503, 504), {@code
  *       requestIdHeader}, {@code errorMessage} and {@code errorCode} (JSON paths into an error
  *       body), {@code pageSize} (default 100) and {@code maxPageSize} (default 10000);
+ *   <li>{@code count}: the JSON path of the number of records matching the request in an
+ *       answer of the records endpoint (e.g. {@code count}); with it a run counts each range with
+ *       one request of limit 1 and plans its windows from the counts (default none: fixed
+ *       windows);
  *   <li>{@code check}: the access-check request (same request keys and {@code records}, no
  *       paginator; default: the records endpoint's first page of an empty window, limit 1);
  *   <li>{@code deletions}: a second endpoint with the same keys as the records endpoint, whose
@@ -74,7 +78,7 @@ public final class HttpSourceType implements SourceType {
   public ApiSource configure(SpecSection s) {
     List<String> keys = new ArrayList<>(List.of("type", "name", "format", "baseUrl", "auth",
         "rateLimit", "retryOn", "requestIdHeader", "errorMessage", "errorCode", "pageSize",
-        "maxPageSize", "check", "deletions"));
+        "maxPageSize", "check", "deletions", "count"));
     keys.addAll(List.of(ENDPOINT_KEYS));
     s.allowOnly(keys.toArray(String[]::new));
     String format = s.text("format", true);
@@ -105,11 +109,12 @@ public final class HttpSourceType implements SourceType {
     }
     String errorMessage = path(s, "errorMessage", false);
     String errorCode = path(s, "errorCode", false);
+    String countPath = path(s, "count", false);
     Endpoint records = endpoint(s, true);
     SpecSection check = s.section("check", false);
     SpecSection deletions = s.section("deletions", false);
     HttpSource.Settings settings = new HttpSource.Settings(label, format, base.toString(), auth,
-        perMinute, retryOn, requestIdHeader, errorMessage, errorCode, pageSize, maxPageSize);
+        perMinute, retryOn, requestIdHeader, errorMessage, errorCode, pageSize, maxPageSize, countPath);
     return new HttpSource(settings, records, check == null ? null : endpoint(check, false),
         deletions == null ? null : endpoint(deletions, true));
   }

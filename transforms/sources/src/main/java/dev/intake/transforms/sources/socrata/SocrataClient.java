@@ -2,10 +2,12 @@ package dev.intake.transforms.sources.socrata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.intake.transforms.sources.WindowCounter;
 import dev.intake.transforms.sources.http.ApiException;
 import dev.intake.transforms.sources.http.ApiRequest;
 import dev.intake.transforms.sources.http.Auth;
 import dev.intake.transforms.sources.http.KeysetPaginator;
+import dev.intake.transforms.sources.http.MalformedAnswerException;
 import dev.intake.transforms.sources.http.OffsetPaginator;
 import dev.intake.transforms.sources.http.PageConsumer;
 import dev.intake.transforms.sources.http.PagedWindowFetcher;
@@ -51,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: one client may serve many threads and windows; they share its connections and
  * its retry budget. Close it when done.
  */
-public final class SocrataClient implements WindowFetcher {
+public final class SocrataClient implements WindowFetcher, WindowCounter {
   private static final Logger LOG = LoggerFactory.getLogger(SocrataClient.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   static final String TOKEN_HEADER = "X-App-Token";
@@ -138,6 +140,34 @@ public final class SocrataClient implements WindowFetcher {
     });
     LOG.info("Socrata {}: window [{}, {}) gave {} rows in {} page(s)",
         config.resource(), from, to, rows, count[0]);
+  }
+
+  /**
+   * The number of rows with {@code from <= windowField < to}: one request, {@code
+   * $select=count(*)} with the same {@code $where} as {@link #fetchWindow}, answered {@code
+   * [{"count": "<n>"}]}; retried as usual.
+   */
+  @Override
+  public long count(Instant from, Instant to) throws ApiException {
+    String field = config.windowField();
+    ApiRequest request = ApiRequest.get(Soql.url(resourceUrl, Soql.params(
+        "$select", "count(*)", "$where", window(field, config.windowFieldZone(), from, to))));
+    return requester.send(request, SocrataClient::readCount).value();
+  }
+
+  static long readCount(byte[] body) throws MalformedAnswerException {
+    try {
+      JsonNode json = MAPPER.readTree(body);
+      JsonNode count = json != null && json.isArray() && json.size() == 1
+          ? json.get(0).path("count") : null;
+      if (count != null && (count.isTextual() || count.isNumber())) {
+        return Long.parseLong(count.asText());
+      }
+    } catch (IOException | NumberFormatException e) {
+      // rejected below
+    }
+    throw new MalformedAnswerException("a count ([{\"count\": \"<n>\"}])",
+        new String(body, 0, Math.min(body.length, 100), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** The retries this client may still spend (of {@code retryBudget}), all threads together. */

@@ -285,6 +285,12 @@ public final class SocrataConfig implements Serializable {
       return this;
     }
 
+    /** Retries per request sent above the {@link #retryBudget} floor; 0 (fixed) by default. */
+    public Builder retryShare(double share) {
+      this.retryPolicy = retryPolicy.withRetryShare(share);
+      return this;
+    }
+
     /** The backoff before the first retry (doubled each retry, with full jitter); 500 ms. */
     public Builder backoffBase(Duration base) {
       this.retryPolicy = retryPolicy.withBackoffBase(base);

@@ -5,6 +5,7 @@ import dev.intake.transforms.sources.ApiSource;
 import dev.intake.transforms.sources.ApiTuning;
 import dev.intake.transforms.sources.SourceAccessException;
 import dev.intake.transforms.sources.TimeWindow;
+import dev.intake.transforms.sources.WindowCounter;
 import dev.intake.transforms.sources.http.ApiException;
 import dev.intake.transforms.sources.http.RawPage;
 import dev.intake.transforms.sources.http.ReadApiPages;
@@ -116,6 +117,7 @@ public final class SocrataSource implements ApiSource {
         .pageSize(rows)
         .requestTimeout(tuning.requestTimeout())
         .retryBudget(tuning.retryBudget())
+        .retryShare(tuning.retryShare())
         .maxPagesPerWindow(tuning.maxPagesPerWindow())
         .build();
   }
@@ -165,6 +167,12 @@ public final class SocrataSource implements ApiSource {
         String rawDirectory) {
       return ReadApiPages.of(new Clients(config), windows, rawDirectory)
           .withMaxConcurrentRequests(maxConcurrentRequests);
+    }
+
+    /** A client that counts with {@code $select=count(*)} and the window's {@code $where}. */
+    @Override
+    public WindowCounter counter() {
+      return SocrataClient.create(config);
     }
   }
 

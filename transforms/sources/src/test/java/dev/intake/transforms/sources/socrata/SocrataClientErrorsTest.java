@@ -20,8 +20,9 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.intake.testdata.socrata.FakeSocrataServer;
-import dev.intake.testdata.socrata.Fault;
-import dev.intake.testdata.socrata.RecordedRequest;
+import dev.intake.testdata.socrata.SocrataRequests;
+import dev.intake.testdata.http.Fault;
+import dev.intake.testdata.http.RecordedRequest;
 import dev.intake.transforms.sources.http.ApiException;
 import dev.intake.transforms.sources.http.Page;
 import java.io.IOException;
@@ -123,7 +124,7 @@ class SocrataClientErrorsTest {
 
   @Test
   void theTokenGoesOnlyInTheHeaderNeverInAUrlAPageOrAMessage() throws Exception {
-    socrata.failNext(1, RecordedRequest.anyResource(), Fault.serviceUnavailable());
+    socrata.failNext(1, SocrataRequests.anyResource(), Fault.serviceUnavailable());
     List<Page> pages;
     try (SocrataClient client = client(config(socrata).pageSize(3), TOKEN)) {
       client.checkAccess();

@@ -22,7 +22,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.intake.testdata.socrata.FakeSocrataServer;
-import dev.intake.testdata.socrata.RecordedRequest;
+import dev.intake.testdata.http.RecordedRequest;
 import dev.intake.testdata.socrata.SocrataDataset;
 import dev.intake.transforms.sources.http.ApiException;
 import dev.intake.transforms.sources.http.Page;

@@ -21,8 +21,9 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.intake.testdata.socrata.FakeSocrataServer;
-import dev.intake.testdata.socrata.Fault;
-import dev.intake.testdata.socrata.RecordedRequest;
+import dev.intake.testdata.socrata.SocrataRequests;
+import dev.intake.testdata.http.Fault;
+import dev.intake.testdata.http.RecordedRequest;
 import dev.intake.transforms.sources.http.ApiException;
 import dev.intake.transforms.sources.http.Page;
 import java.time.Clock;
@@ -217,7 +218,7 @@ class SocrataClientRetryTest {
       }
     }
     socrata.clearRequests();
-    socrata.failRandomly(0.3, 7, RecordedRequest.anyResource(), Fault.tooManyRequests(0),
+    socrata.failRandomly(0.3, 7, SocrataRequests.anyResource(), Fault.tooManyRequests(0),
         Fault.stillProcessing(), Fault.serviceUnavailable(), Fault.resetBeforeHeaders(),
         Fault.resetAfterHeaders(), Fault.truncatedBody(), Fault.malformedJson());
     ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -1,13 +1,13 @@
-package dev.intake.testdata.socrata;
+package dev.intake.testdata.http;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A fault the {@link FakeSocrataServer} injects into one request instead of (or into) its normal
- * answer. Faults never change a dataset. Create them with the factory methods and script them
- * with {@link FakeSocrataServer#failRequest}, {@link FakeSocrataServer#failNext} or {@link
- * FakeSocrataServer#failRandomly}.
+ * A fault a {@link FakeHttpServer} injects into one request instead of (or into) its normal
+ * answer. Faults never change a server's data. Create them with the factory methods and script
+ * them with {@link FakeHttpServer#failRequest}, {@link FakeHttpServer#failNext} or {@link
+ * FakeHttpServer#failRandomly}; a status fault's body is the protocol's error shape.
  */
 public final class Fault {
   /** What the fault does to the exchange. */
@@ -66,7 +66,7 @@ public final class Fault {
     return status(202);
   }
 
-  /** Any status, e.g. 502 or 504, with a small Socrata-style JSON error body (none for 202). */
+  /** Any status, e.g. 502 or 504, with the protocol's small JSON error body (none for 202). */
   public static Fault status(int status) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("not an HTTP status: " + status);

@@ -1,4 +1,4 @@
-package dev.intake.testdata.socrata;
+package dev.intake.testdata.http;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and writer, so that the fake server needs nothing beyond the JDK.
+ * A small JSON reader and writer, so that the fake servers need nothing beyond the JDK.
  *
  * <p>Values are {@link String}, {@link BigDecimal}, {@link Boolean}, {@code null},
  * {@link List} and {@link Map} (a {@link LinkedHashMap}, which keeps the order of the keys).
- * {@link #write} writes compactly, as Socrata writes its rows; {@link #writePretty} writes with
+ * {@link #write} writes compactly, as the APIs write their answers; {@link #writePretty} writes with
  * {@code "key" : value} and two-space indentation, as Socrata writes its error bodies.
  */
-final class Json {
+public final class Json {
   private final String text;
   private int pos;
 
@@ -23,7 +23,7 @@ final class Json {
   }
 
   /** Parses one JSON value that fills the whole text (whitespace aside). */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     Json p = new Json(text);
     p.skipWhitespace();
     Object value = p.value();
@@ -38,7 +38,7 @@ final class Json {
    * Parses a sequence of JSON values separated by whitespace (one value, or JSON lines).
    * Returns them in order.
    */
-  static List<Object> parseSequence(String text) {
+  public static List<Object> parseSequence(String text) {
     Json p = new Json(text);
     List<Object> values = new ArrayList<>();
     p.skipWhitespace();
@@ -50,14 +50,14 @@ final class Json {
   }
 
   /** Writes {@code value} compactly. */
-  static String write(Object value) {
+  public static String write(Object value) {
     StringBuilder out = new StringBuilder();
     write(value, out);
     return out.toString();
   }
 
   /** Appends {@code value}, compactly, to {@code out}. */
-  static void write(Object value, StringBuilder out) {
+  public static void write(Object value, StringBuilder out) {
     if (value == null) {
       out.append("null");
     } else if (value instanceof String s) {
@@ -92,7 +92,7 @@ final class Json {
   }
 
   /** Writes {@code value} the way Socrata pretty-prints its error bodies. */
-  static String writePretty(Object value) {
+  public static String writePretty(Object value) {
     StringBuilder out = new StringBuilder();
     writePretty(value, out, "");
     return out.append('\n').toString();
@@ -120,7 +120,7 @@ final class Json {
   }
 
   /** Appends {@code s} as a JSON string literal (non-ASCII characters are written as they are). */
-  static void quote(String s, StringBuilder out) {
+  public static void quote(String s, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -1,4 +1,4 @@
-package dev.intake.testdata.socrata;
+package dev.intake.testdata.http;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
-package dev.intake.testdata.socrata;
+package dev.intake.testdata.http;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * One request the {@link FakeSocrataServer} received, and how it answered.
+ * One request a {@link FakeHttpServer} received, and how it answered.
  *
  * <p>The server adds a request to its log when it has decided the answer, before it writes the
  * first byte, so a test that has read a response always finds its request in the log. Predicates
@@ -23,6 +24,7 @@ public final class RecordedRequest {
   private final String rawQuery;
   private final Map<String, String> params;
   private final Map<String, List<String>> headers;
+  private final byte[] body;
   private final Instant receivedAt;
   private final int status;
   private final Fault fault;
@@ -37,9 +39,10 @@ public final class RecordedRequest {
       String rawQuery,
       Map<String, String> params,
       Map<String, List<String>> headers,
+      byte[] body,
       Instant receivedAt) {
-    this(number, connection, method, path, rawQuery, params, headers, receivedAt, 0, null, -1,
-        null);
+    this(number, connection, method, path, rawQuery, params, headers, body, receivedAt, 0, null,
+        -1, null);
   }
 
   private RecordedRequest(
@@ -50,6 +53,7 @@ public final class RecordedRequest {
       String rawQuery,
       Map<String, String> params,
       Map<String, List<String>> headers,
+      byte[] body,
       Instant receivedAt,
       int status,
       Fault fault,
@@ -62,6 +66,7 @@ public final class RecordedRequest {
     this.rawQuery = rawQuery;
     this.params = params;
     this.headers = headers;
+    this.body = body;
     this.receivedAt = receivedAt;
     this.status = status;
     this.fault = fault;
@@ -78,8 +83,8 @@ public final class RecordedRequest {
 
   RecordedRequest withOutcome(int status, Fault fault, int rows, String requestId) {
     return new RecordedRequest(
-        number, connection, method, path, rawQuery, params, headers, receivedAt, status, fault,
-        rows, requestId);
+        number, connection, method, path, rawQuery, params, headers, body, receivedAt, status,
+        fault, rows, requestId);
   }
 
   /** The request's number: 1 for the first request the server received, counting every one. */
@@ -131,6 +136,16 @@ public final class RecordedRequest {
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
+  /** The request body as sent (empty if none). */
+  public byte[] body() {
+    return body.clone();
+  }
+
+  /** The request body as UTF-8 text ("" if none). */
+  public String bodyText() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
   /** When the request arrived (the machine's clock, not the server's dataset clock). */
   public Instant receivedAt() {
     return receivedAt;
@@ -154,29 +169,14 @@ public final class RecordedRequest {
     return rows;
   }
 
-  /** The {@code X-Socrata-RequestId} of the answer, or null if none was sent. */
+  /** The request id header of the answer (e.g. {@code X-Socrata-RequestId}), or null if none. */
   public String requestId() {
     return requestId;
   }
 
-  /** The dataset id if the path is {@code /resource/<id>[.ext]}, else null. */
-  public String resourceId() {
-    if (!path.startsWith("/resource/")) {
-      return null;
-    }
-    String id = path.substring("/resource/".length());
-    int dot = id.lastIndexOf('.');
-    return dot >= 0 ? id.substring(0, dot) : id;
-  }
-
-  /** Matches requests for rows of dataset {@code resourceId} ({@code /resource/<id>...}). */
-  public static Predicate<RecordedRequest> forDataset(String resourceId) {
-    return r -> resourceId.equals(r.resourceId());
-  }
-
-  /** Matches every request for rows of any dataset. */
-  public static Predicate<RecordedRequest> anyResource() {
-    return r -> r.resourceId() != null;
+  /** Matches requests whose path starts with {@code prefix}. */
+  public static Predicate<RecordedRequest> pathStartsWith(String prefix) {
+    return r -> r.path.startsWith(prefix);
   }
 
   @Override

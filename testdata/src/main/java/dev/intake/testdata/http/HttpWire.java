@@ -1,4 +1,4 @@
-package dev.intake.testdata.socrata;
+package dev.intake.testdata.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,13 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The HTTP/1.1 wire format, as much as the fake server needs: reading one request (request line,
- * headers, and a body by Content-Length or chunked, which is read and dropped) and writing a
+ * The HTTP/1.1 wire format, as much as the fake servers need: reading one request (request line,
+ * headers, and a body by Content-Length or chunked, kept as bytes up to 16 MiB) and writing a
  * status line with headers.
  */
-final class HttpWire {
+public final class HttpWire {
   private static final int MAX_LINE = 64 * 1024;
   private static final int MAX_HEADERS = 200;
+  private static final int MAX_BODY = 16 << 20;
 
   private HttpWire() {}
 
@@ -30,8 +31,9 @@ final class HttpWire {
     }
   }
 
-  /** One request: method, target (path and query, as sent), version and headers. */
-  record Request(String method, String target, String version, Map<String, List<String>> headers) {
+  /** One request: method, target (path and query, as sent), version, headers and body. */
+  record Request(String method, String target, String version, Map<String, List<String>> headers,
+      byte[] body) {
     /** The first value of a header, name ignoring case, or null. */
     String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
@@ -85,12 +87,12 @@ final class HttpWire {
       headers.computeIfAbsent(h.substring(0, colon).trim(), k -> new ArrayList<>())
           .add(h.substring(colon + 1).trim());
     }
-    Request request = new Request(parts[0], parts[1], parts[2], headers);
-    skipBody(in, request);
-    return request;
+    Request head = new Request(parts[0], parts[1], parts[2], headers, new byte[0]);
+    return new Request(parts[0], parts[1], parts[2], headers, readBody(in, head));
   }
 
-  private static void skipBody(InputStream in, Request request) throws IOException {
+  private static byte[] readBody(InputStream in, Request request) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
     String te = request.header("Transfer-Encoding");
     if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
       while (true) {
@@ -106,32 +108,37 @@ final class HttpWire {
           while (!readLine(in, false).isEmpty()) {
             // trailers
           }
-          return;
+          return body.toByteArray();
         }
-        skip(in, n);
+        copy(in, n, body);
         readLine(in, false);
       }
     }
     String cl = request.header("Content-Length");
     if (cl != null) {
+      long n;
       try {
-        skip(in, Long.parseLong(cl.trim()));
+        n = Long.parseLong(cl.trim());
       } catch (NumberFormatException e) {
         throw new BadRequest("bad Content-Length: " + cl);
       }
+      copy(in, n, body);
     }
+    return body.toByteArray();
   }
 
-  private static void skip(InputStream in, long n) throws IOException {
+  private static void copy(InputStream in, long n, ByteArrayOutputStream to) throws IOException {
+    if (n < 0 || to.size() + n > MAX_BODY) {
+      throw new BadRequest("body too large (at most " + MAX_BODY + " bytes)");
+    }
+    byte[] buf = new byte[8192];
     while (n > 0) {
-      long s = in.skip(n);
-      if (s <= 0) {
-        if (in.read() < 0) {
-          throw new BadRequest("body ended early");
-        }
-        s = 1;
+      int r = in.read(buf, 0, (int) Math.min(buf.length, n));
+      if (r < 0) {
+        throw new BadRequest("body ended early");
       }
-      n -= s;
+      to.write(buf, 0, r);
+      n -= r;
     }
   }
 
@@ -170,7 +177,7 @@ final class HttpWire {
   }
 
   /** The reason phrase of a status. */
-  static String reason(int status) {
+  public static String reason(int status) {
     switch (status) {
       case 200: return "OK";
       case 202: return "Accepted";
