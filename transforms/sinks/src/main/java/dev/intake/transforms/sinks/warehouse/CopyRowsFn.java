@@ -114,7 +114,7 @@ class CopyRowsFn extends DoFn<Row, Void> {
     return out.toByteArray();
   }
 
-  /** A PostgreSQL array literal: strings double-quoted with '"' and '\\' escaped by '\\'. */
+  /** A PostgreSQL array literal: strings in double quotes, their quotes and backslashes escaped. */
   static String arrayLiteral(Collection<?> list) {
     StringBuilder sb = new StringBuilder("{");
     for (Object e : list) {
