@@ -16,12 +16,14 @@ import org.apache.beam.sdk.schemas.Schema;
  *
  * <pre>
  * - name: weekly
- *   bucket: {field: requested_datetime, unit: week, name: week}   # unit: day, week or month
+ *   bucket: {field: requested_datetime, unit: week, name: week}   # day, week, month or year
  *   groupBy: [service_name]
  *   measures: [{name: opened, fn: count}]
  * </pre>
  *
- * <p>The bucket's {@code name} (its DATE column) defaults to the unit. {@code day: <field>} is
+ * <p>The bucket's field is a timestamp or a date field. A list field in {@code groupBy} is
+ * exploded: a row counts once under each distinct element (an empty or null list: under null).
+ * The bucket's {@code name} (its DATE column) defaults to the unit. {@code day: <field>} is
  * short for {@code bucket: {field: <field>, unit: day, name: day}}. Each aggregate is checked
  * against the clean schema, and classified as aligned with the lake's partitions or not ({@link
  * #aligned}).
@@ -58,7 +60,7 @@ final class AggregatesParser {
    * Whether every bucket lies inside one partition of the lake, so that an aggregate can be
    * written partitioned like the clean rows and recomputed with the partitions a run touches: the
    * bucket is of the partition field, and a day lies in any partition, a month in a month or a
-   * year, a week in none (weeks cross months and years).
+   * year, a year in a year, a week in none (weeks cross months and years).
    */
   static boolean aligned(
       TimeBucket bucket, String partitionField, Partitioner.Granularity granularity) {
@@ -70,6 +72,8 @@ final class AggregatesParser {
         return true;
       case MONTH:
         return granularity != Partitioner.Granularity.DAY;
+      case YEAR:
+        return granularity == Partitioner.Granularity.YEAR;
       default:
         return false;
     }
@@ -129,15 +133,16 @@ final class AggregatesParser {
     }
     nodes.known(b, "field", "unit", "name");
     String field = nodes.text(b, "field", true);
-    if (!isTimestamp(field)) {
-      throw nodes.error(b.get("field"),
-          "aggregate " + aggregate + ": bucket field '" + field + "' is not a timestamp field");
+    if (!cleanSchema.hasField(field)
+        || !TimeBucket.accepts(cleanSchema.getField(field).getType())) {
+      throw nodes.error(b.get("field"), "aggregate " + aggregate + ": bucket field '" + field
+          + "' is not a timestamp or date field");
     }
     String unitName = nodes.text(b, "unit", true);
     TimeBucket.Unit unit = TimeBucket.Unit.named(unitName);
     if (unit == null) {
       throw nodes.error(b.get("unit"), "aggregate " + aggregate
-          + ": bucket unit must be day, week or month, not '" + unitName + "'");
+          + ": bucket unit must be day, week, month or year, not '" + unitName + "'");
     }
     String column = nodes.text(b, "name", false);
     if (column == null) {

@@ -57,7 +57,7 @@ final class FieldsParser {
     FieldType type = FieldType.named(typeName);
     if (type == null) {
       throw nodes.error(f.get("type"), "unknown type '" + typeName + "' for field '" + name
-          + "' (known: string, long, int, double, boolean, timestamp)");
+          + "' (known: " + FieldType.specNames() + ")");
     }
     fieldNodes.put(name, f);
     List<String> nulls = new ArrayList<>();

@@ -1,7 +1,9 @@
 package dev.intake.pipeline.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.intake.transforms.model.FieldType;
 import dev.intake.transforms.model.RecordFormat;
+import dev.intake.transforms.parse.JsonPath;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -11,8 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads a spec's {@code formats} (how files and API answers encode records: kind, timestamp
- * patterns, source column names) and {@code fullLoad}, which names the formats of export files.
+ * Reads a spec's {@code formats} (how files and API answers encode records: kind, timestamp and
+ * date patterns, source column names) and {@code fullLoad}, which names the formats of export
+ * files. A JSON format's source names are {@link JsonPath}s, checked here: bad syntax, or a
+ * {@code [*]} path (a list) mapped to a field that is not a list, is a spec error.
  */
 final class FormatsParser {
   private final SpecNodes nodes;
@@ -48,7 +52,7 @@ final class FormatsParser {
 
   private RecordFormat format(
       String name, JsonNode f, String zone, Map<String, JsonNode> fieldNodes) {
-    nodes.known(f, "kind", "timestampPatterns", "columns");
+    nodes.known(f, "kind", "timestampPatterns", "datePatterns", "columns");
     String kind = nodes.text(f, "kind", true);
     RecordFormat.Kind k;
     try {
@@ -56,19 +60,8 @@ final class FormatsParser {
     } catch (IllegalArgumentException e) {
       throw nodes.error(f.get("kind"), "format kind must be csv or json, not '" + kind + "'");
     }
-    List<String> patterns = new ArrayList<>();
-    JsonNode p = nodes.list(f, "timestampPatterns", true);
-    for (JsonNode pat : p) {
-      try {
-        DateTimeFormatter.ofPattern(pat.asText());
-      } catch (IllegalArgumentException e) {
-        throw nodes.error(pat, "not a timestamp pattern: " + e.getMessage());
-      }
-      patterns.add(pat.asText());
-    }
-    if (patterns.isEmpty()) {
-      throw nodes.error(p, "timestampPatterns must hold at least one pattern");
-    }
+    List<String> patterns = patterns(f, "timestampPatterns", true);
+    List<String> datePatterns = patterns(f, "datePatterns", false);
     Map<String, String> columns = new LinkedHashMap<>();
     JsonNode c = f.get("columns");
     if (c != null) {
@@ -78,14 +71,56 @@ final class FormatsParser {
       Iterator<Map.Entry<String, JsonNode>> it = c.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (!fieldNodes.containsKey(e.getValue().asText())) {
+        JsonNode field = fieldNodes.get(e.getValue().asText());
+        if (field == null) {
           throw nodes.error(e.getValue(), "format " + name + ": column '" + e.getKey()
               + "' maps to '" + e.getValue().asText() + "', which is not a field");
+        }
+        if (k == RecordFormat.Kind.JSON) {
+          checkPath(name, e.getKey(), e.getValue(), field);
         }
         columns.put(e.getKey(), e.getValue().asText());
       }
     }
-    return RecordFormat.of(name, k, columns, patterns, zone);
+    RecordFormat format = RecordFormat.of(name, k, columns, patterns, zone);
+    return datePatterns.isEmpty() ? format : format.withDatePatterns(datePatterns);
+  }
+
+  /** The patterns of {@code f.key} (empty when absent and not required), each checked. */
+  private List<String> patterns(JsonNode f, String key, boolean required) {
+    List<String> patterns = new ArrayList<>();
+    JsonNode p = nodes.list(f, key, required);
+    if (p == null) {
+      return patterns;
+    }
+    for (JsonNode pat : p) {
+      try {
+        DateTimeFormatter.ofPattern(pat.asText());
+      } catch (IllegalArgumentException e) {
+        throw nodes.error(pat, "not a " + (key.startsWith("date") ? "date" : "timestamp")
+            + " pattern: " + e.getMessage());
+      }
+      patterns.add(pat.asText());
+    }
+    if (patterns.isEmpty()) {
+      throw nodes.error(p, key + " must hold at least one pattern");
+    }
+    return patterns;
+  }
+
+  private void checkPath(String format, String source, JsonNode at, JsonNode field) {
+    JsonPath path;
+    try {
+      path = JsonPath.parse(source);
+    } catch (IllegalArgumentException e) {
+      throw nodes.error(at, "format " + format + ": " + e.getMessage());
+    }
+    FieldType type = FieldType.named(field.get("type").asText());
+    if (path.yieldsList() && !type.isList()) {
+      throw nodes.error(at, "format " + format + ": '" + source + "' yields a list (it has [*]),"
+          + " so field '" + at.asText() + "' must be a list type such as list<string>, not "
+          + type.specName());
+    }
   }
 
   private String formatRef(JsonNode parent, String key, RecordFormat.Kind kind) {

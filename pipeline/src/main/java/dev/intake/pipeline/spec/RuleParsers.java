@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -64,8 +63,19 @@ final class RuleParsers {
 
   private RuleParsers() {}
 
+  /** Rule keys that apply to list fields; the others are refused there. */
+  private static final Set<String> LIST_RULES = Set.of("required");
+
   /** The rules of one field, in the order of {@link #RULES}. */
   static List<Rule> of(Field field) {
+    if (field.type.isList()) {
+      for (String key : RULES.names()) {
+        if (field.node.has(key) && !LIST_RULES.contains(key)) {
+          throw field.error(field.get(key), key + " does not apply to the list field '"
+              + field.name + "' (only required does)");
+        }
+      }
+    }
     List<Rule> rules = new ArrayList<>();
     Set<RuleParser> done = Collections.newSetFromMap(new IdentityHashMap<>());
     for (String key : RULES.names()) {
@@ -91,9 +101,9 @@ final class RuleParsers {
   private static Rule range(Field f) {
     JsonNode min = f.get("min");
     JsonNode max = f.get("max");
-    if (f.type != FieldType.DOUBLE && f.type != FieldType.LONG && f.type != FieldType.INT) {
+    if (!f.type.isNumeric()) {
       throw f.error(min != null ? min : max, "min/max apply to numeric fields, and '" + f.name
-          + "' is a " + f.type.name().toLowerCase(Locale.ROOT));
+          + "' is a " + f.type.specName());
     }
     for (JsonNode b : new JsonNode[] {min, max}) {
       if (b != null && !b.isNumber()) {
@@ -132,10 +142,10 @@ final class RuleParsers {
   private static Rule notBefore(Field f) {
     JsonNode notBefore = f.get("notBefore");
     JsonNode other = f.fieldNodes.get(notBefore.asText());
-    if (f.type != FieldType.TIMESTAMP || other == null
-        || FieldType.named(other.get("type").asText()) != FieldType.TIMESTAMP) {
+    FieldType otherType = other == null ? null : FieldType.named(other.get("type").asText());
+    if ((f.type != FieldType.TIMESTAMP && f.type != FieldType.DATE) || otherType != f.type) {
       throw f.error(notBefore, "notBefore needs '" + f.name + "' and '" + notBefore.asText()
-          + "' to be timestamp fields");
+          + "' to be timestamp fields, or both date fields");
     }
     return Rule.notBefore(f.name, notBefore.asText());
   }

@@ -100,7 +100,7 @@ class SpecLoaderTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "type: long, required: true}|type: lng, required: true}|t.yaml:6: unknown type 'lng' for field 'id' (known: string, long, int, double, boolean, timestamp)",
+        "type: long, required: true}|type: lng, required: true}|t.yaml:6: unknown type 'lng' for field 'id' (known: string, long, int, double, boolean, timestamp, date, list<string>, list<long>, list<double>)",
         "key: [id]|key: [nope]|t.yaml:3: key field 'nope' is not among the fields",
         "version: updated|version: kind|t.yaml:4: version field 'kind' must be a timestamp or a number",
         "zone: America/Los_Angeles|zone: Mars/Olympus|t.yaml:2: unknown time zone 'Mars/Olympus' (e.g. America/Los_Angeles)",
@@ -109,7 +109,7 @@ class SpecLoaderTest {
         "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, min: 1}|t.yaml:9: min/max apply to numeric fields, and 'kind' is a string",
         "columns: {ID: id}|columns: {ID: ident}|t.yaml:15: format csv1: column 'ID' maps to 'ident', which is not a field",
         "granularity: month|granularity: week|t.yaml:17: granularity must be day, month or year, not 'week'",
-        "notBefore: opened|notBefore: kind|t.yaml:8: notBefore needs 'updated' and 'kind' to be timestamp fields",
+        "notBefore: opened|notBefore: kind|t.yaml:8: notBefore needs 'updated' and 'kind' to be timestamp fields, or both date fields",
         "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, pattern: '(a'}|t.yaml:9: pattern of 'kind' is not a valid regular expression: Unclosed group",
         "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, pii: hash}|t.yaml:1: fields [kind] have pii: hash, so 'piiHashKeyEnv' must name the environment variable that holds the hash key",
       })

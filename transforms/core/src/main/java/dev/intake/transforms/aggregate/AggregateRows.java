@@ -1,5 +1,6 @@
 package dev.intake.transforms.aggregate;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -18,15 +19,19 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * Aggregates rows per group: one output row {@code (bucket, group fields…, measures…)} per
- * distinct combination of a {@link TimeBucket} of a timestamp field (optional: {@link
+ * distinct combination of a {@link TimeBucket} of a timestamp or date field (optional: {@link
  * #withBucket}) and the values of the group fields (a null value is a group of its own). The bucket
  * is a DATE column; rows without a value in the bucket's field are not aggregated (they have no
  * bucket). Without a bucket, and without group fields, the output is one row over all input rows
  * (none for an empty input). Results do not depend on input order.
  *
+ * <p>A list group field is exploded: a row counts once under each distinct element of its list
+ * (an empty or null list: under null), so its measures add up to more than the input where lists
+ * hold several elements; with several list group fields, under each combination.
+ *
  * <p>The output schema ({@link #outputSchema}) is the bucket column (not nullable), then the group
- * fields as the input declares them, then the measures: counts are INT64, quantiles a nullable
- * DOUBLE.
+ * fields as the input declares them (a list field as its nullable element type), then the
+ * measures: counts are INT64, quantiles a nullable DOUBLE.
  */
 public final class AggregateRows extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final TimeBucket bucket;
@@ -66,16 +71,16 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
    * The output schema for rows of {@code input}.
    *
    * @throws IllegalArgumentException if a field the aggregate reads is not in {@code input}, the
-   *     bucket field is not a timestamp, or two output columns have the same name
+   *     bucket field is not a timestamp or a date, or two output columns have the same name
    */
   public Schema outputSchema(Schema input) {
     Schema.Builder b = Schema.builder();
     Set<String> columns = new HashSet<>();
     if (bucket != null) {
       if (!input.hasField(bucket.field())
-          || input.getField(bucket.field()).getType().getTypeName() != Schema.TypeName.DATETIME) {
-        throw new IllegalArgumentException(
-            "bucket field " + bucket.field() + " is not a timestamp field of the schema");
+          || !TimeBucket.accepts(input.getField(bucket.field()).getType())) {
+        throw new IllegalArgumentException("bucket field " + bucket.field()
+            + " is not a timestamp or date field of the schema");
       }
       b.addField(unique(columns, bucket.column()), Schema.FieldType.logicalType(SqlTypes.DATE));
     }
@@ -83,7 +88,10 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
       if (!input.hasField(f)) {
         throw new IllegalArgumentException("group field " + f + " is not in the schema");
       }
-      b.addField(input.getField(unique(columns, f)));
+    }
+    Schema exploded = explodedSchema(input);
+    for (String f : groupFields) {
+      b.addField(exploded.getField(unique(columns, f)));
     }
     for (Measure m : measures) {
       if (m.field() != null && !input.hasField(m.field())) {
@@ -98,12 +106,44 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     return b.build();
   }
 
+  /** The group fields of {@code input} that are lists (arrays or iterables). */
+  private List<String> listFields(Schema input) {
+    List<String> lists = new ArrayList<>();
+    for (String f : groupFields) {
+      if (input.getField(f).getType().getTypeName().isCollectionType()) {
+        lists.add(f);
+      }
+    }
+    return lists;
+  }
+
+  /** {@code input} with each list group field replaced by its nullable element type. */
+  private Schema explodedSchema(Schema input) {
+    List<String> lists = listFields(input);
+    if (lists.isEmpty()) {
+      return input;
+    }
+    Schema.Builder b = Schema.builder();
+    for (Schema.Field f : input.getFields()) {
+      b.addField(
+          lists.contains(f.getName())
+              ? Schema.Field.nullable(
+                  f.getName(), f.getType().getCollectionElementType().withNullable(false))
+              : f);
+    }
+    return b.build();
+  }
+
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
     Schema out = outputSchema(input.getSchema());
+    Schema exploded = explodedSchema(input.getSchema());
     return input
-        .apply("KeyByGroup", ParDo.of(new KeyByGroupFn(bucket, groupFields)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(input.getSchema())))
+        .apply(
+            "KeyByGroup",
+            ParDo.of(
+                new KeyByGroupFn(bucket, groupFields, exploded, listFields(input.getSchema()))))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(exploded)))
         .apply("GroupRows", GroupByKey.create())
         .apply(
             "ComputeMeasures", ParDo.of(new ComputeMeasuresFn(out, bucket, groupFields, measures)))

@@ -1,31 +1,80 @@
 package dev.intake.transforms.aggregate;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 
 /**
  * Keys each row by its group, (bucket, group values…); a row whose bucket field has no value has
- * no bucket, so it is not aggregated.
+ * no bucket, so it is not aggregated. A list group field is exploded: the row is output once per
+ * distinct element, as a row of {@code explodedSchema} whose list field holds that element (an
+ * empty or null list: null); several list group fields give every combination of their elements.
  */
 class KeyByGroupFn extends DoFn<Row, KV<String, Row>> {
   private final TimeBucket bucket;
   private final List<String> groupFields;
+  private final Schema explodedSchema;
+  private final List<String> listFields;
 
-  KeyByGroupFn(TimeBucket bucket, List<String> groupFields) {
+  /** {@code listFields}: the group fields that are lists, exploded into {@code explodedSchema}. */
+  KeyByGroupFn(
+      TimeBucket bucket, List<String> groupFields, Schema explodedSchema, List<String> listFields) {
     this.bucket = bucket;
     this.groupFields = groupFields;
+    this.explodedSchema = explodedSchema;
+    this.listFields = listFields;
   }
 
   @ProcessElement
   public void process(@Element Row row, OutputReceiver<KV<String, Row>> out) {
     LocalDate day = bucket == null ? null : bucket.of(row);
-    if (bucket == null || day != null) {
-      out.output(KV.of(keyOf(day, row, groupFields), row));
+    if (bucket != null && day == null) {
+      return;
     }
+    if (listFields.isEmpty()) {
+      out.output(KV.of(keyOf(day, row, groupFields), row));
+      return;
+    }
+    for (Row exploded : explode(row, explodedSchema, listFields)) {
+      out.output(KV.of(keyOf(day, exploded, groupFields), exploded));
+    }
+  }
+
+  /** One row of {@code schema} per combination of the distinct elements of the list fields. */
+  static List<Row> explode(Row row, Schema schema, List<String> listFields) {
+    List<List<Object>> combos = new ArrayList<>();
+    combos.add(new ArrayList<>(row.getValues()));
+    for (String f : listFields) {
+      int index = schema.indexOf(f);
+      Collection<Object> elements = row.getArray(f);
+      List<Object> distinct = new ArrayList<>();
+      if (elements == null || elements.isEmpty()) {
+        distinct.add(null);
+      } else {
+        distinct.addAll(new LinkedHashSet<>(elements));
+      }
+      List<List<Object>> next = new ArrayList<>(combos.size() * distinct.size());
+      for (List<Object> combo : combos) {
+        for (Object e : distinct) {
+          List<Object> values = new ArrayList<>(combo);
+          values.set(index, e);
+          next.add(values);
+        }
+      }
+      combos = next;
+    }
+    List<Row> rows = new ArrayList<>(combos.size());
+    for (List<Object> values : combos) {
+      rows.add(Row.withSchema(schema).addValues(values).build());
+    }
+    return rows;
   }
 
   /**

@@ -9,14 +9,15 @@ import java.time.ZoneId;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Locale;
 import java.util.Objects;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.ReadableInstant;
 
 /**
- * The calendar bucket of a timestamp field that {@link AggregateRows} groups by: the local date of
- * the timestamp in a zone, truncated to its day, its ISO week (the bucket is that week's Monday) or
- * its month (the bucket is the first of the month), and written as a DATE column of the given name.
- * Immutable.
+ * The calendar bucket of a timestamp or date field that {@link AggregateRows} groups by: the local
+ * date of the timestamp in a zone (a date field is taken as it is, the zone does not apply),
+ * truncated to its day, its ISO week (the bucket is that week's Monday), its month (the first of
+ * the month) or its year (January 1), and written as a DATE column of the given name. Immutable.
  */
 public final class TimeBucket implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,9 +27,10 @@ public final class TimeBucket implements Serializable {
     DAY,
     /** An ISO week, Monday to Sunday; it may span two months or two years. */
     WEEK,
-    MONTH;
+    MONTH,
+    YEAR;
 
-    /** The unit called {@code name} (day, week, month, any case), or null if there is none. */
+    /** The unit called {@code name} (day, week, month, year, any case), or null if none. */
     public static Unit named(String name) {
       for (Unit u : values()) {
         if (u.name().equals(name.toUpperCase(Locale.ROOT))) {
@@ -44,8 +46,10 @@ public final class TimeBucket implements Serializable {
           return date;
         case WEEK:
           return date.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-        default:
+        case MONTH:
           return date.withDayOfMonth(1);
+        default:
+          return date.withDayOfYear(1);
       }
     }
   }
@@ -63,7 +67,7 @@ public final class TimeBucket implements Serializable {
   }
 
   /**
-   * Buckets of {@code unit} of the timestamp {@code field}, read in {@code zone}, in the DATE
+   * Buckets of {@code unit} of the timestamp or date {@code field}, read in {@code zone}, in the DATE
    * column {@code column}.
    *
    * @throws IllegalArgumentException if a name is missing or the zone is unknown
@@ -80,7 +84,7 @@ public final class TimeBucket implements Serializable {
     return new TimeBucket(field, unit, column, zone);
   }
 
-  /** The timestamp field the bucket is computed from. */
+  /** The timestamp or date field the bucket is computed from. */
   public String field() {
     return field;
   }
@@ -100,11 +104,22 @@ public final class TimeBucket implements Serializable {
 
   /** The bucket of {@code row}, or null when its field has no value. */
   LocalDate of(Row row) {
-    ReadableInstant t = row.getDateTime(field);
-    if (t == null) {
+    Object v = row.getValue(field);
+    if (v == null) {
       return null;
     }
-    return unit.truncate(LocalDate.ofInstant(Instant.ofEpochMilli(t.getMillis()), ZoneId.of(zone)));
+    if (v instanceof LocalDate date) {
+      return unit.truncate(date);
+    }
+    long millis = ((ReadableInstant) v).getMillis();
+    return unit.truncate(LocalDate.ofInstant(Instant.ofEpochMilli(millis), ZoneId.of(zone)));
+  }
+
+  /** Whether a field of {@code type} can be bucketed: a timestamp or a date. */
+  public static boolean accepts(org.apache.beam.sdk.schemas.Schema.FieldType type) {
+    return type.getTypeName() == org.apache.beam.sdk.schemas.Schema.TypeName.DATETIME
+        || (type.getTypeName().isLogicalType()
+            && type.getLogicalType().getIdentifier().equals(SqlTypes.DATE.getIdentifier()));
   }
 
   @Override

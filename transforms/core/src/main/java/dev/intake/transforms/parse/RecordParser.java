@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intake.transforms.csv.CsvLine;
 import dev.intake.transforms.model.FieldDef;
+import dev.intake.transforms.model.FieldType;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.model.SourceRecord;
@@ -19,8 +20,11 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * Turns the text of one record into a {@link Row} of the dataset's schema: CSV fields found by
- * header name, or JSON keys; empty or missing values and the field's null values become null;
- * every value is converted to its field's type. A record that fails yields every problem at once.
+ * header name, or JSON values found by {@link JsonPath}; empty or missing values and the field's
+ * null values become null; every value is converted to its field's type. A JSON object or array
+ * read into a scalar field is kept as its JSON text. A list field takes a JSON array (or the list
+ * a {@code [*]} path yields; in CSV, the JSON text of an array), converting each element; null,
+ * empty and null-value elements are skipped. A record that fails yields every problem at once.
  */
 final class RecordParser implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +50,9 @@ final class RecordParser implements Serializable {
   private final RecordFormat format;
   private final Schema schema;
   private final TimestampParser timestamps;
+  private final DateParser dates;
   private final String[] sourceNames;
+  private final JsonPath[] paths;
   private transient String lastHeader;
   private transient int[] lastIndexes;
   private transient int lastHeaderWidth;
@@ -56,9 +62,14 @@ final class RecordParser implements Serializable {
     this.format = format;
     this.schema = Schemas.of(fields);
     this.timestamps = new TimestampParser(format.timestampPatterns(), format.zone());
+    this.dates = new DateParser(format.datePatterns());
     this.sourceNames = new String[fields.size()];
+    this.paths = new JsonPath[fields.size()];
     for (int i = 0; i < fields.size(); i++) {
       sourceNames[i] = format.sourceNameOf(fields.get(i).name());
+      if (format.kind() == RecordFormat.Kind.JSON) {
+        paths[i] = JsonPath.parse(sourceNames[i]);
+      }
     }
   }
 
@@ -67,7 +78,7 @@ final class RecordParser implements Serializable {
   }
 
   Outcome parse(SourceRecord record) {
-    String[] raw = new String[fields.size()];
+    Object[] raw = new Object[fields.size()];
     String problem =
         format.kind() == RecordFormat.Kind.CSV ? extractCsv(record, raw) : extractJson(record, raw);
     if (problem != null) {
@@ -79,14 +90,22 @@ final class RecordParser implements Serializable {
     Object[] values = new Object[fields.size()];
     for (int i = 0; i < raw.length; i++) {
       FieldDef f = fields.get(i);
-      String text = raw[i];
-      if (text == null || text.isEmpty() || isNullValue(f, text)) {
+      if (f.type().isList()) {
+        int before = reasons.size();
+        values[i] = convertList(f, raw[i], reasons);
+        if (reasons.size() > before) {
+          codes.add("type:" + f.name());
+        }
         continue;
       }
-      Object v = convert(f, text);
+      String text = (String) raw[i];
+      if (text == null || text.isEmpty() || isNullValue(f, f.type(), text)) {
+        continue;
+      }
+      Object v = convert(f.type(), text);
       if (v == null) {
         codes.add("type:" + f.name());
-        reasons.add(describe(f, text));
+        reasons.add(describe(f.name(), f.type(), text));
       }
       values[i] = v;
     }
@@ -96,7 +115,71 @@ final class RecordParser implements Serializable {
     return new Outcome(Row.withSchema(schema).addValues(values).build(), codes, reasons);
   }
 
-  private String extractCsv(SourceRecord record, String[] raw) {
+  /**
+   * The list of {@code raw} (a list of element texts, or a text that must be a JSON array), or
+   * null; adds one reason when an element or the text cannot be converted.
+   */
+  private List<Object> convertList(FieldDef f, Object raw, List<String> reasons) {
+    if (raw == null) {
+      return null;
+    }
+    List<?> elements;
+    if (raw instanceof String text) {
+      if (text.isEmpty() || isNullValue(f, FieldType.STRING, text)) {
+        return null;
+      }
+      elements = jsonArray(text);
+      if (elements == null) {
+        reasons.add(f.name() + ": '" + shorten(text) + "' is not a list (expected a JSON array)");
+        return null;
+      }
+    } else {
+      elements = (List<?>) raw;
+    }
+    FieldType type = f.type().elementType();
+    List<Object> out = new ArrayList<>(elements.size());
+    for (int i = 0; i < elements.size(); i++) {
+      String text = (String) elements.get(i);
+      if (text == null || text.isEmpty() || isNullValue(f, type, text)) {
+        continue;
+      }
+      Object v = convert(type, text);
+      if (v == null) {
+        reasons.add(describe(f.name() + "[" + i + "]", type, text));
+        return null;
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
+  /** The element texts of a JSON array's text, or null when it is not one. */
+  private static List<String> jsonArray(String text) {
+    try {
+      JsonNode node = JSON.readTree(text);
+      return node != null && node.isArray() ? elementTexts(node) : null;
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  private static List<String> elementTexts(JsonNode array) {
+    List<String> out = new ArrayList<>(array.size());
+    for (JsonNode e : array) {
+      out.add(textOf(e));
+    }
+    return out;
+  }
+
+  /** A scalar's text, an object's or array's JSON text, or null for JSON null. */
+  private static String textOf(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    return v.isValueNode() ? v.asText() : v.toString();
+  }
+
+  private String extractCsv(SourceRecord record, Object[] raw) {
     String header = record.getHeader();
     if (header == null) {
       return "CSV record without a header";
@@ -134,7 +217,7 @@ final class RecordParser implements Serializable {
     return null;
   }
 
-  private String extractJson(SourceRecord record, String[] raw) {
+  private String extractJson(SourceRecord record, Object[] raw) {
     JsonNode node;
     try {
       node = JSON.readTree(record.getText());
@@ -145,26 +228,22 @@ final class RecordParser implements Serializable {
       return "malformed JSON: expected an object";
     }
     for (int i = 0; i < raw.length; i++) {
-      JsonNode v = node.get(sourceNames[i]);
-      if (v == null || v.isNull()) {
-        raw[i] = null;
-      } else if (v.isValueNode()) {
-        raw[i] = v.asText();
+      JsonNode v = paths[i].evaluate(node);
+      if (v != null && v.isArray() && fields.get(i).type().isList()) {
+        raw[i] = elementTexts(v);
       } else {
-        raw[i] = v.toString();
+        raw[i] = textOf(v);
       }
     }
     return null;
   }
 
-  private static boolean isNullValue(FieldDef f, String text) {
+  private static boolean isNullValue(FieldDef f, FieldType type, String text) {
     for (String n : f.nullValues()) {
       if (n.equals(text.trim())) {
         return true;
       }
-      if (f.type() == dev.intake.transforms.model.FieldType.DOUBLE
-          || f.type() == dev.intake.transforms.model.FieldType.LONG
-          || f.type() == dev.intake.transforms.model.FieldType.INT) {
+      if (type.isNumeric()) {
         try {
           if (new BigDecimal(n).compareTo(new BigDecimal(text.trim())) == 0) {
             return true;
@@ -177,10 +256,10 @@ final class RecordParser implements Serializable {
     return false;
   }
 
-  private Object convert(FieldDef f, String text) {
+  private Object convert(FieldType type, String text) {
     String t = text.trim();
     try {
-      switch (f.type()) {
+      switch (type) {
         case STRING:
           return text;
         case LONG:
@@ -197,6 +276,8 @@ final class RecordParser implements Serializable {
           return t.equalsIgnoreCase("false") ? Boolean.FALSE : null;
         case TIMESTAMP:
           return timestamps.parse(t);
+        case DATE:
+          return dates.parse(t);
         default:
           return null;
       }
@@ -205,21 +286,28 @@ final class RecordParser implements Serializable {
     }
   }
 
-  private String describe(FieldDef f, String text) {
-    String shown = text.length() > 60 ? text.substring(0, 60) + "…" : text;
-    switch (f.type()) {
+  private String describe(String name, FieldType type, String text) {
+    String shown = shorten(text);
+    switch (type) {
       case TIMESTAMP:
-        return f.name() + ": '" + shown + "' is not a timestamp (expected "
+        return name + ": '" + shown + "' is not a timestamp (expected "
             + String.join(" or ", timestamps.patterns()) + ")";
+      case DATE:
+        return name + ": '" + shown + "' is not a date (expected "
+            + String.join(" or ", dates.patterns()) + ")";
       case LONG:
       case INT:
-        return f.name() + ": '" + shown + "' is not a whole number";
+        return name + ": '" + shown + "' is not a whole number";
       case DOUBLE:
-        return f.name() + ": '" + shown + "' is not a number";
+        return name + ": '" + shown + "' is not a number";
       case BOOLEAN:
-        return f.name() + ": '" + shown + "' is not true or false";
+        return name + ": '" + shown + "' is not true or false";
       default:
-        return f.name() + ": '" + shown + "' is not a " + f.type().name().toLowerCase();
+        return name + ": '" + shown + "' is not a " + type.specName();
     }
+  }
+
+  private static String shorten(String text) {
+    return text.length() > 60 ? text.substring(0, 60) + "…" : text;
   }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.values.Row;
-import org.joda.time.ReadableInstant;
 
 /**
  * One rule a row must satisfy. {@link #check} returns null when the row passes, otherwise the
@@ -110,7 +109,10 @@ public abstract class Rule implements Serializable {
     };
   }
 
-  /** A timestamp not earlier than the timestamp in {@code earlierField}. */
+  /**
+   * A timestamp not earlier than the timestamp in {@code earlierField}, or a date not earlier than
+   * the date in it (both fields of one kind).
+   */
   public static Rule notBefore(String field, String earlierField) {
     return new Rule(field) {
       @Override
@@ -119,10 +121,11 @@ public abstract class Rule implements Serializable {
       }
 
       @Override
+      @SuppressWarnings({"unchecked", "rawtypes"})
       public String check(Row row) {
-        ReadableInstant v = row.getDateTime(field);
-        ReadableInstant earlier = row.getDateTime(earlierField);
-        if (v == null || earlier == null || !v.isBefore(earlier)) {
+        Comparable v = (Comparable) row.getValue(field);
+        Comparable earlier = (Comparable) row.getValue(earlierField);
+        if (v == null || earlier == null || v.compareTo(earlier) >= 0) {
           return null;
         }
         return field + " " + v + " is before " + earlierField + " " + earlier;

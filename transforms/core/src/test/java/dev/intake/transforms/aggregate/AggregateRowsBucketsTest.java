@@ -212,7 +212,7 @@ class AggregateRowsBucketsTest {
             IllegalArgumentException.class,
             () -> TimeBucket.of("requested", TimeBucket.Unit.DAY, "day", "Mars/Olympus"));
 
-    assertEquals("bucket field service is not a timestamp field of the schema", text.getMessage());
+    assertEquals("bucket field service is not a timestamp or date field of the schema", text.getMessage());
     assertEquals("column service appears twice in the output", twice.getMessage());
     assertEquals("zone must be a known time zone, but was Mars/Olympus", zone.getMessage());
   }

@@ -1,6 +1,5 @@
 package dev.intake.transforms.sinks.lake;
 
-import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -33,7 +32,6 @@ public final class ReadLake extends PTransform<PBegin, PCollection<Row>> {
   @Override
   public PCollection<Row> expand(PBegin input) {
     org.apache.avro.Schema avro = AvroUtils.toAvroSchema(schema);
-    Schema s = schema;
     return input
         .apply(
             "MatchPublished",
@@ -45,7 +43,7 @@ public final class ReadLake extends PTransform<PBegin, PCollection<Row>> {
         .apply(
             "ToRows",
             MapElements.into(TypeDescriptors.rows())
-                .via((GenericRecord r) -> AvroUtils.toBeamRowStrict(r, s)))
+                .via(new LakeRows(schema)))
         .setRowSchema(schema);
   }
 }

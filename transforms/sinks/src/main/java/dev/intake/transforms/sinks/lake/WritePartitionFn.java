@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
@@ -28,6 +29,13 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
   private static final Counter ROWS = Metrics.counter(WriteParquet.class, "rowsWritten");
   private static final Counter FILES = Metrics.counter(WriteParquet.class, "filesWritten");
+
+  /**
+   * Lists as the standard three-level Parquet LIST ({@code repeated group list { element }}), the
+   * layout other readers expect, rather than parquet-avro's older two-level default.
+   */
+  private static final Map<String, String> PARQUET_SETTINGS =
+      Map.of("parquet.avro.write-old-list-structure", "false");
 
   private final String directory;
   private final String avroSchemaJson;
@@ -66,7 +74,9 @@ class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
               String.format(Locale.ROOT, "part-%05d.parquet", part),
               org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
       ParquetIO.Sink sink =
-          ParquetIO.sink(avroSchema).withCompressionCodec(CompressionCodecName.SNAPPY);
+          ParquetIO.sink(avroSchema)
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .withConfiguration(PARQUET_SETTINGS);
       sink.open(FileSystems.create(file, MimeTypes.BINARY));
       for (Row row : chunk) {
         GenericRecord record = AvroUtils.toGenericRecord(row, avroSchema);

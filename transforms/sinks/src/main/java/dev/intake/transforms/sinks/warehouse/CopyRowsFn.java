@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -81,7 +82,10 @@ class CopyRowsFn extends DoFn<Row, Void> {
     buffer.clear();
   }
 
-  /** Rows as CSV: strings quoted (so "" is an empty string), nulls as nothing, instants in ISO-8601. */
+  /**
+   * Rows as CSV: strings quoted (so "" is an empty string), nulls as nothing, instants and dates in
+   * ISO-8601, lists as PostgreSQL array literals ({@code {"a","b"}}, quoted as a CSV field).
+   */
   static byte[] csv(List<Row> rows) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 256);
     for (Row row : rows) {
@@ -94,6 +98,10 @@ class CopyRowsFn extends DoFn<Row, Void> {
           out.write('"');
           out.write(s.replace("\"", "\"\"").getBytes(StandardCharsets.UTF_8));
           out.write('"');
+        } else if (v instanceof Collection<?> list) {
+          out.write('"');
+          out.write(arrayLiteral(list).replace("\"", "\"\"").getBytes(StandardCharsets.UTF_8));
+          out.write('"');
         } else if (v instanceof ReadableInstant t) {
           out.write(java.time.Instant.ofEpochMilli(t.getMillis()).toString()
               .getBytes(StandardCharsets.UTF_8));
@@ -104,5 +112,21 @@ class CopyRowsFn extends DoFn<Row, Void> {
       out.write('\n');
     }
     return out.toByteArray();
+  }
+
+  /** A PostgreSQL array literal: strings in double quotes, their quotes and backslashes escaped. */
+  static String arrayLiteral(Collection<?> list) {
+    StringBuilder sb = new StringBuilder("{");
+    for (Object e : list) {
+      if (sb.length() > 1) {
+        sb.append(',');
+      }
+      if (e instanceof String s) {
+        sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      } else {
+        sb.append(e);
+      }
+    }
+    return sb.append('}').toString();
   }
 }

@@ -81,15 +81,23 @@ public abstract class Dialect implements Serializable {
           return "DATE";
         }
         break;
+      case ARRAY:
+      case ITERABLE:
+        return typeOf(type.getCollectionElementType()) + "[]";
       default:
         break;
     }
     throw new IllegalArgumentException("no column type for " + type);
   }
 
-  /** The type name information_schema reports for a column of {@link #typeOf}. */
+  /** The type name {@link SchemaCheck#columns} reports for a column of {@link #typeOf}. */
   final String reportedTypeOf(Schema.FieldType type) {
     return typeOf(type).toLowerCase(Locale.ROOT);
+  }
+
+  /** The element type name of an array of {@code elementType} for {@code createArrayOf}. */
+  final String arrayElementType(Schema.FieldType elementType) {
+    return typeOf(elementType).toLowerCase(Locale.ROOT);
   }
 
   /** A quoted identifier. */

@@ -6,6 +6,7 @@ import dev.intake.transforms.model.FailPoints;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.Collection;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -71,22 +72,29 @@ public final class LoadStagingTable extends PTransform<PCollection<Row>, PDone> 
       return PDone.in(input.getPipeline());
     }
     String marks = String.join(", ", java.util.Collections.nCopies(schema.getFieldCount(), "?"));
+    Dialect dialect = config.dialect();
     return input.apply(
         "InsertRows",
         JdbcIO.<Row>write()
             .withDataSourceConfiguration(
                 config.dataSource().withConnectionProperties("reWriteBatchedInserts=true"))
             .withStatement("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")
-            .withPreparedStatementSetter(LoadStagingTable::setRow)
+            .withPreparedStatementSetter((row, ps) -> setRow(row, ps, dialect))
             .withBatchSize(batchRows));
   }
 
-  private static void setRow(Row row, PreparedStatement ps) throws java.sql.SQLException {
+  private static void setRow(Row row, PreparedStatement ps, Dialect dialect)
+      throws java.sql.SQLException {
     FailPoints.check("write.warehouse");
     for (int i = 0; i < row.getFieldCount(); i++) {
       Object v = row.getValue(i);
       if (v == null) {
         ps.setNull(i + 1, Types.NULL);
+      } else if (v instanceof Collection<?> list) {
+        Schema.FieldType element = row.getSchema().getField(i).getType().getCollectionElementType();
+        ps.setArray(
+            i + 1,
+            ps.getConnection().createArrayOf(dialect.arrayElementType(element), list.toArray()));
       } else if (v instanceof ReadableInstant t) {
         ps.setTimestamp(i + 1, new Timestamp(t.getMillis()));
       } else {

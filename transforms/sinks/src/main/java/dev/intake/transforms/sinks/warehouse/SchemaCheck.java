@@ -13,6 +13,17 @@ import org.apache.beam.sdk.schemas.Schema;
 
 /** Compares a table in the database with the table the spec describes. */
 final class SchemaCheck {
+  /** PostgreSQL's internal type names of array elements, as information_schema spells them. */
+  private static final Map<String, String> ARRAY_ELEMENTS =
+      Map.of(
+          "text", "text",
+          "int8", "bigint",
+          "int4", "integer",
+          "float8", "double precision",
+          "bool", "boolean",
+          "date", "date",
+          "timestamptz", "timestamp with time zone");
+
   private SchemaCheck() {}
 
   /** Column name to reported type, in table order; empty when the table does not exist. */
@@ -21,17 +32,30 @@ final class SchemaCheck {
     Map<String, String> cols = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT column_name, data_type FROM information_schema.columns"
+            "SELECT column_name, data_type, udt_name FROM information_schema.columns"
                 + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
       ps.setString(1, schema);
       ps.setString(2, table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          cols.put(rs.getString(1), rs.getString(2).toLowerCase(Locale.ROOT));
+          cols.put(rs.getString(1), reported(rs.getString(2), rs.getString(3)));
         }
       }
     }
     return cols;
+  }
+
+  /**
+   * The type as {@link Dialect#reportedTypeOf} names it. A database that reports an array column as
+   * the standard's {@code ARRAY} (PostgreSQL) names its element type in udt_name ({@code _int8});
+   * others (DuckDB) report {@code BIGINT[]} as data_type.
+   */
+  static String reported(String dataType, String udtName) {
+    if (!dataType.equalsIgnoreCase("ARRAY") || udtName == null || !udtName.startsWith("_")) {
+      return dataType.toLowerCase(Locale.ROOT);
+    }
+    String element = udtName.substring(1);
+    return ARRAY_ELEMENTS.getOrDefault(element, element) + "[]";
   }
 
   /** Throws {@link SchemaMismatchException} naming every missing, extra or mistyped column. */

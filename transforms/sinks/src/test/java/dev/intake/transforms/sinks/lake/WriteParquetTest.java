@@ -242,7 +242,7 @@ class WriteParquetTest {
   }
 
   /** Reads Parquet from memory, without Hadoop's file systems. */
-  private static InputFile inMemory(byte[] bytes) {
+  static InputFile inMemory(byte[] bytes) {
     return new InputFile() {
       @Override
       public long getLength() {
