@@ -32,7 +32,7 @@ import org.apache.beam.sdk.schemas.Schema;
  */
 public final class SpecLoader {
   /** The specs bundled with Intake, under {@code specs/} on the classpath. */
-  public static final List<String> BUNDLED = List.of("sf311");
+  public static final List<String> BUNDLED = List.of("sf311", "crunchbase_organizations");
 
   private SpecLoader() {}
 

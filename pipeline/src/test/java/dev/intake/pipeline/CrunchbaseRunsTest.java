@@ -1,0 +1,242 @@
+package dev.intake.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import dev.intake.pipeline.testing.Cli;
+import dev.intake.pipeline.testing.SqlRows;
+import dev.intake.pipeline.testing.Warehouses;
+import dev.intake.pipeline.testing.Warehouses.Kind;
+import dev.intake.testdata.crunchbase.FakeCrunchbaseServer;
+import dev.intake.testdata.crunchbase.Organizations;
+import dev.intake.testdata.http.Fault;
+import dev.intake.testdata.http.RecordedRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The second dataset, {@code crunchbase_organizations}, declared by its spec alone (the generic
+ * {@code http} source type), through the Crunchbase-protocol test server: backfill, then
+ * incremental runs with changes and additions, on both warehouses, with and without faults. The
+ * API key comes from CB_API_KEY, which the build sets for these tests.
+ */
+class CrunchbaseRunsTest {
+  static final String KEY = System.getenv("CB_API_KEY");
+  static final Instant FROM = Instant.parse("2020-01-01T00:00:00Z");
+  static final Instant TO = Instant.parse("2020-06-01T00:00:00Z");
+  static final String DATASET = "crunchbase_organizations";
+
+  @TempDir Path tmp;
+  private FakeCrunchbaseServer server;
+  private Organizations orgs;
+
+  @BeforeEach
+  void startServer() throws Exception {
+    assertThat("the build sets CB_API_KEY for these tests", KEY != null, is(true));
+    server = new FakeCrunchbaseServer().start();
+    server.requireUserKey(KEY);
+    server.setNow(TO);
+    orgs = server.organizations();
+    orgs.generate(240, 11, FROM, TO);
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  private Cli run(Path lake, List<String> warehouse, String runId, String... options) {
+    List<String> args = new ArrayList<>(List.of("run", "--dataset=" + DATASET,
+        "--lakePath=" + lake, "--apiBaseUrl=" + server.baseUrl(), "--runId=" + runId));
+    args.addAll(warehouse);
+    args.addAll(List.of(options));
+    return Cli.run(args.toArray(new String[0]));
+  }
+
+  private void runOk(Path lake, List<String> warehouse, String runId, String... options) {
+    Cli cli = run(lake, warehouse, runId, options);
+    assertThat(cli.toString(), cli.exitCode, is(0));
+  }
+
+  /** uuid → updated_at of every organization the server holds now. */
+  private Map<String, String> serverVersions() {
+    Map<String, String> out = new TreeMap<>();
+    for (Map<String, Object> e : orgs.all()) {
+      out.put((String) e.get("uuid"), (String) e.get("updated_at"));
+    }
+    return out;
+  }
+
+  /** uuid → updated_at of the lake's clean rows; fails on a uuid stored twice. */
+  private static Map<String, String> lakeVersions(Path lake) throws SQLException {
+    return versions(lakeQuery("SELECT uuid, strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ') FROM "
+        + clean(lake) + " ORDER BY 1"));
+  }
+
+  private static Map<String, String> warehouseVersions(Warehouses w) throws SQLException {
+    return versions(w.query("SELECT uuid, " + w.iso("updated_at") + " FROM "
+        + w.table(DATASET) + " ORDER BY 1"));
+  }
+
+  private static Map<String, String> versions(List<String> rows) {
+    Map<String, String> out = new TreeMap<>();
+    for (String row : rows) {
+      String[] kv = row.split("\t");
+      assertThat("one row per uuid: " + kv[0], out.put(kv[0], kv[1]), is((String) null));
+    }
+    return out;
+  }
+
+  private static String clean(Path lake) {
+    return "read_parquet('" + lake + "/clean/" + DATASET + "/*/*.parquet', hive_partitioning = true)";
+  }
+
+  private static List<String> lakeQuery(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      s.execute("SET TimeZone = 'UTC'");
+      return SqlRows.query(c, sql);
+    }
+  }
+
+  private static RunSummary summary(Path lake, String runId) throws IOException {
+    return RunSummary.fromJson(
+        Files.readString(lake.resolve("runs/" + DATASET + "/" + runId + ".json")));
+  }
+
+  /** Changes 30 organizations (a new name, a new updated_at) and adds 20, at {@code at}. */
+  private void changeAndAdd(Instant at) {
+    server.setNow(at);
+    List<Map<String, Object>> all = orgs.all();
+    for (int i = 0; i < 30; i++) {
+      Map<String, Object> e = all.get(i * 7 % all.size());
+      orgs.upsert(Map.of("uuid", e.get("uuid"), "name", "Renamed " + i));
+    }
+    orgs.generate(20, at.getEpochSecond(), at.minus(Duration.ofMinutes(30)), at);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void backfillThenIncrementalsEndWithTheNewestVersionOfEveryOrganization(Kind kind)
+      throws Exception {
+    Path lake = tmp.resolve("lake");
+    Warehouses w = new Warehouses(kind, lake);
+    runOk(lake, w.options(), "backfill", "--from=2020-01-01", "--to=2020-06-01",
+        "--pageSize=25");
+    assertThat(lakeVersions(lake), equalTo(serverVersions()));
+    assertThat(warehouseVersions(w), equalTo(serverVersions()));
+    RunSummary first = summary(lake, "backfill");
+    assertThat(List.of(first.read, first.written, first.rejected), contains(240L, 240L, 0L));
+
+    changeAndAdd(Instant.parse("2020-06-03T10:00:00Z"));
+    server.setNow(Instant.parse("2020-06-03T12:00:00Z"));
+    runOk(lake, w.options(), "changes", "--mode=incremental", "--pageSize=25");
+    assertThat(lakeVersions(lake), equalTo(serverVersions()));
+    assertThat(warehouseVersions(w), equalTo(serverVersions()));
+    assertThat(lakeQuery("SELECT name FROM " + clean(lake) + " WHERE name LIKE 'Renamed %'").size(),
+        is(30));
+
+    // A second incremental run overlaps the first one's gte window: nothing doubles.
+    runOk(lake, w.options(), "again", "--mode=incremental", "--pageSize=25");
+    assertThat(lakeVersions(lake), equalTo(serverVersions()));
+    assertThat(warehouseVersions(w), equalTo(serverVersions()));
+    assertThat(summary(lake, "again").watermark, is(summary(lake, "changes").watermark));
+  }
+
+  @Test
+  void nestedPropertiesAreFlattenedByTheSpec() throws Exception {
+    Path lake = tmp.resolve("lake");
+    runOk(lake, List.of(), "backfill", "--from=2020-01-01", "--to=2020-06-01");
+    Map<String, Object> e = orgs.all().get(0);
+    String uuid = (String) e.get("uuid");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> identifier = (Map<String, Object>) e.get("identifier");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> categories = (List<Map<String, Object>>) e.get("categories");
+    String country = null;
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> places = (List<Map<String, Object>>) e.get("location_identifiers");
+    for (Map<String, Object> place : places == null ? List.<Map<String, Object>>of() : places) {
+      if (country == null && "country".equals(place.get("location_type"))) {
+        country = (String) place.get("value");
+      }
+    }
+    String names = categories == null ? "" : String.join("|",
+        categories.stream().map(c -> (String) c.get("value")).toList());
+    assertThat(lakeQuery("SELECT permalink, coalesce(country, ''), array_to_string(categories, '|')"
+            + " FROM " + clean(lake) + " WHERE uuid = '" + uuid + "'"),
+        contains(identifier.get("permalink") + "\t" + (country == null ? "" : country) + "\t"
+            + names));
+    // The aggregate adds up to the clean rows once per category (grouping by a list explodes it);
+    // organizations without a founding date have no bucket and are not in it.
+    assertThat(lakeQuery("SELECT sum(organizations) FROM read_parquet('" + lake + "/aggregates/"
+            + DATASET + "_funding_by_country_category_year/**/*.parquet')"),
+        equalTo(lakeQuery("SELECT sum(greatest(len(categories), 1)) FROM " + clean(lake)
+            + " WHERE founded_on IS NOT NULL")));
+  }
+
+  @Test
+  void underTwentyPercentFaultsTheResultIsTheSameAsWithout() throws Exception {
+    Path clean = tmp.resolve("clean");
+    runOk(clean, List.of(), "backfill", "--from=2020-01-01", "--to=2020-06-01", "--pageSize=20");
+    Path faulty = tmp.resolve("faulty");
+    server.clearRequests();
+    server.failRandomly(0.2, 3, FakeCrunchbaseServer.searches(),
+        Fault.tooManyRequests(), Fault.serverError(), Fault.serviceUnavailable(),
+        Fault.resetAfterHeaders(), Fault.truncatedBody(), Fault.malformedJson());
+    runOk(faulty, List.of(), "backfill", "--from=2020-01-01", "--to=2020-06-01", "--pageSize=20",
+        "--requestsPerMinute=100000");
+    assertThat(server.requests(r -> r.fault() != null).size(), greaterThan(2));
+    assertThat(lakeVersions(faulty), equalTo(lakeVersions(clean)));
+    assertThat(lakeVersions(faulty), equalTo(serverVersions()));
+  }
+
+  @Test
+  void theKeyIsSentInItsHeaderAndWrittenNowhere() throws Exception {
+    Path lake = tmp.resolve("lake");
+    runOk(lake, List.of(), "backfill", "--from=2020-01-01", "--to=2020-06-01", "--pageSize=50");
+    List<RecordedRequest> searches = server.requests(FakeCrunchbaseServer.searches());
+    assertThat(searches.stream().map(r -> r.header("X-cb-user-key")).distinct().toList(),
+        contains(KEY));
+    assertThat(searches.stream().filter(r -> r.rawQuery() != null && r.rawQuery().contains(KEY))
+        .toList(), empty());
+    ApiRunsTest.assertNoFileContains(tmp, KEY);
+  }
+
+  @Test
+  void aQuietGapOfMonthsCostsAHandfulOfRequests() throws Exception {
+    Path lake = tmp.resolve("lake");
+    runOk(lake, List.of(), "backfill", "--from=2020-01-01", "--to=2020-06-01");
+    server.setNow(Instant.parse("2022-06-01T00:00:00Z"));
+    orgs.upsert(Map.of("uuid", orgs.all().get(3).get("uuid"), "name", "Two years later"));
+    server.setNow(Instant.parse("2022-06-02T00:00:00Z"));
+    server.clearRequests();
+    runOk(lake, List.of(), "after-gap", "--mode=incremental");
+    List<RecordedRequest> sent = server.requests(FakeCrunchbaseServer.searches());
+    // The access check, one count of the whole gap, one page: not one request per day.
+    assertThat(sent.toString(), sent.size(), lessThanOrEqualTo(6));
+    assertThat(lakeVersions(lake), equalTo(serverVersions()));
+  }
+}
