@@ -38,6 +38,8 @@ final class SourcePlan {
   final long inputBytes;
   final Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
   final Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+  /** Input files that hold no record, one line each (only a file input has them). */
+  final List<String> emptyFiles = new ArrayList<>();
 
   private SourcePlan(
       PTransform<PBegin, PCollection<SourceRecord>> transform,
@@ -63,6 +65,7 @@ final class SourcePlan {
             input.totalBytes);
     plan.ignoredColumns.putAll(input.ignoredColumns);
     plan.missingColumns.putAll(input.missingColumns);
+    plan.emptyFiles.addAll(input.emptyFiles);
     return plan;
   }
 
