@@ -38,11 +38,12 @@ public final class IntakeRun {
       String refusal = plan.emptyInput(summary);
       if (refusal == null) {
         try {
+          PausePoints.pause("run.beforePipeline");
           run(plan, warehouse);
           refusal = RunCheck.check(summary, RunTally.read(plan.lake.staging(plan.runId).tallies()),
               plan.spec, options.getMaxRejectedRatio(), plan.lake.deadLetters(plan.runId));
         } catch (RunCheck.Failed e) {
-          throw fail(commit, plan, summary, e.getMessage());
+          throw failQuietly(commit, plan, summary, e.getMessage());
         }
       }
       if (refusal != null) {
@@ -105,21 +106,23 @@ public final class IntakeRun {
     s.durationSeconds = (now.getMillis() - started.getMillis()) / 1000.0;
   }
 
-  private static RunFailedException fail(RunCommit commit, RunPlan plan, RunSummary summary,
-      String why) throws IOException, SQLException {
-    finish(summary, plan.started, "failed", why);
-    LakeFiles.write(plan.lake.runSummary(summary.runId), summary.toJson());
-    commit.recordFailure(summary);
-    return new RunFailedException(why);
-  }
-
-  /** Like {@link #fail}, for a run whose disk or database may be failing: recording is tried. */
+  /**
+   * Records a run that did not commit (its summary file, its {@code intake_runs} row), for a run
+   * whose disk or database may be failing: each is tried, and their errors never replace the
+   * run's own.
+   */
   private static RunFailedException failQuietly(RunCommit commit, RunPlan plan, RunSummary summary,
       String why) {
+    finish(summary, plan.started, "failed", why);
     RunFailedException failed = new RunFailedException(why);
     try {
-      fail(commit, plan, summary, why);
-    } catch (IOException | SQLException | RuntimeException e) {
+      LakeFiles.write(plan.lake.runSummary(summary.runId), summary.toJson());
+    } catch (IOException | RuntimeException e) {
+      failed.addSuppressed(e);
+    }
+    try {
+      commit.recordFailure(summary);
+    } catch (SQLException | RuntimeException e) {
       failed.addSuppressed(e);
     }
     return failed;

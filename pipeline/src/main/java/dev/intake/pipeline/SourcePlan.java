@@ -77,9 +77,15 @@ final class SourcePlan {
       DatasetSpec spec, IntakeOptions options, Instant from, Instant to, String rawDirectory,
       java.util.function.Consumer<String> log) {
     ApiSource.Prepared prepared;
+    long start = System.nanoTime();
     try {
       prepared = api(spec).prepare(tuning(options), log);
     } catch (SourceAccessException e) {
+      if (e.outage()) {
+        throw new RunFailedException("the API could not be reached: " + e.getMessage()
+            + String.format(java.util.Locale.ROOT, " (gave up after %.1f s); nothing was changed",
+                (System.nanoTime() - start) / 1e9));
+      }
       throw new InvalidOptionsException(e.getMessage());
     }
     List<TimeWindow> windows = new ArrayList<>();
