@@ -293,4 +293,16 @@ class RunFaultsTest {
         "intake: run failed: cannot connect to the warehouse jdbc:postgresql://127.0.0.1:1/test: ")
         + ".*Connection refused.* \\(\\d+ attempt\\(s\\) in [0-9]\\.\\d s\\)"));
   }
+
+  @Test
+  void anUnreachableApiIsAnOutageNotBadUsage() {
+    db = new Warehouses(Kind.DUCKDB, lake().root);
+    Cli cli = Cli.run("run", "--dataset=sf311", "--from=2021-07-01", "--to=2021-07-02",
+        "--apiBaseUrl=http://127.0.0.1:1", "--retryBudget=0", "--lakePath=" + lake().root);
+    assertThat(cli.toString(), cli.exitCode, is(1));
+    assertThat(cli.errorLines().get(cli.errorLines().size() - 1), matchesPattern(Pattern.quote(
+        "intake: run failed: the API could not be reached: ") + ".*127\\.0\\.0\\.1:1.*"
+        + Pattern.quote(" (gave up after ") + "[0-9.]+ s\\); nothing was changed"));
+    assertThat(Files.exists(lake().root), is(false));
+  }
 }
