@@ -35,7 +35,6 @@ public final class RunLock implements AutoCloseable {
   private final String dataset;
   private final String runId;
   private final ScheduledExecutorService heartbeat;
-  private volatile boolean lost;
 
   /** The holder of a lock, as its row says. */
   public record Holder(String runId, String host, long pid, String acquiredAt,
@@ -169,7 +168,7 @@ public final class RunLock implements AutoCloseable {
   public synchronized void verify() throws SQLException {
     if (!beat()) {
       throw new SQLException("the run lock of " + dataset + " is no longer held by run " + runId
-          + (lost ? " (another run took it over after its heartbeat stopped)" : ""));
+          + ": another run took it over after this one's heartbeat stopped");
     }
   }
 
@@ -177,9 +176,7 @@ public final class RunLock implements AutoCloseable {
     try (PreparedStatement ps = connection.prepareStatement("UPDATE " + table
         + " SET heartbeat_at = ? WHERE dataset = ? AND run_id = ?")) {
       bind(ps, Instant.now().toString(), dataset, runId);
-      boolean held = ps.executeUpdate() == 1;
-      lost |= !held;
-      return held;
+      return ps.executeUpdate() == 1;
     }
   }
 
@@ -191,16 +188,27 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  /** Releases the lock if this run still holds it, and closes its connection. */
+  /**
+   * Releases the lock if this run still holds it, and closes its connection. Never fails: a run
+   * that committed must not be reported as failed because its lock could not be deleted (the
+   * database went away at the end); a lock left behind is taken over as soon as its process has
+   * ended, or after {@code staleAfter} from another host.
+   */
   @Override
-  public synchronized void close() throws SQLException {
+  public synchronized void close() {
     heartbeat.shutdownNow();
     try (PreparedStatement ps = connection.prepareStatement(
         "DELETE FROM " + table + " WHERE dataset = ? AND run_id = ?")) {
       bind(ps, dataset, runId);
       ps.executeUpdate();
+    } catch (SQLException | RuntimeException e) {
+      // Left to go stale, as above.
     } finally {
-      session.close();
+      try {
+        session.close();
+      } catch (SQLException | RuntimeException e) {
+        // The connection is gone already.
+      }
     }
   }
 
