@@ -128,6 +128,10 @@ public final class OptionsValidation {
       throw new InvalidOptionsException(
           "--runId=" + options.getRunId() + " may hold only letters, digits, '-' and '_'");
     }
+    if (options.getStaleLockSeconds() <= 0) {
+      throw new InvalidOptionsException(
+          "--staleLockSeconds must be > 0, but was " + options.getStaleLockSeconds());
+    }
     double ratio = options.getMaxRejectedRatio();
     if (!(ratio >= 0 && ratio <= 1)) {
       throw new InvalidOptionsException(

@@ -21,4 +21,22 @@ public interface RunOptions extends PipelineOptions {
   Double getMaxRejectedRatio();
 
   void setMaxRejectedRatio(Double value);
+
+  @Description(
+      "Load an input that holds no records (a 0-byte file, a header without rows) instead of "
+          + "failing the run, which is the default because such an export is almost always a "
+          + "broken download. Default: false")
+  @Default.Boolean(false)
+  Boolean getAllowEmptyInput();
+
+  void setAllowEmptyInput(Boolean value);
+
+  @Description(
+      "Seconds without a heartbeat after which another run's lock of the dataset is taken over "
+          + "(a holder whose process is gone on this host is taken over at once), e.g. 120. "
+          + "Default: 120")
+  @Default.Integer(120)
+  Integer getStaleLockSeconds();
+
+  void setStaleLockSeconds(Integer value);
 }

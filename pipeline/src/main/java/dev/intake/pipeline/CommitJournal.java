@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.io.FileSystems;
 
 /**
  * What a run's commit does, written into its staging folder ({@code _COMMIT.json}) before anything
@@ -51,7 +52,11 @@ final class CommitJournal {
   /** Writes the journal with the run's summary; from then on the run will commit. */
   void write(LakeLayout lake, String summaryJson) throws IOException {
     summary = summaryJson;
-    LakeFiles.write(lake.staging(runId).journal(), JSON.writeValueAsString(this));
+    // Written aside and renamed, so that a full disk never leaves half a journal to be trusted.
+    String journal = lake.staging(runId).journal();
+    LakeFiles.write(journal + ".tmp", JSON.writeValueAsString(this));
+    LakeFiles.rename(List.of(FileSystems.matchNewResource(journal + ".tmp", false)),
+        List.of(FileSystems.matchNewResource(journal, false)));
   }
 
   /** The journal of a staged run, or null if it has none (it failed before its commit). */

@@ -23,8 +23,9 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
  * The input files of a full load, checked before the pipeline starts: the pattern matches files,
- * the format is known, and every CSV header holds the key column. Also finds the columns the spec
- * does not name (ignored, reported in the summary) and those it names that a file lacks.
+ * the format is known, and every CSV header holds the key column and no column name twice. Also
+ * finds the columns the spec does not name (ignored, reported in the summary), those it names that
+ * a file lacks, and the files that hold no record (0 bytes, or a header and nothing else).
  */
 final class InputPlan {
   final List<String> files = new ArrayList<>();
@@ -32,6 +33,8 @@ final class InputPlan {
   RecordFormat format;
   final Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
   final Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+  /** One line per input file that holds no record, e.g. "a.csv is empty (0 bytes)". */
+  final List<String> emptyFiles = new ArrayList<>();
 
   static InputPlan of(DatasetSpec spec, String pattern, String formatName) throws IOException {
     InputPlan plan = new InputPlan();
@@ -44,17 +47,46 @@ final class InputPlan {
     if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
       throw new InvalidOptionsException("--inputFile=" + pattern + " matches no file");
     }
+    List<String> zeroBytes = new ArrayList<>();
     for (MatchResult.Metadata m : match.metadata()) {
       plan.files.add(m.resourceId().toString());
       plan.totalBytes += m.sizeBytes();
+      if (m.sizeBytes() == 0) {
+        zeroBytes.add(m.resourceId().toString());
+      }
     }
     plan.format = chooseFormat(spec, plan.files.get(0), formatName);
-    if (plan.format.kind() == RecordFormat.Kind.CSV) {
-      for (String f : plan.files) {
-        plan.checkHeader(spec, f);
+    boolean csv = plan.format.kind() == RecordFormat.Kind.CSV;
+    for (String f : plan.files) {
+      if (zeroBytes.contains(f)) {
+        plan.emptyFiles.add(f + " is empty (0 bytes)");
+        continue;
+      }
+      List<String> firstTwo = firstRecords(f, csv);
+      if (csv && !firstTwo.isEmpty()) {
+        plan.checkHeader(spec, f, firstTwo.get(0));
+      }
+      if (firstTwo.size() < (csv ? 2 : 1)) {
+        plan.emptyFiles.add(f + (firstTwo.isEmpty() ? " holds no records" : " has a header row"
+            + " and no records"));
       }
     }
     return plan;
+  }
+
+  /** The first two non-empty records of {@code file} (fewer if it has fewer). */
+  private static List<String> firstRecords(String file, boolean csv) throws IOException {
+    List<String> records = new ArrayList<>();
+    try (InputStream in =
+        Channels.newInputStream(
+            Compression.detect(file)
+                .readDecompressed(FileSystems.open(FileSystems.matchNewResource(file, false))))) {
+      RecordScanner scanner = new RecordScanner(in, csv, 0, 1);
+      while (records.size() < 2 && scanner.next()) {
+        records.add(scanner.text());
+      }
+    }
+    return records;
   }
 
   private static RecordFormat chooseFormat(DatasetSpec spec, String file, String formatName) {
@@ -80,18 +112,7 @@ final class InputPlan {
     return f;
   }
 
-  private void checkHeader(DatasetSpec spec, String file) throws IOException {
-    String header;
-    try (InputStream in =
-        Channels.newInputStream(
-            Compression.detect(file)
-                .readDecompressed(FileSystems.open(FileSystems.matchNewResource(file, false))))) {
-      RecordScanner scanner = new RecordScanner(in, true, 0, 1);
-      if (!scanner.next()) {
-        return;
-      }
-      header = scanner.text();
-    }
+  private void checkHeader(DatasetSpec spec, String file, String header) {
     List<String> columns;
     try {
       columns = CsvLine.split(header);
@@ -99,7 +120,12 @@ final class InputPlan {
       throw new InvalidOptionsException(file + ": the header row is not valid CSV: " + e.getMessage());
     }
     Set<String> present = new TreeSet<>();
-    columns.forEach(c -> present.add(c.trim()));
+    for (String c : columns) {
+      if (!present.add(c.trim())) {
+        throw new InvalidOptionsException(file + ": the header row names the column '" + c.trim()
+            + "' twice; rename one of them (which one holds the data cannot be guessed)");
+      }
+    }
     Set<String> named = new TreeSet<>();
     List<String> missing = new ArrayList<>();
     for (FieldDef f : spec.fields()) {

@@ -3,6 +3,7 @@ package dev.intake.pipeline;
 import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.transforms.sinks.lake.LakeFiles;
+import dev.intake.transforms.sinks.warehouse.RunLock;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -21,23 +22,29 @@ public final class IntakeRun {
 
   /**
    * Runs the job. {@code runnerExplicit} says whether the user chose the runner. Throws {@link
-   * InvalidOptionsException} or a spec error for bad input before anything is written, and {@link
-   * RunFailedException} for a run that did not commit.
+   * InvalidOptionsException} or a spec error for bad input before anything is written, {@link
+   * RunFailedException} for a run that changed nothing (it failed, was refused, or another run
+   * holds the dataset's lock), and {@link CommitIncompleteException} for a commit that stopped
+   * after it began to publish.
    */
   public static RunSummary execute(
       IntakeOptions options, boolean runnerExplicit, Consumer<String> log) throws IOException {
     RunPlan plan = RunPlan.of(options, log);
-    try (Warehouse warehouse = plan.connect()) {
-      RunCommit commit = new RunCommit(plan.outputs, warehouse, log);
-      commit.recover();
+    try (Warehouse warehouse = plan.connect();
+        RunLock lock = plan.lock()) {
+      RunCommit commit = new RunCommit(plan.outputs, warehouse, lock, log);
+      recover(commit);
       RunSummary summary = plan.start(warehouse, commit, runnerExplicit);
-      String refusal;
-      try {
-        run(plan, warehouse);
-        refusal = RunCheck.check(summary, RunTally.read(plan.lake.staging(plan.runId).tallies()),
-            plan.spec, options.getMaxRejectedRatio(), plan.lake.deadLetters(plan.runId));
-      } catch (RunCheck.Failed e) {
-        throw fail(commit, plan, summary, e.getMessage());
+      String refusal = plan.emptyInput(summary);
+      if (refusal == null) {
+        try {
+          PausePoints.pause("run.beforePipeline");
+          run(plan, warehouse);
+          refusal = RunCheck.check(summary, RunTally.read(plan.lake.staging(plan.runId).tallies()),
+              plan.spec, options.getMaxRejectedRatio(), plan.lake.deadLetters(plan.runId));
+        } catch (RunCheck.Failed e) {
+          throw failQuietly(commit, plan, summary, e.getMessage());
+        }
       }
       if (refusal != null) {
         finish(summary, plan.started, "refused", refusal);
@@ -45,16 +52,34 @@ public final class IntakeRun {
         throw new RunFailedException(refusal);
       }
       finish(summary, plan.started, "succeeded", null);
+      PausePoints.pause("run.beforeCommit");
       try {
         commit.commit(summary);
-      } catch (SQLException | RuntimeException e) {
-        throw new RunFailedException("the commit did not complete (" + rootMessage(e) + "); run "
-            + "intake again for this dataset to complete it");
+      } catch (RunCommit.NotStarted e) {
+        throw failQuietly(commit, plan, summary, "the commit did not start (" + e.getMessage()
+            + "); nothing was changed; run intake again once that is fixed");
+      } catch (IOException | SQLException | RuntimeException e) {
+        throw incomplete("run " + plan.runId, e);
       }
       return summary;
     } catch (SQLException e) {
       throw new RunFailedException("warehouse " + plan.warehouse.url() + ": " + rootMessage(e));
     }
+  }
+
+  /** Completes earlier runs' interrupted commits; one that fails again is still incomplete. */
+  private static void recover(RunCommit commit) throws IOException, SQLException {
+    try {
+      commit.recover();
+    } catch (RunCommit.Interrupted e) {
+      throw incomplete("the interrupted run " + e.runId, e.getCause());
+    }
+  }
+
+  private static CommitIncompleteException incomplete(String what, Throwable e) {
+    return new CommitIncompleteException("the commit of " + what + " is incomplete ("
+        + rootMessage(e) + "); the lake may already show its rows while the warehouse does not;"
+        + " the next run of the dataset completes it");
   }
 
   /** Runs the pipeline; a failure is a {@link RunCheck.Failed} with the runner's reason. */
@@ -81,12 +106,26 @@ public final class IntakeRun {
     s.durationSeconds = (now.getMillis() - started.getMillis()) / 1000.0;
   }
 
-  private static RunFailedException fail(RunCommit commit, RunPlan plan, RunSummary summary,
-      String why) throws IOException, SQLException {
+  /**
+   * Records a run that did not commit (its summary file, its {@code intake_runs} row), for a run
+   * whose disk or database may be failing: each is tried, and their errors never replace the
+   * run's own.
+   */
+  private static RunFailedException failQuietly(RunCommit commit, RunPlan plan, RunSummary summary,
+      String why) {
     finish(summary, plan.started, "failed", why);
-    LakeFiles.write(plan.lake.runSummary(summary.runId), summary.toJson());
-    commit.recordFailure(summary);
-    return new RunFailedException(why);
+    RunFailedException failed = new RunFailedException(why);
+    try {
+      LakeFiles.write(plan.lake.runSummary(summary.runId), summary.toJson());
+    } catch (IOException | RuntimeException e) {
+      failed.addSuppressed(e);
+    }
+    try {
+      commit.recordFailure(summary);
+    } catch (SQLException | RuntimeException e) {
+      failed.addSuppressed(e);
+    }
+    return failed;
   }
 
   static String rootMessage(Throwable e) {

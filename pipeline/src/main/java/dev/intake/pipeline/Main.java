@@ -9,11 +9,19 @@ import java.util.Arrays;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * The command line: {@code intake run --dataset=sf311 --inputFile=… [options]}. Exit codes: 0 the
- * run committed, 1 the run failed (nothing committed), 2 bad usage (options, spec, input paths).
- * Errors are one line on stderr; {@code INTAKE_DEBUG=1} adds the stack trace.
+ * The command line: {@code intake run --dataset=sf311 --inputFile=… [options]}. Exit codes:
+ * {@value #COMMITTED} the run committed; {@value #FAILED} the run failed and nothing changed (also
+ * an outage, or another run holding the dataset's lock); {@value #USAGE} bad usage (options, spec,
+ * input paths and headers, credentials); {@value #INCOMPLETE} the commit is incomplete (it failed
+ * after the lake's partitions were swapped; the next run completes it). Errors are one line on
+ * stderr; {@code INTAKE_DEBUG=1} adds the stack trace.
  */
 public final class Main {
+  public static final int COMMITTED = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+  public static final int INCOMPLETE = 3;
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -29,14 +37,14 @@ public final class Main {
     if (rest.length > 0 && !rest[0].startsWith("--")) {
       err.println("intake: error: unknown command '" + rest[0] + "' (usage: intake run --dataset=… "
           + "--inputFile=…; intake --help)");
-      return 2;
+      return USAGE;
     }
     PipelineOptionsFactory.register(IntakeOptions.class);
     PipelineOptionsFactory.register(org.apache.beam.sdk.io.aws2.options.S3Options.class);
     if (Arrays.asList(rest).contains("--help")) {
       out.println("usage: intake run --dataset=<name or spec file> --inputFile=<path or glob> [options]");
       PipelineOptionsFactory.printHelp(out, IntakeOptions.class);
-      return 0;
+      return COMMITTED;
     }
     boolean runnerExplicit = Arrays.stream(rest).anyMatch(a -> a.startsWith("--runner="));
     IntakeOptions options;
@@ -45,29 +53,33 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       err.println("intake: error: " + explainBadOption(rest, e));
       debug(e, err);
-      return 2;
+      return USAGE;
     }
     try {
       options.setJobName("intake-" + options.getDataset());
       RunSummary summary = IntakeRun.execute(options, runnerExplicit, line -> err.println("intake: " + line));
       out.print(summary.toText());
-      return 0;
+      return COMMITTED;
     } catch (InvalidOptionsException | SpecException | SchemaMismatchException e) {
       err.println("intake: error: " + e.getMessage());
       debug(e, err);
-      return 2;
+      return USAGE;
     } catch (IllegalArgumentException e) {
       err.println("intake: error: " + IntakeRun.rootMessage(e));
       debug(e, err);
-      return 2;
+      return USAGE;
+    } catch (CommitIncompleteException e) {
+      err.println("intake: commit incomplete: " + e.getMessage());
+      debug(e, err);
+      return INCOMPLETE;
     } catch (RunFailedException e) {
       err.println("intake: run failed: " + e.getMessage());
       debug(e, err);
-      return 1;
+      return FAILED;
     } catch (Exception e) {
       err.println("intake: run failed: " + IntakeRun.rootMessage(e));
       debug(e, err);
-      return 1;
+      return FAILED;
     }
   }
 

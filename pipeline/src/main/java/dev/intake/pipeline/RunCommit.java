@@ -3,14 +3,19 @@ package dev.intake.pipeline;
 import dev.intake.transforms.model.FailPoints;
 import dev.intake.transforms.sinks.lake.LakeFiles;
 import dev.intake.transforms.sinks.lake.LakeLayout;
+import dev.intake.transforms.sinks.warehouse.RunLock;
 import dev.intake.transforms.sinks.warehouse.RunRecord;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
 import dev.intake.transforms.sinks.warehouse.WarehouseCommit;
 import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Makes a run visible, in an order that any crash can be repaired from by running again: (1) the
@@ -20,25 +25,85 @@ import java.util.function.Consumer;
  * folder removed. Every step is idempotent (the transaction is skipped if the run is already
  * recorded), so {@link #recover} completes a journaled run from wherever it stopped, and removes
  * the leftovers of runs that failed before their journal.
+ *
+ * <p>Before step (1) the cheap checks run, so that a lack of space or a lost database shows while
+ * nothing has changed yet: the lake's file system (when local) has room for the staged bytes, the
+ * database answers and this run still holds the dataset's {@link RunLock}. A failure there is a
+ * {@link NotStarted}; a failure from step (1) on is the commit left incomplete, for the next run.
  */
 final class RunCommit {
   private final DatasetOutputs outputs;
   private final LakeLayout lake;
   private final Warehouse warehouse;
+  private final RunLock lock;
   private final Consumer<String> log;
 
-  RunCommit(DatasetOutputs outputs, Warehouse warehouse, Consumer<String> log) {
+  /** A commit that stopped before its journal: nothing was published. */
+  static final class NotStarted extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    NotStarted(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** An earlier run's interrupted commit failed again while being completed. */
+  static final class Interrupted extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String runId;
+
+    Interrupted(String runId, Throwable cause) {
+      super(cause);
+      this.runId = runId;
+    }
+  }
+
+  RunCommit(DatasetOutputs outputs, Warehouse warehouse, RunLock lock, Consumer<String> log) {
     this.outputs = outputs;
     this.lake = outputs.lake;
     this.warehouse = warehouse;
+    this.lock = lock;
     this.log = log;
   }
 
-  /** Commits a run whose pipeline succeeded and whose counts were checked. */
-  void commit(RunSummary summary) throws IOException, SQLException {
-    CommitJournal journal = CommitJournal.plan(outputs, summary.runId, summary.partitions);
-    journal.write(lake, summary.toJson());
+  /**
+   * Commits a run whose pipeline succeeded and whose counts were checked. Throws {@link NotStarted}
+   * when a check before the journal fails (nothing changed), and anything else when the commit
+   * stopped after its journal was written (the next run completes it).
+   */
+  void commit(RunSummary summary) throws IOException, SQLException, NotStarted {
+    CommitJournal journal;
+    try {
+      checkSpace(summary.runId);
+      lock.verify();
+      journal = CommitJournal.plan(outputs, summary.runId, summary.partitions);
+      journal.write(lake, summary.toJson());
+    } catch (IOException | SQLException | RuntimeException e) {
+      throw new NotStarted(IntakeRun.rootMessage(e), e);
+    }
     complete(journal);
+  }
+
+  /** The lake's file system, when local, has room for the run's staged bytes. */
+  private void checkSpace(String runId) throws IOException {
+    if (!LakeFiles.isLocal(lake.root())) {
+      return;
+    }
+    Path staged = Path.of(lake.staging(runId).dir().replaceFirst("^file://", ""));
+    if (!Files.isDirectory(staged)) {
+      return;
+    }
+    long bytes;
+    try (Stream<Path> files = Files.walk(staged)) {
+      bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+    FileStore store = Files.getFileStore(staged);
+    long free = store.getUsableSpace();
+    if (free < bytes) {
+      throw new IOException(String.format(java.util.Locale.ROOT,
+          "not enough free space on %s (%s): the commit needs about %.1f MB, %.1f MB are free",
+          store.name(), lake.root(), bytes / 1e6, free / 1e6));
+    }
   }
 
   /** Publishes only the dead letters and the summary of a run refused before its commit. */
@@ -50,6 +115,7 @@ final class RunCommit {
 
   private void complete(CommitJournal journal) throws IOException, SQLException {
     journal.swap();
+    PausePoints.pause("commit.afterLakeSwap");
     FailPoints.check("commit.afterLakeSwap");
     RunSummary summary = RunSummary.fromJson(journal.summary);
     if ("refused".equals(summary.status)) {
@@ -79,12 +145,16 @@ final class RunCommit {
    * Completes every interrupted commit of the dataset, and removes the staged files and staging
    * tables of runs that failed before theirs, saying what it does through the log.
    */
-  void recover() throws IOException, SQLException {
+  void recover() throws IOException, SQLException, Interrupted {
     for (String runId : LakeFiles.children(lake.stagingRoot())) {
       CommitJournal journal = CommitJournal.read(lake, runId);
       if (journal != null) {
         log.accept("completing the interrupted commit of run " + runId);
-        complete(journal);
+        try {
+          complete(journal);
+        } catch (IOException | SQLException | RuntimeException e) {
+          throw new Interrupted(runId, e);
+        }
       } else {
         log.accept("removing the staged output of run " + runId + ", which did not commit");
         LakeFiles.deleteTree(lake.staging(runId).dir());

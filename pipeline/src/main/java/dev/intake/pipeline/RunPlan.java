@@ -13,11 +13,14 @@ import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.transforms.sinks.warehouse.Dialect;
 import dev.intake.transforms.sinks.warehouse.LoadMethod;
 import dev.intake.transforms.sinks.warehouse.LoadStagingTable;
+import dev.intake.transforms.sinks.warehouse.RunLock;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
 import dev.intake.transforms.sinks.warehouse.WarehouseConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -83,13 +86,96 @@ final class RunPlan {
     return plan;
   }
 
-  Warehouse connect() {
-    try {
-      return Warehouse.connect(warehouse);
-    } catch (SQLException | IllegalStateException e) {
-      throw new InvalidOptionsException("cannot connect to the warehouse " + warehouse.url() + ": "
-          + IntakeRun.rootMessage(e));
+  /**
+   * Connects to the warehouse, creating the folder of an embedded database file. A refused
+   * connection is retried for a few seconds; a database that cannot be reached is an outage (a
+   * {@link RunFailedException}, with the time spent), while a refused login, an unknown database
+   * or an unset password variable is bad usage.
+   */
+  Warehouse connect() throws IOException {
+    if (options.getJdbcUrl() == null) {
+      // The default embedded file sits beside the lake, whose folder may not exist yet.
+      Files.createDirectories(Path.of(lake.root()).getParent());
     }
+    long start = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return Warehouse.connect(warehouse);
+      } catch (SQLException | IllegalStateException e) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (refused(e) && seconds + CONNECT_RETRY_PAUSE_MILLIS / 1000.0 < CONNECT_RETRY_SECONDS) {
+          sleep(CONNECT_RETRY_PAUSE_MILLIS);
+          continue;
+        }
+        String why = "cannot connect to the warehouse " + warehouse.url() + ": "
+            + IntakeRun.rootMessage(e);
+        if (e instanceof SQLException sql && badLogin(sql)) {
+          throw new InvalidOptionsException(why);
+        } else if (e instanceof IllegalStateException) {
+          throw new InvalidOptionsException(why);
+        }
+        throw new RunFailedException(why + String.format(Locale.ROOT, " (%d attempt(s) in %.1f s)",
+            attempt, (System.nanoTime() - start) / 1e9));
+      }
+    }
+  }
+
+  private static final double CONNECT_RETRY_SECONDS = 5;
+  private static final long CONNECT_RETRY_PAUSE_MILLIS = 500;
+
+  /** The database refused the connection (nothing listens, or it is starting up). */
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** SQLSTATE class 28 (invalid authorization) or 3D (no such database): the user's to fix. */
+  private static boolean badLogin(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("28") || state.startsWith("3D"));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunFailedException("interrupted while connecting to the warehouse");
+    }
+  }
+
+  /**
+   * Takes the dataset's run lock; another live run holding it is a {@link RunFailedException}
+   * naming that run and since when.
+   */
+  RunLock lock() throws SQLException {
+    try {
+      return RunLock.acquire(warehouse, spec.name(), runId,
+          Duration.ofSeconds(options.getStaleLockSeconds()), log);
+    } catch (RunLock.LockHeldException e) {
+      throw new RunFailedException(e.getMessage());
+    }
+  }
+
+  /**
+   * Adds the input's empty files to the summary's warnings; returns why the run is refused (empty
+   * input without --allowEmptyInput), or null.
+   */
+  String emptyInput(RunSummary summary) {
+    if (source.emptyFiles.isEmpty()) {
+      return null;
+    }
+    summary.warnings.addAll(source.emptyFiles);
+    if (options.getAllowEmptyInput()) {
+      return null;
+    }
+    return "the input has " + source.emptyFiles.size() + " file(s) without records ("
+        + String.join("; ", source.emptyFiles) + "), which is usually a broken download; nothing"
+        + " was committed; give --allowEmptyInput to load it anyway";
   }
 
   /**

@@ -19,7 +19,8 @@ import java.util.Map;
 @JsonPropertyOrder({
   "runId", "dataset", "mode", "input", "runner", "status", "error", "startedAt", "finishedAt",
   "durationSeconds", "warehouse", "watermark", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
-  "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs", "partitions", "ignoredColumns", "missingColumns"
+  "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs",
+  "partitions", "ignoredColumns", "missingColumns", "warnings"
 })
 public final class RunSummary {
   private static final ObjectMapper JSON =
@@ -62,6 +63,8 @@ public final class RunSummary {
   public Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
   /** Columns the spec's format names that a file lacks (their fields are null), per file. */
   public Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+  /** What looked wrong without stopping the run by itself, e.g. an input file with no records. */
+  public List<String> warnings = new ArrayList<>();
 
   public String toJson() {
     try {
@@ -109,6 +112,7 @@ public final class RunSummary {
     missingColumns.forEach(
         (f, cols) -> sb.append("  missing columns in ").append(f).append(": ")
             .append(String.join(", ", cols)).append('\n'));
+    warnings.forEach(w -> sb.append("  warning: ").append(w).append('\n'));
     return sb.toString();
   }
 }

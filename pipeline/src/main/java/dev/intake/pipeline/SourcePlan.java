@@ -45,6 +45,8 @@ final class SourcePlan {
   boolean isApi;
   final Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
   final Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+  /** Input files that hold no record, one line each (only a file input has them). */
+  final List<String> emptyFiles = new ArrayList<>();
 
   private SourcePlan(
       PTransform<PBegin, PCollection<SourceRecord>> transform,
@@ -70,6 +72,7 @@ final class SourcePlan {
             input.totalBytes);
     plan.ignoredColumns.putAll(input.ignoredColumns);
     plan.missingColumns.putAll(input.missingColumns);
+    plan.emptyFiles.addAll(input.emptyFiles);
     return plan;
   }
 
@@ -83,9 +86,15 @@ final class SourcePlan {
       DatasetSpec spec, IntakeOptions options, Instant from, Instant to, String rawDirectory,
       java.util.function.Consumer<String> log) {
     ApiSource.Prepared prepared;
+    long start = System.nanoTime();
     try {
       prepared = api(spec).prepare(tuning(options), log);
     } catch (SourceAccessException e) {
+      if (e.outage()) {
+        throw new RunFailedException("the API could not be reached: " + e.getMessage()
+            + String.format(java.util.Locale.ROOT, " (gave up after %.1f s); nothing was changed",
+                (System.nanoTime() - start) / 1e9));
+      }
       throw new InvalidOptionsException(e.getMessage());
     }
     WindowPlanner planner = WindowPlanner.of(options.getRowsPerWindow())

@@ -40,6 +40,7 @@ class CommandLineErrorsTest {
         "--runId=a/b | --runId=a/b may hold only letters, digits, '-' and '_'",
         "--inputFormat=xml | --inputFormat=xml is not a format of sf311 (formats: [api_json, export_csv])",
         "--noSuchOption=1 | unknown option --noSuchOption (intake --help lists the options)",
+        "--staleLockSeconds=0 | --staleLockSeconds must be > 0, but was 0",
       })
   void badOptionIsOneLineAndExitTwo(String option, String expected) {
     String input = "--inputFile=" + TestData.file("rules_export.csv");
@@ -85,6 +86,17 @@ class CommandLineErrorsTest {
     assertRefused(
         Cli.run("run", "--dataset=sf311", "--inputFile=" + csv, "--lakePath=" + tmp.resolve("lake")),
         csv + " has no column 'CaseID' for key field service_request_id");
+  }
+
+  @Test
+  void aHeaderThatNamesAColumnTwiceIsRefusedNamingIt() throws Exception {
+    Path csv = tmp.resolve("twice.csv");
+    Files.writeString(csv, "CaseID,Opened,Updated,Status,Opened\n"
+        + "1,01/01/2021 08:00:00 AM,01/01/2021 08:00:00 AM,Open,01/02/2021 08:00:00 AM\n");
+    assertRefused(
+        Cli.run("run", "--dataset=sf311", "--inputFile=" + csv, "--lakePath=" + tmp.resolve("lake")),
+        csv + ": the header row names the column 'Opened' twice; rename one of them (which one"
+            + " holds the data cannot be guessed)");
   }
 
   @Test

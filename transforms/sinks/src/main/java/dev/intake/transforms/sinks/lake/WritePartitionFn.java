@@ -23,8 +23,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Writes the rows of one partition, sorted, into files of at most {@code maxRowsPerFile} rows named
- * {@code part-NNNNN.parquet}. Names and contents depend only on the rows, so a retried bundle
- * rewrites the same files.
+ * {@code part-NNNNN.parquet}. Names and contents depend only on the rows (the footer too, through
+ * {@link StableFooterChannel}), so a retried bundle, another run or another JVM writes the same
+ * bytes.
  */
 class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
   private static final Counter ROWS = Metrics.counter(WriteParquet.class, "rowsWritten");
@@ -77,7 +78,7 @@ class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
           ParquetIO.sink(avroSchema)
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withConfiguration(PARQUET_SETTINGS);
-      sink.open(FileSystems.create(file, MimeTypes.BINARY));
+      sink.open(new StableFooterChannel(FileSystems.create(file, MimeTypes.BINARY)));
       for (Row row : chunk) {
         GenericRecord record = AvroUtils.toGenericRecord(row, avroSchema);
         sink.write(record);

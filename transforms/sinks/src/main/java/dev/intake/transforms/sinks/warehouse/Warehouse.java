@@ -132,11 +132,13 @@ public final class Warehouse implements AutoCloseable {
       FailPoints.check("commit.insideDb");
       connection.commit();
     } catch (SQLException | RuntimeException e) {
-      connection.rollback();
+      // The cause is e: a rollback or an auto-commit switch that fails afterwards (DuckDB's "no
+      // transaction is active" once a commit failed) is secondary and must not replace it.
+      quietly(e, connection::rollback);
+      quietly(e, () -> connection.setAutoCommit(true));
       throw e;
-    } finally {
-      connection.setAutoCommit(true);
     }
+    connection.setAutoCommit(true);
     List<String> names = new java.util.ArrayList<>();
     names.add(c.clean.name());
     c.aggregates.keySet().forEach(t -> names.add(t.name()));
@@ -144,6 +146,18 @@ public final class Warehouse implements AutoCloseable {
       names.add(c.deadLetters.name());
     }
     dropStaging(names, c.runId);
+  }
+
+  private interface SqlAction {
+    void run() throws SQLException;
+  }
+
+  private static void quietly(Exception cause, SqlAction action) {
+    try {
+      action.run();
+    } catch (SQLException | RuntimeException secondary) {
+      cause.addSuppressed(secondary);
+    }
   }
 
   private void replace(WarehouseTable t, Replacement r) throws SQLException {

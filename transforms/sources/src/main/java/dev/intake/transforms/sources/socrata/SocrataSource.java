@@ -97,7 +97,7 @@ public final class SocrataSource implements ApiSource {
         SocrataClient.create(config, environment, Sleeper.REAL, Clock.systemUTC())) {
       client.checkAccess();
     } catch (ApiException e) {
-      throw new SourceAccessException(e.getMessage());
+      throw new SourceAccessException(e.getMessage(), e.kind() == ApiException.Kind.GAVE_UP);
     }
     return new Tuned(config, tuning.maxConcurrentRequests());
   }
