@@ -3,6 +3,7 @@ package dev.intake.pipeline;
 import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.steps.DeadLetterRows;
 import dev.intake.pipeline.steps.Outputs;
+import dev.intake.pipeline.steps.ParseDeletions;
 import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.warehouse.Replacement;
@@ -14,7 +15,7 @@ import org.apache.beam.sdk.schemas.Schema;
 
 /**
  * A dataset's outputs, each with its name, its warehouse table, and where it is staged and
- * published in the lake: the clean dataset, one per aggregate, the dead letters. The one place
+ * published in the lake: the clean dataset, one per aggregate, the dead letters, the tombstones. The one place
  * that maps outputs to tables and folders, for the pipeline's loads and the commit.
  */
 final class DatasetOutputs {
@@ -52,6 +53,8 @@ final class DatasetOutputs {
   final Output clean;
   final List<Output> aggregates = new ArrayList<>();
   final Output deadLetters;
+  /** The tombstones of a source with deletions, else null. */
+  final Output tombstones;
 
   DatasetOutputs(DatasetSpec spec, LakeLayout lake) {
     this.spec = spec;
@@ -71,14 +74,22 @@ final class DatasetOutputs {
     this.deadLetters = new Output(Outputs.DEAD_LETTERS,
         new WarehouseTable(spec.name() + "_deadletter", DeadLetterRows.SCHEMA, List.of()),
         Scope.RUN, null, null);
+    this.tombstones = spec.api() == null || spec.api().deletions() == null ? null
+        : new Output(Outputs.TOMBSTONES,
+            new WarehouseTable(spec.name() + "_tombstones",
+                ParseDeletions.schema(cleanSchema, spec.key()), List.of()),
+            Scope.RUN, null, null);
   }
 
-  /** Every output, clean first, dead letters last. */
+  /** Every output, clean first, dead letters then tombstones (if any) last. */
   List<Output> all() {
     List<Output> all = new ArrayList<>();
     all.add(clean);
     all.addAll(aggregates);
     all.add(deadLetters);
+    if (tombstones != null) {
+      all.add(tombstones);
+    }
     return all;
   }
 
@@ -100,6 +111,9 @@ final class DatasetOutputs {
     if (o == clean) {
       return s.clean();
     }
+    if (o == tombstones) {
+      return s.tombstones();
+    }
     return o == deadLetters ? s.deadLetters() : s.aggregate(o.aggregate);
   }
 
@@ -107,6 +121,9 @@ final class DatasetOutputs {
   String published(Output o, String runId) {
     if (o == clean) {
       return lake.clean();
+    }
+    if (o == tombstones) {
+      return lake.tombstones(runId);
     }
     return o == deadLetters ? lake.deadLetters(runId) : lake.aggregate(o.aggregate);
   }

@@ -3,21 +3,27 @@ package dev.intake.pipeline;
 import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.steps.CleanRecords;
 import dev.intake.pipeline.steps.MergeWithLake;
+import dev.intake.pipeline.steps.ParseDeletions;
 import dev.intake.pipeline.steps.Outputs;
 import dev.intake.pipeline.steps.Tallies;
 import dev.intake.pipeline.steps.TallyKey;
 import dev.intake.pipeline.steps.WriteDataset;
 import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.transforms.derive.DeriveColumns;
+import dev.intake.transforms.model.DeadLetter;
+import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.Lineage;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.sinks.lake.LakeLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
@@ -44,6 +50,9 @@ public final class IntakePipeline {
     final RecordFormat inputFormat;
     final int maxRowsPerFile;
     final Map<String, ? extends PTransform<PCollection<Row>, PDone>> loads;
+    PTransform<PBegin, PCollection<SourceRecord>> deletions;
+    RecordFormat deletionsFormat;
+    String deletedAt;
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -65,6 +74,18 @@ public final class IntakePipeline {
       this.inputFormat = inputFormat;
       this.maxRowsPerFile = maxRowsPerFile;
       this.loads = Map.copyOf(loads);
+    }
+
+    /**
+     * Also reads {@code deletions}: records of {@code format} naming deleted keys, their deletion
+     * time at the JSON path {@code deletedAt}.
+     */
+    public Config withDeletions(PTransform<PBegin, PCollection<SourceRecord>> deletions,
+        RecordFormat format, String deletedAt) {
+      this.deletions = deletions;
+      this.deletionsFormat = format;
+      this.deletedAt = deletedAt;
+      return this;
     }
   }
 
@@ -91,29 +112,53 @@ public final class IntakePipeline {
                 "CleanRecords",
                 CleanRecords.of(
                     spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage));
-    PCollectionTuple merged =
-        clean
-            .get(CleanRecords.ROWS)
-            .apply(
-                "MergeWithLake",
-                MergeWithLake.of(
-                    c.lake.clean(), spec.key(), spec.version(), spec.watermark(),
-                    spec.partitioner()));
+    MergeWithLake merge = MergeWithLake.of(
+        c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner());
+    PCollectionTuple deletions = null;
+    if (c.deletions != null) {
+      deletions = p.apply("ReadDeletions", c.deletions)
+          .apply("ParseDeletions", ParseDeletions.of(
+              keyFields(spec), c.deletionsFormat, c.deletedAt, c.lineage));
+      merge = merge.withTombstones(deletions.get(ParseDeletions.TOMBSTONES), c.lake.tombstones());
+    }
+    PCollectionTuple merged = clean.get(CleanRecords.ROWS).apply("MergeWithLake", merge);
     PCollection<KV<TallyKey, Long>> written =
         merged.apply(
             "WriteDataset",
             WriteDataset.of(spec, cleanSchema(spec), staging, c.maxRowsPerFile, c.loads));
+    PCollection<DeadLetter> deadLetters = clean.get(CleanRecords.DEAD_LETTERS);
+    if (deletions != null) {
+      deadLetters = PCollectionList.of(deadLetters)
+          .and(deletions.get(ParseDeletions.DEAD_LETTERS))
+          .apply("WithDeletionDeadLetters", Flatten.pCollections());
+    }
     PCollection<KV<TallyKey, Long>> rejected =
-        clean
-            .get(CleanRecords.DEAD_LETTERS)
+        deadLetters
             .apply(
                 "WriteDeadLetters",
                 WriteDeadLetters.to(
                     staging.deadLetters(), Optional.ofNullable(c.loads.get(Outputs.DEAD_LETTERS))));
-    PCollectionList.of(clean.get(CleanRecords.TALLIES))
-        .and(merged.get(MergeWithLake.TALLIES))
-        .and(written)
-        .and(rejected)
-        .apply("WriteTallies", Tallies.writeTo(staging.tallies()));
+    PCollectionList<KV<TallyKey, Long>> tallies =
+        PCollectionList.of(clean.get(CleanRecords.TALLIES))
+            .and(merged.get(MergeWithLake.TALLIES))
+            .and(written)
+            .and(rejected);
+    if (deletions != null) {
+      tallies = tallies.and(deletions.get(ParseDeletions.TALLIES));
+    }
+    tallies.apply("WriteTallies", Tallies.writeTo(staging.tallies()));
+  }
+
+  /** The spec's definitions of its key fields, in key order. */
+  private static List<FieldDef> keyFields(DatasetSpec spec) {
+    List<FieldDef> out = new ArrayList<>();
+    for (String k : spec.key()) {
+      for (FieldDef f : spec.fields()) {
+        if (f.name().equals(k)) {
+          out.add(f);
+        }
+      }
+    }
+    return out;
   }
 }

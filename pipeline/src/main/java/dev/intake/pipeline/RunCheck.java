@@ -31,8 +31,9 @@ final class RunCheck {
     fill(s, t, spec);
     if (s.unaccounted() != 0) {
       throw new Failed(String.format(Locale.ROOT,
-          "counts do not reconcile: read %d != written %d + superseded %d + rejected %d",
-          s.read, s.written, s.superseded, s.rejected));
+          "counts do not reconcile: read %d != written %d + superseded %d + rejected %d"
+              + " + deletions %d + tombstoned %d",
+          s.read, s.written, s.superseded, s.rejected, s.deletions, s.tombstoned));
     }
     long cleanRows = t.rows(Outputs.CLEAN);
     if (cleanRows != s.written + s.carriedOver) {
@@ -56,6 +57,9 @@ final class RunCheck {
     s.superseded = t.get(TallyKey.Kind.SUPERSEDED);
     s.replacedStored = t.get(TallyKey.Kind.REPLACED);
     s.carriedOver = t.get(TallyKey.Kind.CARRIED);
+    s.deletions = t.get(TallyKey.Kind.DELETIONS);
+    s.deleted = t.get(TallyKey.Kind.DELETED);
+    s.tombstoned = t.get(TallyKey.Kind.TOMBSTONED);
     s.rejectedByReason.putAll(t.rejectedByReason());
     s.rejected = s.rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
     s.outputs.put(Outputs.CLEAN, t.rows(Outputs.CLEAN));
@@ -63,6 +67,9 @@ final class RunCheck {
       s.outputs.put(Outputs.aggregate(a.name()), t.rows(Outputs.aggregate(a.name())));
     }
     s.outputs.put(Outputs.DEAD_LETTERS, t.rows(Outputs.DEAD_LETTERS));
+    if (spec.api() != null && spec.api().deletions() != null) {
+      s.outputs.put(Outputs.TOMBSTONES, t.rows(Outputs.TOMBSTONES));
+    }
     s.partitions.addAll(t.partitions());
     Long newest = t.newest("watermark") != null ? t.newest("watermark") : t.newest("version");
     if (newest != null) {

@@ -176,6 +176,9 @@ final class RunCommit {
       c.aggregate(a.table, outputs.replacement(a, summary.partitions));
     }
     c.deadLetters(outputs.deadLetters.table);
+    if (outputs.tombstones != null) {
+      c.tombstones(outputs.tombstones.table);
+    }
     for (DatasetOutputs.Output o : outputs.all()) {
       c.files(o.table.name(), journal.publishedFiles(o.name));
     }

@@ -226,8 +226,11 @@ final class RunPlan {
     for (DatasetOutputs.Output o : outputs.all()) {
       w.stagingLoad(o.table, runId, method).ifPresent(l -> loads.put(o.name, l));
     }
-    return new IntakePipeline.Config(spec, Lineage.of(spec.name(), runId, started), lake,
-        source.transform, source.format, options.getMaxRowsPerFile(), loads);
+    IntakePipeline.Config config = new IntakePipeline.Config(spec,
+        Lineage.of(spec.name(), runId, started), lake, source.transform, source.format,
+        options.getMaxRowsPerFile(), loads);
+    return source.deletions == null ? config
+        : config.withDeletions(source.deletions, source.deletionsFormat, source.deletedAt);
   }
 
   String rawDirectory() {

@@ -19,6 +19,7 @@ import java.util.Map;
 @JsonPropertyOrder({
   "runId", "dataset", "mode", "input", "runner", "status", "error", "startedAt", "finishedAt",
   "durationSeconds", "warehouse", "watermark", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
+  "deletions", "deleted", "tombstoned",
   "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs",
   "partitions", "ignoredColumns", "missingColumns", "warnings"
 })
@@ -45,6 +46,12 @@ public final class RunSummary {
   public long written;
   public long superseded;
   public long rejected;
+  /** Deletion records read into tombstones (sources with deletions). */
+  public long deletions;
+  /** Stored rows the tombstones removed from the lake and the warehouse. */
+  public long deleted;
+  /** Incoming rows not written because a tombstone of their key is as new or newer. */
+  public long tombstoned;
   /** "stage/code" → count. */
   public Map<String, Long> rejectedByReason = new LinkedHashMap<>();
   /** API runs: the windows planned from the data, and the count requests planning sent. */
@@ -84,7 +91,7 @@ public final class RunSummary {
 
   /** The difference read − (written + superseded + rejected); 0 when the counts reconcile. */
   public long unaccounted() {
-    return read - written - superseded - rejected;
+    return read - written - superseded - rejected - deletions - tombstoned;
   }
 
   /** A few lines for the terminal. */
@@ -96,7 +103,10 @@ public final class RunSummary {
       sb.append("  error: ").append(error).append('\n');
     }
     sb.append(String.format(Locale.ROOT,
-        "  read %d = written %d + superseded %d + rejected %d%n", read, written, superseded, rejected));
+        "  read %d = written %d + superseded %d + rejected %d%s%n", read, written, superseded,
+        rejected, deletions == 0 && tombstoned == 0 ? "" : String.format(Locale.ROOT,
+            " + deletions %d + tombstoned %d; deleted %d stored rows", deletions, tombstoned,
+            deleted)));
     if (windowsPlanned != null) {
       sb.append(String.format(Locale.ROOT, "  api: %d window(s) planned with %d count request(s);"
           + " retry budget %s%n", windowsPlanned, countRequests, retryBudget));

@@ -45,6 +45,10 @@ final class SourcePlan {
   boolean isApi;
   final Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
   final Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+  /** The source's deletion records, their format and time path; null when it has none. */
+  PTransform<PBegin, PCollection<SourceRecord>> deletions;
+  RecordFormat deletionsFormat;
+  String deletedAt;
   /** Input files that hold no record, one line each (only a file input has them). */
   final List<String> emptyFiles = new ArrayList<>();
 
@@ -105,8 +109,8 @@ final class SourcePlan {
       windows = planner.plan(java.time.Instant.ofEpochMilli(from.getMillis()),
           java.time.Instant.ofEpochMilli(to.getMillis()), counter);
     } catch (IOException e) {
-      throw new InvalidOptionsException("planning the windows of " + spec.name()
-          + " failed: " + e.getMessage());
+      throw new RunFailedException("planning the windows of " + spec.name()
+          + " failed: " + e.getMessage() + "; nothing was changed");
     } finally {
       if (counter != null) {
         counter.close();
@@ -119,6 +123,12 @@ final class SourcePlan {
             + " window(s)" + (counter == null ? "" : " planned with " + windows.countRequests()
             + " count(s), " + windows.countedRows() + " rows"),
         0);
+    ApiSource.Deletions deletions = api(spec).deletions();
+    if (deletions != null) {
+      plan.deletions = prepared.readDeletions(rawDirectory + "deletions/");
+      plan.deletionsFormat = spec.formats().get(deletions.format());
+      plan.deletedAt = deletions.deletedAt();
+    }
     plan.windowsPlanned = windows.windows().size();
     plan.countRequests = windows.countRequests();
     plan.countedRows = windows.countedRows();

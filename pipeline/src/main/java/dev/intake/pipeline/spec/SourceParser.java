@@ -51,6 +51,15 @@ final class SourceParser {
       throw nodes.error(at != null ? at : s, "source format '" + api.format()
           + "' must name a json format among " + formats.keySet());
     }
+    ApiSource.Deletions deletions = api.deletions();
+    if (deletions != null) {
+      RecordFormat d = formats.get(deletions.format());
+      JsonNode at = s.path("deletions").get("format");
+      if (d == null || d.kind() != RecordFormat.Kind.JSON) {
+        throw nodes.error(at != null ? at : s, "deletions format '" + deletions.format()
+            + "' must name a json format among " + formats.keySet());
+      }
+    }
     return api;
   }
 }

@@ -126,6 +126,11 @@ public final class SpecLoader {
     List<DatasetSpec.Aggregate> aggregates =
         AggregatesParser.parse(nodes, root, zone, cleanSchema, partition);
     ApiSource api = SourceParser.parse(nodes, root.get("source"), formats.formats);
+    if (api != null && api.deletions() != null
+        && cleanSchema.getField(version).getType().getTypeName() != Schema.TypeName.DATETIME) {
+      throw nodes.error(root.get("version"), "version '" + version + "' must be a timestamp field:"
+          + " the source reports deletions, whose time is compared with each version");
+    }
     return new DatasetSpec(
         name,
         nodes.text(root, "description", false),

@@ -5,8 +5,10 @@ import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.ReadLake;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -14,6 +16,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * A run's clean rows merged with the rows already in the lake: one dedup over both (newest version
@@ -22,26 +25,35 @@ import org.apache.beam.sdk.values.TupleTag;
  * rows of the touched partitions ({@link #TOUCHED}), the newest row of every key ({@link
  * #NEWEST}), and the counts of written, superseded, replaced and carried rows, of the touched
  * partitions, and of the newest version and watermark ({@link #TALLIES}).
+ *
+ * <p>{@link #withTombstones} applies a source's deletions first ({@link ApplyTombstones}): the
+ * partitions of the stored rows they remove are touched too (rewritten without them), and the
+ * tombstones to keep are an output ({@link #TOMBSTONES}).
  */
 public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectionTuple> {
   public static final TupleTag<Row> TOUCHED = new TupleTag<>() {};
   public static final TupleTag<Row> NEWEST = new TupleTag<>() {};
   public static final TupleTag<KV<TallyKey, Long>> TALLIES = new TupleTag<>() {};
+  public static final TupleTag<Row> TOMBSTONES = new TupleTag<>() {};
 
   private final String lakeDirectory;
   private final List<String> key;
   private final String version;
   private final String watermark;
   private final Partitioner partitioner;
+  private final PCollection<Row> tombstones;
+  private final String tombstonesDirectory;
 
   private MergeWithLake(
       String lakeDirectory, List<String> key, String version, String watermark,
-      Partitioner partitioner) {
+      Partitioner partitioner, PCollection<Row> tombstones, String tombstonesDirectory) {
     this.lakeDirectory = lakeDirectory;
     this.key = key;
     this.version = version;
     this.watermark = watermark;
     this.partitioner = partitioner;
+    this.tombstones = tombstones;
+    this.tombstonesDirectory = tombstonesDirectory;
   }
 
   /**
@@ -51,7 +63,18 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   public static MergeWithLake of(
       String lakeDirectory, List<String> key, String version, String watermark,
       Partitioner partitioner) {
-    return new MergeWithLake(lakeDirectory, List.copyOf(key), version, watermark, partitioner);
+    return new MergeWithLake(lakeDirectory, List.copyOf(key), version, watermark, partitioner,
+        null, null);
+  }
+
+  /**
+   * Also applies the run's {@code tombstones} ({@link ParseDeletions#schema}) and those kept under
+   * {@code directory} by earlier runs.
+   */
+  public MergeWithLake withTombstones(PCollection<Row> tombstones, String directory) {
+    return new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
+        java.util.Objects.requireNonNull(tombstones, "tombstones"),
+        java.util.Objects.requireNonNull(directory, "directory"));
   }
 
   @Override
@@ -59,6 +82,15 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     Schema clean = incoming.getSchema();
     PCollection<Row> stored =
         incoming.getPipeline().apply("ReadLake", ReadLake.of(lakeDirectory, clean));
+    PCollectionTuple applied = null;
+    if (tombstones != null) {
+      applied = PCollectionTuple.of(ApplyTombstones.INCOMING, incoming)
+          .and(ApplyTombstones.STORED, stored)
+          .and(ApplyTombstones.TOMBSTONES, tombstones)
+          .apply("ApplyTombstones", ApplyTombstones.of(tombstonesDirectory, key, version));
+      incoming = applied.get(ApplyTombstones.INCOMING);
+      stored = applied.get(ApplyTombstones.STORED);
+    }
     DedupByKey.Result dedup =
         PCollectionList.of(incoming.apply("MarkIncoming", MarkOrigin.incoming()))
             .and(stored.apply("MarkStored", MarkOrigin.stored()))
@@ -67,11 +99,24 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
             .apply("DedupByKey", DedupByKey.of(key, version));
     PCollection<String> touched =
         dedup.apply("TouchedPartitions", TouchedPartitions.of(partitioner));
+    if (applied != null) {
+      Partitioner p = partitioner;
+      touched = PCollectionList.of(touched)
+          .and(applied.get(ApplyTombstones.DELETED).apply("DeletedPartitions",
+              MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
+          .apply("WithDeletedPartitions", Flatten.pCollections())
+          .apply("DistinctTouched", Distinct.create());
+    }
     PCollection<Row> current =
         dedup.newest().apply("KeepTouched", TouchedPartitions.keep(touched, partitioner));
-    return PCollectionTuple.of(TOUCHED, current)
-        .and(NEWEST, dedup.newest())
-        .and(TALLIES, tallies(dedup, current, touched));
+    PCollection<KV<TallyKey, Long>> tallies = tallies(dedup, current, touched);
+    PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, dedup.newest());
+    if (applied == null) {
+      return out.and(TALLIES, tallies);
+    }
+    return out.and(TOMBSTONES, applied.get(ApplyTombstones.NEW))
+        .and(TALLIES, PCollectionList.of(tallies).and(applied.get(TALLIES))
+            .apply("WithTombstoneTallies", Flatten.pCollections()));
   }
 
   private PCollection<KV<TallyKey, Long>> tallies(

@@ -26,6 +26,12 @@ public abstract class TallyKey {
     REPLACED,
     /** Stored rows rewritten unchanged because their partition was touched. */
     CARRIED,
+    /** Deletion records parsed into tombstones. */
+    DELETIONS,
+    /** Stored rows a tombstone removed. */
+    DELETED,
+    /** Incoming rows not written: a tombstone of their key is as new or newer. */
+    TOMBSTONED,
     /** Rejected records, by stage and reason. */
     REJECTED,
     /** Rows written to an output's files. */

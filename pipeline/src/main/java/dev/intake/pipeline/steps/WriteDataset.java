@@ -23,7 +23,8 @@ import org.apache.beam.sdk.values.Row;
  * (sorted by key, at most {@code maxRowsPerFile} per file), and each aggregate — an aggregate
  * aligned with the partitions from the touched partitions' rows, any other from the newest row of
  * every key. Where the warehouse loads in the pipeline, the same rows go to its staging tables
- * ({@code loads}, by output name). Outputs the rows written per output.
+ * ({@code loads}, by output name), and so do the tombstones to keep, when the source has deletions.
+ * Outputs the rows written per output.
  */
 public final class WriteDataset
     extends PTransform<PCollectionTuple, PCollection<KV<TallyKey, Long>>> {
@@ -90,6 +91,13 @@ public final class WriteDataset
           (lake != null ? touched : everyKey)
               .apply("Aggregate_" + a.name(), a.transform())
               .apply("WriteAggregate_" + a.name(), WriteOutput.of(output, files, load(output))));
+    }
+    if (merged.has(MergeWithLake.TOMBSTONES)) {
+      tallies.add(
+          merged.get(MergeWithLake.TOMBSTONES)
+              .apply("WriteTombstones", WriteOutput.of(Outputs.TOMBSTONES,
+                  WriteParquet.to(staging.tombstones()).sortedBy(spec.key()),
+                  load(Outputs.TOMBSTONES))));
     }
     return PCollectionList.of(tallies).apply("AllTallies", Flatten.pCollections());
   }

@@ -26,6 +26,17 @@ public interface ApiSource extends Serializable {
   /** The name of the spec format (among the spec's {@code formats}) of the records it yields. */
   String format();
 
+  /** How this source's deletion records read, or null when the source reports no deletions. */
+  default Deletions deletions() {
+    return null;
+  }
+
+  /**
+   * How a deletion record names what was deleted: the spec {@code format} (a json format) that maps
+   * it to the dataset's key fields, and the JSON path of its deletion time ({@code deletedAt}).
+   */
+  record Deletions(String format, String deletedAt) implements Serializable {}
+
   /** The environment variables this source reads secrets from (for scans and messages). */
   List<String> secretEnvs();
 
@@ -61,6 +72,15 @@ public interface ApiSource extends Serializable {
      * and the run then reads fixed windows. The caller closes it.
      */
     default WindowCounter counter() {
+      return null;
+    }
+
+    /**
+     * Reads every deletion the source reports (records of {@link ApiSource#deletions()}),
+     * storing its pages under {@code rawDirectory}; null when the source reports none. A deletion
+     * read again in a later run changes nothing (its tombstone is already kept).
+     */
+    default PTransform<PBegin, PCollection<SourceRecord>> readDeletions(String rawDirectory) {
       return null;
     }
   }

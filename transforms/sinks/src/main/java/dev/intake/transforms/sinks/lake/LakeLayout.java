@@ -7,6 +7,7 @@ package dev.intake.transforms.sinks.lake;
  * clean/&lt;dataset&gt;/&lt;partition&gt;=&lt;value&gt;/part-*.parquet
  * aggregates/&lt;dataset&gt;_&lt;name&gt;/&lt;partition&gt;=&lt;value&gt;/part-*.parquet
  * deadletter/&lt;dataset&gt;/run=&lt;id&gt;/part-*.parquet
+ * tombstones/&lt;dataset&gt;/run=&lt;id&gt;/part-*.parquet   (deleted keys, for sources with deletions)
  * runs/&lt;dataset&gt;/&lt;run id&gt;.json
  * raw/&lt;dataset&gt;/ingest_date=&lt;YYYY-MM-DD&gt;/run=&lt;id&gt;/page-*.json.gz + manifest.jsonl
  * _staging/&lt;dataset&gt;/&lt;run id&gt;/…   (a run's outputs until its commit)
@@ -39,6 +40,15 @@ public final class LakeLayout {
 
   public String deadLetters(String runId) {
     return root + "/deadletter/" + dataset + "/run=" + runId + "/";
+  }
+
+  /** Every run's tombstones (deleted keys), one folder per run. */
+  public String tombstones() {
+    return root + "/tombstones/" + dataset + "/";
+  }
+
+  public String tombstones(String runId) {
+    return tombstones() + "run=" + runId + "/";
   }
 
   public String runSummary(String runId) {
@@ -85,6 +95,10 @@ public final class LakeLayout {
 
     public String deadLetters() {
       return dir + "deadletter/";
+    }
+
+    public String tombstones() {
+      return dir + "tombstones/";
     }
 
     public String tallies() {

@@ -119,13 +119,11 @@ public final class Warehouse implements AutoCloseable {
         append(a.getKey(), c);
       }
       if (c.deadLetters != null) {
-        try (PreparedStatement ps =
-            connection.prepareStatement(
-                "DELETE FROM " + qualified(c.deadLetters.name()) + " WHERE run_id = ?")) {
-          ps.setString(1, c.runId);
-          ps.executeUpdate();
-        }
-        append(c.deadLetters, c);
+        replaceRun(c.deadLetters, c);
+      }
+      if (c.tombstones != null) {
+        replaceRun(c.tombstones, c);
+        deleteTombstoned(c);
       }
       ledger.advanceWatermark(c.run);
       ledger.record(c.run);
@@ -145,7 +143,37 @@ public final class Warehouse implements AutoCloseable {
     if (c.deadLetters != null) {
       names.add(c.deadLetters.name());
     }
+    if (c.tombstones != null) {
+      names.add(c.tombstones.name());
+    }
     dropStaging(names, c.runId);
+  }
+
+  /** Appends the run's rows of {@code t}, replacing those of an earlier try of the run. */
+  private void replaceRun(WarehouseTable t, WarehouseCommit c) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "DELETE FROM " + qualified(t.name()) + " WHERE run_id = ?")) {
+      ps.setString(1, c.runId);
+      ps.executeUpdate();
+    }
+    append(t, c);
+  }
+
+  /** Deletes the clean rows the run's tombstones remove: their key, a version not after them. */
+  private void deleteTombstoned(WarehouseCommit c) throws SQLException {
+    String clean = qualified(c.clean.name());
+    StringBuilder same = new StringBuilder();
+    for (String k : c.clean.key()) {
+      same.append(" AND d.").append(quote(k)).append(" = ").append(clean).append('.')
+          .append(quote(k));
+    }
+    try (PreparedStatement ps = connection.prepareStatement(
+        "DELETE FROM " + clean + " WHERE EXISTS (SELECT 1 FROM " + qualified(c.tombstones.name())
+            + " d WHERE d.run_id = ?" + same + " AND (" + clean + "." + quote(c.version)
+            + " IS NULL OR " + clean + "." + quote(c.version) + " <= d.deleted_at))")) {
+      ps.setString(1, c.runId);
+      ps.executeUpdate();
+    }
   }
 
   private interface SqlAction {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * What one run's commit writes: the clean table's new versions, each aggregate table's new rows and
- * what they replace, the dead letters, and the run's record. Tables are named; {@link #files} gives
+ * what they replace, the dead letters, the tombstones (deletions) and the run's record. Tables are named; {@link #files} gives
  * per table name the run's published Parquet files (read by dialects that load at commit).
  */
 public final class WarehouseCommit {
@@ -16,6 +16,7 @@ public final class WarehouseCommit {
   final String version;
   final Map<WarehouseTable, Replacement> aggregates;
   final WarehouseTable deadLetters;
+  final WarehouseTable tombstones;
   final Map<String, List<String>> files;
   final RunRecord run;
 
@@ -25,6 +26,7 @@ public final class WarehouseCommit {
     this.version = b.version;
     this.aggregates = Collections.unmodifiableMap(new LinkedHashMap<>(b.aggregates));
     this.deadLetters = b.deadLetters;
+    this.tombstones = b.tombstones;
     this.files = Map.copyOf(b.files);
     this.run = b.run;
   }
@@ -46,6 +48,7 @@ public final class WarehouseCommit {
     private final Map<WarehouseTable, Replacement> aggregates = new LinkedHashMap<>();
     private final Map<String, List<String>> files = new LinkedHashMap<>();
     private WarehouseTable deadLetters;
+    private WarehouseTable tombstones;
 
     private Builder(RunRecord run, WarehouseTable clean, String version) {
       this.run = run;
@@ -62,6 +65,16 @@ public final class WarehouseCommit {
     /** The run's dead letters are appended to {@code table} (replacing an earlier try of the run). */
     public Builder deadLetters(WarehouseTable table) {
       this.deadLetters = table;
+      return this;
+    }
+
+    /**
+     * The run's tombstones (key fields, {@code deleted_at}, {@code run_id}) are appended to {@code
+     * table}, and every clean row of their keys whose version is at or before its {@code
+     * deleted_at} is deleted.
+     */
+    public Builder tombstones(WarehouseTable table) {
+      this.tombstones = table;
       return this;
     }
 

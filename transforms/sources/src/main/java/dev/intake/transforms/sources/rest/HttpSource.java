@@ -62,12 +62,20 @@ public final class HttpSource implements ApiSource {
   private final Endpoint records;
   private final Endpoint check;
   private final Endpoint deletions;
+  private final ApiSource.Deletions deletionsFormat;
 
-  HttpSource(Settings settings, Endpoint records, Endpoint check, Endpoint deletions) {
+  HttpSource(Settings settings, Endpoint records, Endpoint check, Endpoint deletions,
+      ApiSource.Deletions deletionsFormat) {
     this.settings = settings;
     this.records = records;
     this.check = check;
     this.deletions = deletions;
+    this.deletionsFormat = deletionsFormat;
+  }
+
+  @Override
+  public ApiSource.Deletions deletions() {
+    return deletionsFormat;
   }
 
   @Override
@@ -92,10 +100,10 @@ public final class HttpSource implements ApiSource {
 
   /**
    * The spec's {@code deletions} endpoint (same keys as the records endpoint: its request, its
-   * paginator, where its records are), when it has one. Declared and checked at spec load; what
-   * reads it and turns its records into tombstones is the deletions seam's.
+   * paginator, where its records are), when it has one. Declared and checked at spec load, read
+   * by {@link ApiSource.Prepared#readDeletions}.
    */
-  Optional<Endpoint> deletions() {
+  Optional<Endpoint> deletionsEndpoint() {
     return Optional.ofNullable(deletions);
   }
 
@@ -120,7 +128,7 @@ public final class HttpSource implements ApiSource {
       throw new SourceAccessException(e.getMessage());
     }
     log.accept(settings.label() + ": " + run.describe());
-    return new Tuned(run, tuning.maxConcurrentRequests());
+    return new Tuned(run, deletions, tuning.maxConcurrentRequests());
   }
 
   /** The settings of one run with {@code tuning}. */
@@ -149,7 +157,8 @@ public final class HttpSource implements ApiSource {
   @Override
   public boolean equals(Object o) {
     return o instanceof HttpSource s && settings.equals(s.settings) && records.equals(s.records)
-        && Objects.equals(check, s.check) && Objects.equals(deletions, s.deletions);
+        && Objects.equals(check, s.check) && Objects.equals(deletions, s.deletions)
+        && Objects.equals(deletionsFormat, s.deletionsFormat);
   }
 
   @Override
@@ -221,11 +230,27 @@ public final class HttpSource implements ApiSource {
     private static final long serialVersionUID = 1L;
 
     private final Run run;
+    private final Endpoint deletions;
     private final int maxConcurrentRequests;
 
-    Tuned(Run run, int maxConcurrentRequests) {
+    Tuned(Run run, Endpoint deletions, int maxConcurrentRequests) {
       this.run = run;
+      this.deletions = deletions;
       this.maxConcurrentRequests = maxConcurrentRequests;
+    }
+
+    /**
+     * Every page of the deletions endpoint, as one window (the endpoint is not filtered by time;
+     * a deletion already applied changes nothing when read again).
+     */
+    @Override
+    public PTransform<PBegin, PCollection<SourceRecord>> readDeletions(String rawDirectory) {
+      if (deletions == null) {
+        return null;
+      }
+      long now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
+      TimeWindow all = TimeWindow.of(new org.joda.time.Instant(0), new org.joda.time.Instant(now));
+      return ReadApiPages.of(new DeletionFetchers(run, deletions), List.of(all), rawDirectory);
     }
 
     @Override
@@ -281,6 +306,29 @@ public final class HttpSource implements ApiSource {
     @Override
     public void close() {
       requester.close();
+    }
+  }
+
+  /** Opens a fetcher of the deletions endpoint on a worker, reading the secret there. */
+  private static final class DeletionFetchers implements WindowFetcher.Factory {
+    private static final long serialVersionUID = 1L;
+    /** The deletions are one window that is never split: no cap below a million pages. */
+    private static final int MAX_PAGES = 1_000_000;
+
+    private final Run run;
+    private final Endpoint deletions;
+
+    DeletionFetchers(Run run, Endpoint deletions) {
+      this.run = run;
+      this.deletions = deletions;
+    }
+
+    @Override
+    public WindowFetcher open() {
+      Requester requester = run.requester(System::getenv, Sleeper.REAL, Clock.systemUTC());
+      return PagedWindowFetcher.of(requester, deletions.records,
+          deletions.paginator(run.base(), run.pageSize()), MAX_PAGES,
+          run.settings().label() + " deletions");
     }
   }
 

@@ -52,7 +52,10 @@ import okhttp3.HttpUrl;
  *   <li>{@code check}: the access-check request (same request keys and {@code records}, no
  *       paginator; default: the records endpoint's first page of an empty window, limit 1);
  *   <li>{@code deletions}: a second endpoint with the same keys as the records endpoint, whose
- *       records name deleted keys; checked here, read by the deletions seam.
+ *       records name deleted keys, with {@code format} (required): the spec format that maps a
+ *       deletion record to the dataset's key fields, and {@code deletedAt} (required): the JSON
+ *       path of its deletion time. Read whole by every
+ *       run ({@link ApiSource.Prepared#readDeletions}); tombstones keep what was applied.
  * </ul>
  */
 public final class HttpSourceType implements SourceType {
@@ -116,7 +119,9 @@ public final class HttpSourceType implements SourceType {
     HttpSource.Settings settings = new HttpSource.Settings(label, format, base.toString(), auth,
         perMinute, retryOn, requestIdHeader, errorMessage, errorCode, pageSize, maxPageSize, countPath);
     return new HttpSource(settings, records, check == null ? null : endpoint(check, false),
-        deletions == null ? null : endpoint(deletions, true));
+        deletions == null ? null : endpoint(deletions, true, "format", "deletedAt"),
+        deletions == null ? null : new ApiSource.Deletions(deletions.text("format", true),
+            path(deletions, "deletedAt", true)));
   }
 
   /** {@code url} if it is an http(s) URL, else null. */
@@ -175,12 +180,14 @@ public final class HttpSourceType implements SourceType {
   }
 
   /** An endpoint from section {@code s}: with a paginator, or (the check) a single request. */
-  private static Endpoint endpoint(SpecSection s, boolean paged) {
+  private static Endpoint endpoint(SpecSection s, boolean paged, String... moreKeys) {
     if (s.has("paginator") && !paged) {
       throw s.error("paginator", "the check is one request: it takes no paginator");
     }
     if (paged && !s.has("type")) {
-      s.allowOnly(ENDPOINT_KEYS);
+      List<String> allowed = new ArrayList<>(List.of(ENDPOINT_KEYS));
+      allowed.addAll(List.of(moreKeys));
+      s.allowOnly(allowed.toArray(String[]::new));
     } else if (!paged) {
       s.allowOnly(REQUEST_KEYS);
     }

@@ -112,7 +112,7 @@ class HttpSourceTypeTest {
             "query", Specs.map("after_id", "${cursor}", "limit", "${limit}"),
             "records", "$",
             "paginator", Specs.map("type", "cursor", "fromRecord", "uuid"))));
-    assertThat(source.deletions().orElseThrow().toString(),
+    assertThat(source.deletionsEndpoint().orElseThrow().toString(),
         is("GET /api/v4/deleted_entities/organizations (cursor uuid, records at $)"));
     assertThat(source.records().toString(), is("POST /api/v4/searches/organizations (keyset"
         + " properties.updated_at, uuid, records at entities)"));
