@@ -238,7 +238,8 @@ class RunFaultsTest {
       CliProcess.Result full = run.await();
       assertThat(full.toString(), full.exitCode(), is(1));
       assertThat(full.lastLine(), matchesPattern(Pattern.quote("intake: run failed: the commit did"
-          + " not start (not enough free space on tmpfs (" + lakeRoot + "): the commit needs about ")
+          + " not start (not enough free space on tmpfs (" + lakeRoot + "): the commit needs"
+          + " about ")
           + "[0-9.]+ MB, 0\\.0 MB are free\\); nothing was changed; run intake again once that is"
           + " fixed"));
       volume.free();
@@ -276,7 +277,8 @@ class RunFaultsTest {
 
       Cli rerun = load("overlap_b.csv", "rerun");
       assertThat(rerun.toString(), rerun.exitCode, is(0));
-      assertThat(rerun.err, containsString("intake: completing the interrupted commit of run full"));
+      assertThat(rerun.err,
+          containsString("intake: completing the interrupted commit of run full"));
       assertFinalStateOfAThenB();
       assertThat(db.query("SELECT run_id, status FROM " + db.table("intake_runs")
           + " ORDER BY run_id"), contains("a\tsucceeded", "full\tsucceeded", "rerun\tsucceeded"));
