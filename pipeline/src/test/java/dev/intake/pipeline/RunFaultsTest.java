@@ -138,6 +138,27 @@ class RunFaultsTest {
         + " ORDER BY started_at"), contains("a\tsucceeded", "first\tsucceeded"));
   }
 
+  @Test
+  void onDuckDbTheFileLockKeepsASecondProcessOutWithExitOne() throws Exception {
+    db = new Warehouses(Kind.DUCKDB, lake().root);
+    loadOk("overlap_a.csv", "a");
+    CliProcess first = startPaused("run.beforeCommit", "overlap_b.csv", "first");
+    first.awaitFile(marker("run.beforeCommit"));
+
+    Cli second = load("overlap_b.csv", "second");
+    assertThat(second.toString(), second.exitCode, is(1));
+    String last = second.errorLines().get(second.errorLines().size() - 1);
+    assertThat(last, startsWith("intake: run failed: cannot connect to the warehouse jdbc:duckdb:"
+        + lake().root + ".duckdb: "));
+    assertThat(last, containsString("PID " + first.pid()));
+    assertThat(Files.isDirectory(lake().root.resolve("_staging/sf311/first")), is(true));
+
+    Files.delete(marker("run.beforeCommit"));
+    CliProcess.Result done = first.await();
+    assertThat(done.toString(), done.exitCode(), is(0));
+    assertFinalStateOfAThenB();
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void aLockWhoseProcessIsGoneIsTakenOverAndOnlyThenItsLeftoversCleaned(Kind kind)
