@@ -94,7 +94,8 @@ class CommandLineErrorsTest {
     Files.writeString(csv, "CaseID,Opened,Updated,Status,Opened\n"
         + "1,01/01/2021 08:00:00 AM,01/01/2021 08:00:00 AM,Open,01/02/2021 08:00:00 AM\n");
     assertRefused(
-        Cli.run("run", "--dataset=sf311", "--inputFile=" + csv, "--lakePath=" + tmp.resolve("lake")),
+        Cli.run("run", "--dataset=sf311", "--inputFile=" + csv,
+            "--lakePath=" + tmp.resolve("lake")),
         csv + ": the header row names the column 'Opened' twice; rename one of them (which one"
             + " holds the data cannot be guessed)");
   }

@@ -33,7 +33,7 @@ class IdenticalBytesTest {
         "--lakePath=" + tmp.resolve(name + "/lake"), "--runId=" + name));
   }
 
-  /** Relative path to SHA-256 of every Parquet file under the lake's clean and aggregate folders. */
+  /** Relative path to SHA-256 of every Parquet file in the lake's clean and aggregate folders. */
   private static Map<String, String> checksums(Path lake) throws Exception {
     Map<String, String> sums = new TreeMap<>();
     for (String folder : List.of("clean", "aggregates")) {

@@ -138,6 +138,27 @@ class RunFaultsTest {
         + " ORDER BY started_at"), contains("a\tsucceeded", "first\tsucceeded"));
   }
 
+  @Test
+  void onDuckDbTheFileLockKeepsASecondProcessOutWithExitOne() throws Exception {
+    db = new Warehouses(Kind.DUCKDB, lake().root);
+    loadOk("overlap_a.csv", "a");
+    CliProcess first = startPaused("run.beforeCommit", "overlap_b.csv", "first");
+    first.awaitFile(marker("run.beforeCommit"));
+
+    Cli second = load("overlap_b.csv", "second");
+    assertThat(second.toString(), second.exitCode, is(1));
+    String last = second.errorLines().get(second.errorLines().size() - 1);
+    assertThat(last, startsWith("intake: run failed: cannot connect to the warehouse jdbc:duckdb:"
+        + lake().root + ".duckdb: "));
+    assertThat(last, containsString("PID " + first.pid()));
+    assertThat(Files.isDirectory(lake().root.resolve("_staging/sf311/first")), is(true));
+
+    Files.delete(marker("run.beforeCommit"));
+    CliProcess.Result done = first.await();
+    assertThat(done.toString(), done.exitCode(), is(0));
+    assertFinalStateOfAThenB();
+  }
+
   @ParameterizedTest
   @EnumSource(Kind.class)
   void aLockWhoseProcessIsGoneIsTakenOverAndOnlyThenItsLeftoversCleaned(Kind kind)
@@ -238,7 +259,8 @@ class RunFaultsTest {
       CliProcess.Result full = run.await();
       assertThat(full.toString(), full.exitCode(), is(1));
       assertThat(full.lastLine(), matchesPattern(Pattern.quote("intake: run failed: the commit did"
-          + " not start (not enough free space on tmpfs (" + lakeRoot + "): the commit needs about ")
+          + " not start (not enough free space on tmpfs (" + lakeRoot + "): the commit needs"
+          + " about ")
           + "[0-9.]+ MB, 0\\.0 MB are free\\); nothing was changed; run intake again once that is"
           + " fixed"));
       volume.free();
@@ -276,7 +298,8 @@ class RunFaultsTest {
 
       Cli rerun = load("overlap_b.csv", "rerun");
       assertThat(rerun.toString(), rerun.exitCode, is(0));
-      assertThat(rerun.err, containsString("intake: completing the interrupted commit of run full"));
+      assertThat(rerun.err,
+          containsString("intake: completing the interrupted commit of run full"));
       assertFinalStateOfAThenB();
       assertThat(db.query("SELECT run_id, status FROM " + db.table("intake_runs")
           + " ORDER BY run_id"), contains("a\tsucceeded", "full\tsucceeded", "rerun\tsucceeded"));
