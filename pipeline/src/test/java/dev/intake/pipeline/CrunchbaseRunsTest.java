@@ -165,6 +165,63 @@ class CrunchbaseRunsTest {
     assertThat(summary(lake, "again").watermark, is(summary(lake, "changes").watermark));
   }
 
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void deletedOrganizationsLeaveBothSinksAndAnOlderVersionDoesNotBringThemBack(Kind kind)
+      throws Exception {
+    Path lake = tmp.resolve("lake");
+    Warehouses w = new Warehouses(kind, lake);
+    runOk(lake, w.options(), "backfill", "--from=2020-01-01", "--to=2020-06-01");
+    List<Map<String, Object>> all = orgs.all();
+    String a = (String) all.get(1).get("uuid");
+    String b = (String) all.get(2).get("uuid");
+    String c = (String) all.get(3).get("uuid");
+
+    server.setNow(Instant.parse("2020-06-05T10:00:00Z"));
+    orgs.delete(a);
+    orgs.delete(b);
+    orgs.delete(c);
+    orgs.upsert(Map.of("uuid", all.get(4).get("uuid"), "name", "Changed at ten"));
+    server.setNow(Instant.parse("2020-06-05T12:00:00Z"));
+    runOk(lake, w.options(), "deletes", "--mode=incremental");
+    assertThat(lakeVersions(lake), equalTo(serverVersions()));
+    assertThat(warehouseVersions(w), equalTo(serverVersions()));
+    RunSummary deletes = summary(lake, "deletes");
+    assertThat(List.of(deletes.deletions, deletes.deleted, deletes.tombstoned),
+        contains(3L, 3L, 0L));
+    assertThat(deletes.outputs.get("tombstones"), is(3L));
+    assertThat(w.query("SELECT uuid FROM " + w.table(DATASET + "_tombstones") + " ORDER BY 1"),
+        equalTo(new java.util.TreeSet<>(List.of(a, b, c)).stream().toList()));
+
+    // The same deletions read again change nothing and keep no second tombstone.
+    runOk(lake, w.options(), "again", "--mode=incremental");
+    RunSummary repeated = summary(lake, "again");
+    assertThat(List.of(repeated.deletions, repeated.deleted), contains(3L, 0L));
+    assertThat(repeated.outputs.get("tombstones"), is(0L));
+    assertThat(lakeVersions(lake), equalTo(serverVersions()));
+
+    // An older version of a (updated before its deletion) arrives: it stays deleted. A newer
+    // version of b (a re-created organization) comes back.
+    server.setNow(Instant.parse("2020-06-05T09:30:00Z"));
+    Map<String, Object> old = new java.util.LinkedHashMap<>(all.get(1));
+    old.put("name", "An old version");
+    orgs.upsert(old);
+    server.setNow(Instant.parse("2020-06-05T14:00:00Z"));
+    Map<String, Object> again = new java.util.LinkedHashMap<>(all.get(2));
+    again.put("name", "Founded again");
+    orgs.upsert(again);
+    server.setNow(Instant.parse("2020-06-05T15:00:00Z"));
+    runOk(lake, w.options(), "late", "--mode=incremental");
+    RunSummary late = summary(lake, "late");
+    assertThat(late.tombstoned, is(1L));
+    Map<String, String> expected = serverVersions();
+    expected.remove(a);
+    assertThat(lakeVersions(lake), equalTo(expected));
+    assertThat(warehouseVersions(w), equalTo(expected));
+    assertThat(lakeQuery("SELECT name FROM " + clean(lake) + " WHERE uuid = '" + b + "'"),
+        contains("Founded again"));
+  }
+
   @Test
   void nestedPropertiesAreFlattenedByTheSpec() throws Exception {
     Path lake = tmp.resolve("lake");
