@@ -12,7 +12,8 @@ public final class OptionsValidation {
   public enum Mode {
     BACKFILL,
     INCREMENTAL,
-    REPLAY;
+    REPLAY,
+    RECONCILE;
 
     public static Mode parse(String text) {
       for (Mode m : values()) {
@@ -21,7 +22,7 @@ public final class OptionsValidation {
         }
       }
       throw new InvalidOptionsException(
-          "--mode=" + text + " is not a mode; use one of: backfill, incremental, replay");
+          "--mode=" + text + " is not a mode; use one of: backfill, incremental, replay, reconcile");
     }
 
     @Override
@@ -91,6 +92,15 @@ public final class OptionsValidation {
     }
     if (mode != Mode.BACKFILL && file) {
       throw new InvalidOptionsException("--inputFile is only for --mode=backfill");
+    }
+    if (mode == Mode.RECONCILE && (options.getFrom() == null || options.getTo() == null)) {
+      throw new InvalidOptionsException("--mode=reconcile needs --from and --to: the range of the"
+          + " partition field whose keys are compared with the source");
+    }
+    double deleteRatio = options.getMaxDeleteRatio();
+    if (!(deleteRatio >= 0 && deleteRatio <= 1)) {
+      throw new InvalidOptionsException(
+          "--maxDeleteRatio must be between 0 and 1, but was " + deleteRatio);
     }
     if (mode == Mode.REPLAY && options.getRunId() == null) {
       throw new InvalidOptionsException("--mode=replay needs --runId, the run whose raw pages to load again");

@@ -23,6 +23,15 @@ public interface RunOptions extends PipelineOptions {
   void setMaxRejectedRatio(Double value);
 
   @Description(
+      "Largest share (0..1) of the stored rows in the range that --mode=reconcile may delete as "
+          + "vanished from the source; above it the run is refused and nothing changes, because a"
+          + " broken source must not empty the lake (e.g. 0.05 for 5%). Default: 0.05")
+  @Default.Double(0.05)
+  Double getMaxDeleteRatio();
+
+  void setMaxDeleteRatio(Double value);
+
+  @Description(
       "Load an input that holds no records (a 0-byte file, a header without rows) instead of "
           + "failing the run, which is the default because such an export is almost always a "
           + "broken download. Default: false")

@@ -16,7 +16,9 @@ public interface SourceOptions extends PipelineOptions {
   @Description(
       "Run mode: backfill (a full export given by --inputFile, or the API from --from to --to), "
           + "incremental (the API from the stored watermark minus --lookback to now), or replay "
-          + "(parse and load again what the run --runId fetched, from the raw layer). "
+          + "(parse and load again what the run --runId fetched, from the raw layer), or reconcile "
+          + "(read only the source's keys whose partition field is in --from..--to and delete the "
+          + "stored rows of that range whose key vanished, within --maxDeleteRatio). "
           + "Default: backfill.")
   @Default.String("backfill")
   String getMode();

@@ -7,6 +7,7 @@ import dev.intake.pipeline.steps.ParseDeletions;
 import dev.intake.pipeline.steps.Outputs;
 import dev.intake.pipeline.steps.Tallies;
 import dev.intake.pipeline.steps.TallyKey;
+import dev.intake.pipeline.steps.VanishedKeys;
 import dev.intake.pipeline.steps.WriteDataset;
 import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.transforms.derive.DeriveColumns;
@@ -53,6 +54,8 @@ public final class IntakePipeline {
     PTransform<PBegin, PCollection<SourceRecord>> deletions;
     RecordFormat deletionsFormat;
     String deletedAt;
+    VanishedKeys reconcile;
+    PTransform<PBegin, PCollection<SourceRecord>> keys;
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -85,6 +88,14 @@ public final class IntakePipeline {
       this.deletions = deletions;
       this.deletionsFormat = format;
       this.deletedAt = deletedAt;
+      return this;
+    }
+
+    /** Also tombstones the stored keys that {@code keys} (the source's) no longer hold. */
+    public Config withReconcile(PTransform<PBegin, PCollection<SourceRecord>> keys,
+        VanishedKeys reconcile) {
+      this.keys = keys;
+      this.reconcile = reconcile;
       return this;
     }
   }
@@ -121,6 +132,11 @@ public final class IntakePipeline {
               keyFields(spec), c.deletionsFormat, c.deletedAt, c.lineage));
       merge = merge.withTombstones(deletions.get(ParseDeletions.TOMBSTONES), c.lake.tombstones());
     }
+    PCollectionTuple vanished = null;
+    if (c.reconcile != null) {
+      vanished = p.apply("ReadKeys", c.keys).apply("VanishedKeys", c.reconcile);
+      merge = merge.withTombstones(vanished.get(VanishedKeys.TOMBSTONES), c.lake.tombstones());
+    }
     PCollectionTuple merged = clean.get(CleanRecords.ROWS).apply("MergeWithLake", merge);
     PCollection<KV<TallyKey, Long>> written =
         merged.apply(
@@ -146,11 +162,14 @@ public final class IntakePipeline {
     if (deletions != null) {
       tallies = tallies.and(deletions.get(ParseDeletions.TALLIES));
     }
+    if (vanished != null) {
+      tallies = tallies.and(vanished.get(VanishedKeys.TALLIES));
+    }
     tallies.apply("WriteTallies", Tallies.writeTo(staging.tallies()));
   }
 
   /** The spec's definitions of its key fields, in key order. */
-  private static List<FieldDef> keyFields(DatasetSpec spec) {
+  static List<FieldDef> keyFields(DatasetSpec spec) {
     List<FieldDef> out = new ArrayList<>();
     for (String k : spec.key()) {
       for (FieldDef f : spec.fields()) {

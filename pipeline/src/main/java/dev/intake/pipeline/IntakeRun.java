@@ -2,6 +2,7 @@ package dev.intake.pipeline;
 
 import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
+import dev.intake.options.OptionsValidation;
 import dev.intake.transforms.sinks.lake.LakeFiles;
 import dev.intake.transforms.sinks.warehouse.RunLock;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
@@ -42,6 +43,9 @@ public final class IntakeRun {
           run(plan, warehouse);
           refusal = RunCheck.check(summary, RunTally.read(plan.lake.staging(plan.runId).tallies()),
               plan.spec, options.getMaxRejectedRatio(), plan.lake.deadLetters(plan.runId));
+          if (refusal == null && plan.mode == OptionsValidation.Mode.RECONCILE) {
+            refusal = RunCheck.deletions(summary, options.getMaxDeleteRatio());
+          }
         } catch (RunCheck.Failed e) {
           throw failQuietly(commit, plan, summary, e.getMessage());
         }

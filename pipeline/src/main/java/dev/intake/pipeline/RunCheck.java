@@ -50,6 +50,21 @@ final class RunCheck {
     return null;
   }
 
+  /**
+   * Why a reconciliation is refused: it would delete more than {@code maxDeleteRatio} of the
+   * stored rows it compared; null if it may commit.
+   */
+  static String deletions(RunSummary s, double maxDeleteRatio) {
+    double ratio = s.reconciled == 0 ? 0 : (double) s.deleted / s.reconciled;
+    if (ratio > maxDeleteRatio) {
+      return String.format(Locale.ROOT,
+          "the source no longer has %d of the %d stored keys in the range (%.1f%%), more than "
+              + "--maxDeleteRatio=%s: a broken or partial source must not empty the lake; "
+              + "nothing was deleted", s.deleted, s.reconciled, ratio * 100, maxDeleteRatio);
+    }
+    return null;
+  }
+
   private static void fill(RunSummary s, RunTally t, DatasetSpec spec) {
     s.read = t.get(TallyKey.Kind.READ);
     s.parsed = t.get(TallyKey.Kind.PARSED);
@@ -60,6 +75,7 @@ final class RunCheck {
     s.deletions = t.get(TallyKey.Kind.DELETIONS);
     s.deleted = t.get(TallyKey.Kind.DELETED);
     s.tombstoned = t.get(TallyKey.Kind.TOMBSTONED);
+    s.reconciled = t.get(TallyKey.Kind.IN_RANGE);
     s.rejectedByReason.putAll(t.rejectedByReason());
     s.rejected = s.rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
     s.outputs.put(Outputs.CLEAN, t.rows(Outputs.CLEAN));

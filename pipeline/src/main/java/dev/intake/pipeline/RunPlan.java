@@ -7,6 +7,7 @@ import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.spec.SpecLoader;
 import dev.intake.pipeline.steps.Outputs;
 import dev.intake.pipeline.storage.S3Storage;
+import dev.intake.pipeline.steps.VanishedKeys;
 import dev.intake.transforms.model.Lineage;
 import dev.intake.transforms.sinks.lake.LakeFiles;
 import dev.intake.transforms.sinks.lake.LakeLayout;
@@ -79,6 +80,9 @@ final class RunPlan {
       plan.source = SourcePlan.replay(plan.spec, plan.lake, options.getRunId());
     } else if (options.getInputFile() != null) {
       plan.source = SourcePlan.export(plan.spec, options);
+    } else if (plan.mode == OptionsValidation.Mode.RECONCILE) {
+      plan.source = SourcePlan.reconcile(plan.spec, options, plan.from(), plan.to(),
+          plan.rawDirectory(), log);
     } else if (plan.mode == OptionsValidation.Mode.BACKFILL) {
       plan.source = SourcePlan.api(plan.spec, options, plan.from(), plan.to(), plan.rawDirectory(),
           log);
@@ -229,8 +233,19 @@ final class RunPlan {
     IntakePipeline.Config config = new IntakePipeline.Config(spec,
         Lineage.of(spec.name(), runId, started), lake, source.transform, source.format,
         options.getMaxRowsPerFile(), loads);
+    if (source.keys != null) {
+      config.withReconcile(source.keys, VanishedKeys.of(lake.clean(),
+          IntakePipeline.cleanSchema(spec), IntakePipeline.keyFields(spec), keyNames(source.format),
+          spec.partitioner().field(), from(), to(), started, runId));
+    }
     return source.deletions == null ? config
         : config.withDeletions(source.deletions, source.deletionsFormat, source.deletedAt);
+  }
+
+  private java.util.List<String> keyNames(dev.intake.transforms.model.RecordFormat format) {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    spec.key().forEach(k -> names.add(format.sourceNameOf(k)));
+    return names;
   }
 
   String rawDirectory() {

@@ -19,7 +19,7 @@ import java.util.Map;
 @JsonPropertyOrder({
   "runId", "dataset", "mode", "input", "runner", "status", "error", "startedAt", "finishedAt",
   "durationSeconds", "warehouse", "watermark", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
-  "deletions", "deleted", "tombstoned",
+  "deletions", "deleted", "tombstoned", "reconciled",
   "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs",
   "partitions", "ignoredColumns", "missingColumns", "warnings"
 })
@@ -52,6 +52,8 @@ public final class RunSummary {
   public long deleted;
   /** Incoming rows not written because a tombstone of their key is as new or newer. */
   public long tombstoned;
+  /** Stored rows a reconciliation compared with the source's keys. */
+  public long reconciled;
   /** "stage/code" → count. */
   public Map<String, Long> rejectedByReason = new LinkedHashMap<>();
   /** API runs: the windows planned from the data, and the count requests planning sent. */

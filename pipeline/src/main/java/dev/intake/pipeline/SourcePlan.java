@@ -49,6 +49,8 @@ final class SourcePlan {
   PTransform<PBegin, PCollection<SourceRecord>> deletions;
   RecordFormat deletionsFormat;
   String deletedAt;
+  /** A reconciliation's reading of the source's keys; null otherwise. */
+  PTransform<PBegin, PCollection<SourceRecord>> keys;
   /** Input files that hold no record, one line each (only a file input has them). */
   final List<String> emptyFiles = new ArrayList<>();
 
@@ -146,6 +148,53 @@ final class SourcePlan {
           : ", " + countedRows + " rows counted with " + countRequests + " request(s)");
     }
     return String.format(java.util.Locale.ROOT, "input of %.1f MB", inputBytes / 1e6);
+  }
+
+  /**
+   * A reconciliation of {@code [from, to)} of the partition field: no records, the source's keys
+   * of that range ({@link #keys}), compared with the stored rows of the range in the pipeline.
+   */
+  static SourcePlan reconcile(DatasetSpec spec, IntakeOptions options, Instant from, Instant to,
+      String rawDirectory, java.util.function.Consumer<String> log) {
+    ApiSource.Prepared prepared;
+    try {
+      prepared = api(spec).prepare(tuning(options), log);
+    } catch (SourceAccessException e) {
+      if (e.outage()) {
+        throw new RunFailedException("the API could not be reached: " + e.getMessage()
+            + "; nothing was changed");
+      }
+      throw new InvalidOptionsException(e.getMessage());
+    }
+    if (IntakePipeline.cleanSchema(spec).getField(spec.version()).getType().getTypeName()
+        != org.apache.beam.sdk.schemas.Schema.TypeName.DATETIME) {
+      throw new InvalidOptionsException("--mode=reconcile needs a timestamp version field, but "
+          + spec.name() + "'s version " + spec.version() + " is not one");
+    }
+    RecordFormat format = apiFormat(spec);
+    List<String> names = new ArrayList<>();
+    spec.key().forEach(k -> names.add(format.sourceNameOf(k)));
+    String range = spec.partitioner().field();
+    List<TimeWindow> windows = from.isBefore(to) ? TimeWindow.split(from, to,
+        OptionsValidation.duration("--window", options.getWindow()).toMillis()) : List.of();
+    PTransform<PBegin, PCollection<SourceRecord>> keys = prepared.readKeys(names,
+        format.sourceNameOf(range), java.time.ZoneId.of(spec.zone()), windows,
+        rawDirectory + "keys/");
+    if (keys == null) {
+      throw new InvalidOptionsException("--mode=reconcile: the " + api(spec).type()
+          + " source of " + spec.name() + " cannot read its keys alone");
+    }
+    SourcePlan plan = new SourcePlan(
+        org.apache.beam.sdk.transforms.Create.empty(
+            org.apache.beam.sdk.values.TypeDescriptor.of(SourceRecord.class)),
+        format,
+        "the keys of " + prepared.describe() + " with " + range + " in [" + from + ", " + to
+            + "), " + windows.size() + " window(s)",
+        0);
+    plan.keys = keys;
+    plan.isApi = true;
+    plan.windowsPlanned = windows.size();
+    return plan;
   }
 
   /** The raw pages of the earlier run --runId, as its manifest lists them. */

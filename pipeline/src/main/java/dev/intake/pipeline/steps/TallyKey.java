@@ -32,6 +32,8 @@ public abstract class TallyKey {
     DELETED,
     /** Incoming rows not written: a tombstone of their key is as new or newer. */
     TOMBSTONED,
+    /** Stored rows a reconciliation compared with the source's keys. */
+    IN_RANGE,
     /** Rejected records, by stage and reason. */
     REJECTED,
     /** Rows written to an output's files. */

@@ -83,5 +83,17 @@ public interface ApiSource extends Serializable {
     default PTransform<PBegin, PCollection<SourceRecord>> readDeletions(String rawDirectory) {
       return null;
     }
+
+    /**
+     * Reads only the keys of the records whose {@code rangeField} (a floating timestamp in {@code
+     * zone}) falls in one of {@code windows}: records holding at least {@code keyFields}, named
+     * as in the source's format, for a reconciliation that finds keys that vanished from the
+     * source. Null when the protocol cannot read keys alone.
+     */
+    default PTransform<PBegin, PCollection<SourceRecord>> readKeys(List<String> keyFields,
+        String rangeField, java.time.ZoneId zone, List<TimeWindow> windows,
+        String rawDirectory) {
+      return null;
+    }
   }
 }

@@ -199,7 +199,8 @@ public final class SocrataClient implements WindowFetcher, WindowCounter {
     if (config.paging() == SocrataConfig.Paging.OFFSET) {
       return OffsetPaginator.of(config.pageSize(), List.of(Soql.ID, field),
           (from, to, offset) -> {
-            Map<String, String> params = query(field, window(field, zone, from, to), limit);
+            Map<String, String> params =
+                query(field, window(field, zone, from, to), limit, config.select());
             params.put("$offset", Long.toString(offset));
             return ApiRequest.get(Soql.url(resourceUrl, params));
           });
@@ -209,7 +210,7 @@ public final class SocrataClient implements WindowFetcher, WindowCounter {
       if (after != null) {
         where += " AND " + Soql.after(field, after.get(0), after.get(1));
       }
-      return ApiRequest.get(Soql.url(resourceUrl, query(field, where, limit)));
+      return ApiRequest.get(Soql.url(resourceUrl, query(field, where, limit, config.select())));
     });
   }
 
@@ -217,8 +218,9 @@ public final class SocrataClient implements WindowFetcher, WindowCounter {
     return Soql.window(field, Soql.floating(from, zone), Soql.floating(to, zone));
   }
 
-  private static Map<String, String> query(String field, String where, String limit) {
-    return Soql.params("$select", Soql.SELECT_ALL, "$where", where,
+  private static Map<String, String> query(String field, String where, String limit,
+      String select) {
+    return Soql.params("$select", select, "$where", where,
         "$order", field + "," + Soql.ID, "$limit", limit);
   }
 

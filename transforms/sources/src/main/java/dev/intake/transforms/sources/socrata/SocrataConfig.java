@@ -59,6 +59,7 @@ public final class SocrataConfig implements Serializable {
   private final Duration requestTimeout;
   private final RetryPolicy retryPolicy;
   private final int maxPagesPerWindow;
+  private final String select;
 
   private SocrataConfig(Builder b) {
     this.baseUrl = b.baseUrl;
@@ -71,6 +72,12 @@ public final class SocrataConfig implements Serializable {
     this.requestTimeout = b.requestTimeout;
     this.retryPolicy = b.retryPolicy;
     this.maxPagesPerWindow = b.maxPagesPerWindow;
+    this.select = b.select;
+  }
+
+  /** The {@code $select} of page requests: {@code :*,*} (every field) by default. */
+  public String select() {
+    return select;
   }
 
   /** A builder with the defaults; {@code baseUrl} and {@code resource} are required. */
@@ -149,13 +156,14 @@ public final class SocrataConfig implements Serializable {
         && pageSize == c.pageSize
         && requestTimeout.equals(c.requestTimeout)
         && retryPolicy.equals(c.retryPolicy)
-        && maxPagesPerWindow == c.maxPagesPerWindow;
+        && maxPagesPerWindow == c.maxPagesPerWindow
+        && select.equals(c.select);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(baseUrl, resource, tokenEnv, windowField, windowFieldZone, paging,
-        pageSize, requestTimeout, retryPolicy, maxPagesPerWindow);
+        pageSize, requestTimeout, retryPolicy, maxPagesPerWindow, select);
   }
 
   @Override
@@ -182,6 +190,7 @@ public final class SocrataConfig implements Serializable {
     private Duration requestTimeout = Duration.ofSeconds(60);
     private RetryPolicy retryPolicy = RetryPolicy.defaults().withRetryableStatuses(RETRYABLE);
     private int maxPagesPerWindow = 1000;
+    private String select = Soql.SELECT_ALL;
 
     private Builder() {}
 
@@ -196,6 +205,23 @@ public final class SocrataConfig implements Serializable {
       requestTimeout = c.requestTimeout;
       retryPolicy = c.retryPolicy;
       maxPagesPerWindow = c.maxPagesPerWindow;
+      select = c.select;
+    }
+
+    /**
+     * Only these fields in page requests (e.g. the key, for a reconciliation); the window field
+     * and {@code :id}, which paging reads, are added.
+     */
+    public Builder selectOnly(java.util.List<String> fields) {
+      check(fields != null && !fields.isEmpty(), "fields must name at least one field");
+      for (String f : fields) {
+        check(FIELD.matcher(f).matches(), "a selected field must be a field name, but was %s", f);
+      }
+      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(fields);
+      all.add(windowField);
+      all.add(Soql.ID);
+      this.select = String.join(",", all);
+      return this;
     }
 
     /** An {@code http} or {@code https} URL without user info, query or fragment. */

@@ -162,6 +162,16 @@ public final class SocrataSource implements ApiSource {
       return config.baseUrl() + " " + config.resource() + " " + config.windowField();
     }
 
+    /** {@code $select} of the key fields, windows on {@code rangeField}, keyset paged. */
+    @Override
+    public PTransform<PBegin, PCollection<SourceRecord>> readKeys(List<String> keyFields,
+        String rangeField, java.time.ZoneId zone, List<TimeWindow> windows, String rawDirectory) {
+      SocrataConfig keys = config.toBuilder().windowField(rangeField).windowFieldZone(zone)
+          .selectOnly(keyFields).build();
+      return ReadApiPages.of(new Clients(keys), windows, rawDirectory)
+          .withMaxConcurrentRequests(maxConcurrentRequests);
+    }
+
     @Override
     public PTransform<PBegin, PCollection<SourceRecord>> read(List<TimeWindow> windows,
         String rawDirectory) {

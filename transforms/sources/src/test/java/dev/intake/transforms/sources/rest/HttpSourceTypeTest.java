@@ -1,6 +1,7 @@
 package dev.intake.transforms.sources.rest;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
@@ -108,7 +109,8 @@ class HttpSourceTypeTest {
   @Test
   void aDeletionsEndpointIsDeclaredWithTheSameKeys() {
     HttpSource source = (HttpSource) new HttpSourceType().configure(CB.with("deletions",
-        Specs.map("path", "/api/v4/deleted_entities/organizations",
+        Specs.map("format", "deleted_json", "deletedAt", "deleted_at",
+            "path", "/api/v4/deleted_entities/organizations",
             "query", Specs.map("after_id", "${cursor}", "limit", "${limit}"),
             "records", "$",
             "paginator", Specs.map("type", "cursor", "fromRecord", "uuid"))));
@@ -117,6 +119,18 @@ class HttpSourceTypeTest {
     assertThat(source.records().toString(), is("POST /api/v4/searches/organizations (keyset"
         + " properties.updated_at, uuid, records at entities)"));
     assertThat(source.secretEnvs(), is(List.of("CB_API_KEY")));
+    assertThat(source.deletions(),
+        is(new dev.intake.transforms.sources.ApiSource.Deletions("deleted_json", "deleted_at")));
+  }
+
+  @Test
+  void aDeletionsEndpointNeedsTheFormatOfItsRecords() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new HttpSourceType().configure(CB.with("deletions",
+            Specs.map("deletedAt", "deleted_at", "path", "/api/v4/deleted_entities/organizations",
+                "query", Specs.map("after_id", "${cursor}"), "records", "$",
+                "paginator", Specs.map("type", "cursor", "fromRecord", "uuid")))));
+    assertThat(e.getMessage(), containsString("format is required"));
   }
 
   @Test
