@@ -53,7 +53,11 @@ final class DatasetOutputs {
   final Output clean;
   final List<Output> aggregates = new ArrayList<>();
   final Output deadLetters;
-  /** The tombstones of a source with deletions, else null. */
+  /**
+   * The tombstones (deleted keys) of a dataset with an API source, whose deletions or
+   * reconciliations make them, when its version is a timestamp (deletions are compared with it);
+   * else null.
+   */
   final Output tombstones;
 
   DatasetOutputs(DatasetSpec spec, LakeLayout lake) {
@@ -74,7 +78,9 @@ final class DatasetOutputs {
     this.deadLetters = new Output(Outputs.DEAD_LETTERS,
         new WarehouseTable(spec.name() + "_deadletter", DeadLetterRows.SCHEMA, List.of()),
         Scope.RUN, null, null);
-    this.tombstones = spec.api() == null || spec.api().deletions() == null ? null
+    boolean deletable = spec.api() != null && cleanSchema.getField(spec.version()).getType()
+        .getTypeName() == Schema.TypeName.DATETIME;
+    this.tombstones = !deletable ? null
         : new Output(Outputs.TOMBSTONES,
             new WarehouseTable(spec.name() + "_tombstones",
                 ParseDeletions.schema(cleanSchema, spec.key()), List.of()),

@@ -83,7 +83,7 @@ final class RunCheck {
       s.outputs.put(Outputs.aggregate(a.name()), t.rows(Outputs.aggregate(a.name())));
     }
     s.outputs.put(Outputs.DEAD_LETTERS, t.rows(Outputs.DEAD_LETTERS));
-    if (spec.api() != null && spec.api().deletions() != null) {
+    if (s.deletions > 0 || s.reconciled > 0 || t.rows(Outputs.TOMBSTONES) > 0) {
       s.outputs.put(Outputs.TOMBSTONES, t.rows(Outputs.TOMBSTONES));
     }
     s.partitions.addAll(t.partitions());

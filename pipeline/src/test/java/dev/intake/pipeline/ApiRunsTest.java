@@ -221,6 +221,45 @@ class ApiRunsTest {
     FullLoadTest.assertAggregatesMatchCleanRows(lake);
   }
 
+  @Test
+  void reconcileRemovesExactlyTheVanishedKeysAndRefusesToEmptyTheLake() throws Exception {
+    Lake lake = lake("lake");
+    runOk(lake, "backfill", "--from=2021-07-09", "--to=2021-07-13");
+    List<String> all = serverKeys();
+    // Two cases vanish from the source (4% of the 50 stored): within the default 5% bound.
+    sf311.remove(all.get(5));
+    sf311.remove(all.get(17));
+    socrata.clearRequests();
+    runOk(lake, "reconcile", "--mode=reconcile", "--from=2000-01-01", "--to=2030-01-01",
+        "--window=P3650D");
+    assertThat(keys(lake), equalTo(serverKeys()));
+    dev.intake.pipeline.testing.Warehouses duck = new dev.intake.pipeline.testing.Warehouses(
+        dev.intake.pipeline.testing.Warehouses.Kind.DUCKDB, lake.root);
+    assertThat(duck.query("SELECT service_request_id FROM " + duck.table("sf311") + " ORDER BY 1"),
+        equalTo(serverKeys()));
+    RunSummary s = lake.summary("reconcile");
+    assertThat(List.of(s.reconciled, s.deleted, s.read, s.written), contains(50L, 2L, 0L, 0L));
+    // Only the keys were asked for, with the range on the partition field.
+    List<RecordedRequest> pages = socrata.requests(r -> r.param("$where") != null
+        && r.param("$where").contains("requested_datetime"));
+    assertThat(pages.size(), greaterThan(0));
+    assertThat(pages.get(0).param("$select"), is("service_request_id,requested_datetime,:id"));
+    assertThat(lake.query("SELECT service_request_id FROM read_parquet('" + lake.root
+        + "/tombstones/sf311/*/*.parquet') ORDER BY 1"), equalTo(List.of(all.get(5), all.get(17))));
+
+    // A source that lost a quarter of its rows is not believed: refused, nothing deleted.
+    List<String> before = rows(lake);
+    for (int i = 20; i < 32; i++) {
+      sf311.remove(all.get(i));
+    }
+    Cli refused = run(lake, "broken", "--mode=reconcile", "--from=2000-01-01",
+        "--to=2030-01-01", "--window=P3650D");
+    assertThat(refused.toString(), refused.exitCode, is(1));
+    assertThat(refused.toString(), containsString("the source no longer has 12 of the 48 stored"
+        + " keys in the range (25.0%), more than --maxDeleteRatio=0.05"));
+    assertThat(rows(lake), equalTo(before));
+  }
+
   /** A request for a page of a window (not the access check, which has no range). */
   static boolean pageRequest(RecordedRequest r) {
     String where = r.param("$where");
