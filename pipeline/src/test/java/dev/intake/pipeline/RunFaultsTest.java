@@ -321,8 +321,10 @@ class RunFaultsTest {
   void anUnreachableApiIsAnOutageNotBadUsage() {
     db = new Warehouses(Kind.DUCKDB, lake().root);
     Cli cli = Cli.run("run", "--dataset=sf311", "--from=2021-07-01", "--to=2021-07-02",
-        "--apiBaseUrl=http://127.0.0.1:1", "--retryBudget=0", "--lakePath=" + lake().root);
+        "--apiBaseUrl=http://127.0.0.1:1", "--lakePath=" + lake().root);
     assertThat(cli.toString(), cli.exitCode, is(1));
+    // With the default retries: a refused connection is retried three times, in a few seconds.
+    assertThat(cli.toString(), containsString("(the connection was refused each time)"));
     assertThat(cli.errorLines().get(cli.errorLines().size() - 1), matchesPattern(Pattern.quote(
         "intake: run failed: the API could not be reached: ") + ".*127\\.0\\.0\\.1:1.*"
         + Pattern.quote(" (gave up after ") + "[0-9.]+ s\\); nothing was changed"));

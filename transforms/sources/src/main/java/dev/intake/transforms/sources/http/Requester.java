@@ -70,6 +70,9 @@ public final class Requester implements AutoCloseable {
   private record Problem(String description, int status, String requestId, Duration retryAfter,
       Throwable cause) {}
 
+  /** Retries of a request whose connection is refused, before it gives up (a few seconds). */
+  static final int MAX_RETRIES_WHEN_REFUSED = 3;
+
   private final String label;
   private final RetryPolicy policy;
   private final Credentials credentials;
@@ -163,6 +166,11 @@ public final class Requester implements AutoCloseable {
           + requestIdSuffix(problem.requestId());
       if (retries >= policy.maxRetriesPerRequest()) {
         throw gaveUp(retries, "", what, problem);
+      }
+      if (problem.cause() instanceof java.net.ConnectException
+          && retries >= MAX_RETRIES_WHEN_REFUSED) {
+        // Nothing listens there: a few quick retries cover a restart, more only delay the news.
+        throw gaveUp(retries, " (the connection was refused each time)", what, problem);
       }
       if (!spendOne()) {
         throw gaveUp(retries, " (the client's retry budget of " + retryBudget()

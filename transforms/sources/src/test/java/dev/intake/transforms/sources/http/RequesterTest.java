@@ -190,6 +190,25 @@ class RequesterTest {
   }
 
   @Test
+  void aRefusedConnectionIsRetriedBrieflyNotForTheWholePolicy() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    HttpUrl nobody = HttpUrl.get("http://127.0.0.1:" + port + "/search");
+    try (Requester r = requester(Auth.none(), Map.of())
+        .retryPolicy(RetryPolicy.defaults().withMaxRetriesPerRequest(8)).build()) {
+      ApiException e = assertThrows(ApiException.class,
+          () -> r.send(ApiRequest.post(nobody, SEARCH), entities()));
+      assertThat(e.kind(), is(ApiException.Kind.GAVE_UP));
+      assertThat(e.getMessage(), containsString("gave up after 3 retries (the connection was"
+          + " refused each time)"));
+    }
+    assertThat(sleeps.size(), is(Requester.MAX_RETRIES_WHEN_REFUSED));
+  }
+
+  @Test
   void anUnusable200IsRetriedAndNamedWhenRetriesRunOut() {
     server.then(200, "[{\"uuid\":\"u1\"}]").then(200, "{\"entities\":[{\"uuid\":\"u1\"}");
     try (Requester r = requester(Auth.none(), Map.of())
