@@ -31,7 +31,7 @@ class CommandLineErrorsTest {
       delimiter = '|',
       value = {
         "--inputFile=/no/such/file.csv | --inputFile=/no/such/file.csv matches no file",
-        "--dataset=nosuch | --dataset=nosuch is not a known dataset (bundled: sf311) nor a spec file",
+        "--dataset=nosuch | --dataset=nosuch is not a known dataset (bundled: sf311, crunchbase_organizations) nor a spec file",
         "--dataset=specs/missing.yaml | --dataset=specs/missing.yaml: no such spec file",
         "--mode=sideways | --mode=sideways is not a mode; use one of: backfill, incremental, replay",
         "--maxRejectedRatio=2 | --maxRejectedRatio must be between 0 and 1, but was 2.0",
