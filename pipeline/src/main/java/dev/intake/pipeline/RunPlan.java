@@ -235,17 +235,11 @@ final class RunPlan {
         options.getMaxRowsPerFile(), loads);
     if (source.keys != null) {
       config.withReconcile(source.keys, VanishedKeys.of(lake.clean(),
-          IntakePipeline.cleanSchema(spec), IntakePipeline.keyFields(spec), keyNames(source.format),
+          IntakePipeline.cleanSchema(spec), IntakePipeline.keyFields(spec), SourcePlan.keyNames(spec, source.format),
           spec.partitioner().field(), from(), to(), started, runId));
     }
     return source.deletions == null ? config
         : config.withDeletions(source.deletions, source.deletionsFormat, source.deletedAt);
-  }
-
-  private java.util.List<String> keyNames(dev.intake.transforms.model.RecordFormat format) {
-    java.util.List<String> names = new java.util.ArrayList<>();
-    spec.key().forEach(k -> names.add(format.sourceNameOf(k)));
-    return names;
   }
 
   String rawDirectory() {

@@ -91,18 +91,7 @@ final class SourcePlan {
   static SourcePlan api(
       DatasetSpec spec, IntakeOptions options, Instant from, Instant to, String rawDirectory,
       java.util.function.Consumer<String> log) {
-    ApiSource.Prepared prepared;
-    long start = System.nanoTime();
-    try {
-      prepared = api(spec).prepare(tuning(options), log);
-    } catch (SourceAccessException e) {
-      if (e.outage()) {
-        throw new RunFailedException("the API could not be reached: " + e.getMessage()
-            + String.format(java.util.Locale.ROOT, " (gave up after %.1f s); nothing was changed",
-                (System.nanoTime() - start) / 1e9));
-      }
-      throw new InvalidOptionsException(e.getMessage());
-    }
+    ApiSource.Prepared prepared = prepare(spec, options, log);
     WindowPlanner planner = WindowPlanner.of(options.getRowsPerWindow())
         .withFinestRange(OptionsValidation.duration("--window", options.getWindow()));
     WindowPlanner.Plan windows;
@@ -156,24 +145,14 @@ final class SourcePlan {
    */
   static SourcePlan reconcile(DatasetSpec spec, IntakeOptions options, Instant from, Instant to,
       String rawDirectory, java.util.function.Consumer<String> log) {
-    ApiSource.Prepared prepared;
-    try {
-      prepared = api(spec).prepare(tuning(options), log);
-    } catch (SourceAccessException e) {
-      if (e.outage()) {
-        throw new RunFailedException("the API could not be reached: " + e.getMessage()
-            + "; nothing was changed");
-      }
-      throw new InvalidOptionsException(e.getMessage());
-    }
+    ApiSource.Prepared prepared = prepare(spec, options, log);
     if (IntakePipeline.cleanSchema(spec).getField(spec.version()).getType().getTypeName()
         != org.apache.beam.sdk.schemas.Schema.TypeName.DATETIME) {
       throw new InvalidOptionsException("--mode=reconcile needs a timestamp version field, but "
           + spec.name() + "'s version " + spec.version() + " is not one");
     }
     RecordFormat format = apiFormat(spec);
-    List<String> names = new ArrayList<>();
-    spec.key().forEach(k -> names.add(format.sourceNameOf(k)));
+    List<String> names = keyNames(spec, format);
     String range = spec.partitioner().field();
     List<TimeWindow> windows = from.isBefore(to) ? TimeWindow.split(from, to,
         OptionsValidation.duration("--window", options.getWindow()).toMillis()) : List.of();
@@ -195,6 +174,32 @@ final class SourcePlan {
     plan.isApi = true;
     plan.windowsPlanned = windows.size();
     return plan;
+  }
+
+  /** The names {@code format} gives the spec's key fields, in key order. */
+  static List<String> keyNames(DatasetSpec spec, RecordFormat format) {
+    List<String> names = new ArrayList<>();
+    spec.key().forEach(k -> names.add(format.sourceNameOf(k)));
+    return names;
+  }
+
+  /**
+   * The spec's API source checked for this run: an unreachable API is an outage (exit 1, with the
+   * time spent), a refusal (a bad credential, an unknown dataset) bad usage.
+   */
+  private static ApiSource.Prepared prepare(DatasetSpec spec, IntakeOptions options,
+      java.util.function.Consumer<String> log) {
+    long start = System.nanoTime();
+    try {
+      return api(spec).prepare(tuning(options), log);
+    } catch (SourceAccessException e) {
+      if (e.outage()) {
+        throw new RunFailedException("the API could not be reached: " + e.getMessage()
+            + String.format(java.util.Locale.ROOT, " (gave up after %.1f s); nothing was changed",
+                (System.nanoTime() - start) / 1e9));
+      }
+      throw new InvalidOptionsException(e.getMessage());
+    }
   }
 
   /** The raw pages of the earlier run --runId, as its manifest lists them. */

@@ -7,6 +7,7 @@ import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
@@ -15,6 +16,7 @@ import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
@@ -77,11 +79,11 @@ public final class ApplyTombstones extends PTransform<PCollectionTuple, PCollect
     out.get(TOMBSTONED).setRowSchema(clean);
     out.get(NEW).setRowSchema(tombstone);
     PCollection<KV<TallyKey, Long>> tallies =
-        org.apache.beam.sdk.values.PCollectionList.of(out.get(DELETED).apply("TallyDeleted",
+        PCollectionList.of(out.get(DELETED).apply("TallyDeleted",
                 Tallies.count((Row r) -> TallyKey.of(TallyKey.Kind.DELETED))))
             .and(out.get(TOMBSTONED).apply("TallyTombstoned",
                 Tallies.count((Row r) -> TallyKey.of(TallyKey.Kind.TOMBSTONED))))
-            .apply("AllTombstoneTallies", org.apache.beam.sdk.transforms.Flatten.pCollections());
+            .apply("AllTombstoneTallies", Flatten.pCollections());
     return PCollectionTuple.of(INCOMING, out.get(INCOMING))
         .and(STORED, out.get(STORED))
         .and(DELETED, out.get(DELETED))
@@ -90,20 +92,32 @@ public final class ApplyTombstones extends PTransform<PCollectionTuple, PCollect
   }
 
   private PCollection<KV<String, Row>> keyed(String name, PCollection<Row> rows, Schema schema) {
-    List<String> fields = key;
+    return byKey("Key" + name, rows, schema, key);
+  }
+
+  /** {@code rows} (of {@code schema}) keyed by the text of their {@code key} fields' values. */
+  static PCollection<KV<String, Row>> byKey(String step, PCollection<Row> rows, Schema schema,
+      List<String> key) {
     return rows
-        .apply("Key" + name, WithKeys.of((Row r) -> keyOf(r, fields))
-            .withKeyType(TypeDescriptors.strings()))
+        .apply(step, WithKeys.of((Row r) -> keyOf(r, key)).withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(schema)));
   }
 
-  /** The key fields' values as one text, each with its length so no two keys collide. */
+  /** The key fields' values of {@code r} as one text ({@link #keyText}). */
   static String keyOf(Row r, List<String> fields) {
-    StringBuilder sb = new StringBuilder();
+    List<String> values = new java.util.ArrayList<>(fields.size());
     for (String f : fields) {
       Object v = r.getValue(f);
-      String s = v == null ? "" : String.valueOf(v);
-      sb.append(v == null ? -1 : s.length()).append(':').append(s);
+      values.add(v == null ? null : String.valueOf(v));
+    }
+    return keyText(values);
+  }
+
+  /** Key values (null for none) as one text, each with its length so no two keys collide. */
+  static String keyText(List<String> values) {
+    StringBuilder sb = new StringBuilder();
+    for (String v : values) {
+      sb.append(v == null ? -1 : v.length()).append(':').append(v == null ? "" : v);
     }
     return sb.toString();
   }

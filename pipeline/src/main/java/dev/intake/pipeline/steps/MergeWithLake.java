@@ -4,6 +4,7 @@ import dev.intake.transforms.dedup.DedupByKey;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.ReadLake;
 import java.util.List;
+import java.util.Objects;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.Filter;
@@ -73,8 +74,8 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    */
   public MergeWithLake withTombstones(PCollection<Row> tombstones, String directory) {
     return new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
-        java.util.Objects.requireNonNull(tombstones, "tombstones"),
-        java.util.Objects.requireNonNull(directory, "directory"));
+        Objects.requireNonNull(tombstones, "tombstones"),
+        Objects.requireNonNull(directory, "directory"));
   }
 
   @Override

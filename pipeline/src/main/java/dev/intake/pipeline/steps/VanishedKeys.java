@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -19,7 +18,6 @@ import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -95,10 +93,7 @@ public final class VanishedKeys extends PTransform<PCollection<SourceRecord>, PC
               ReadableInstant v = r.getDateTime(field);
               return v != null && v.getMillis() >= lo && v.getMillis() < hi;
             }));
-    PCollection<KV<String, Row>> stored =
-        inRange.apply("KeyStored", WithKeys.of((Row r) -> ApplyTombstones.keyOf(r, key))
-                .withKeyType(TypeDescriptors.strings()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(clean)));
+    PCollection<KV<String, Row>> stored = ApplyTombstones.byKey("KeyStored", inRange, clean, key);
     List<FieldDef> fields = keyFields;
     List<String> names = sourceNames;
     PCollection<KV<String, Boolean>> atSource =
@@ -122,7 +117,7 @@ public final class VanishedKeys extends PTransform<PCollection<SourceRecord>, PC
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The key of a key record, as {@link ApplyTombstones#keyOf} writes a stored row's. */
+  /** The key of a key record, as {@link ApplyTombstones#keyOf} gives a stored row's. */
   static String keyOf(SourceRecord record, List<FieldDef> fields, List<String> names) {
     JsonNode node;
     try {
@@ -131,7 +126,7 @@ public final class VanishedKeys extends PTransform<PCollection<SourceRecord>, PC
       throw new IllegalStateException("reconcile: a key record of the source is not JSON ("
           + e.getMessage() + "); nothing is deleted", e);
     }
-    StringBuilder sb = new StringBuilder();
+    List<String> values = new ArrayList<>(fields.size());
     for (int i = 0; i < fields.size(); i++) {
       JsonNode v = node == null ? null : node.get(names.get(i));
       String text = v == null || v.isNull() ? null : v.asText().trim();
@@ -148,9 +143,9 @@ public final class VanishedKeys extends PTransform<PCollection<SourceRecord>, PC
         throw new IllegalStateException("reconcile: a key record of the source has no usable "
             + names.get(i) + " (" + record.getText() + "); nothing is deleted");
       }
-      sb.append(canonical.length()).append(':').append(canonical);
+      values.add(canonical);
     }
-    return sb.toString();
+    return ApplyTombstones.keyText(values);
   }
 
   /** A tombstone for each stored key the source no longer has. */

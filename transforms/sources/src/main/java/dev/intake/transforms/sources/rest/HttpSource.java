@@ -207,8 +207,14 @@ public final class HttpSource implements ApiSource {
 
     /** A fetcher of the records endpoint's pages. */
     PagedWindowFetcher fetcher(Requester requester) {
-      return PagedWindowFetcher.of(requester, records.records,
-          records.paginator(base(), pageSize), maxPagesPerWindow, settings.label());
+      return fetcher(requester, records, maxPagesPerWindow, settings.label());
+    }
+
+    /** A fetcher of {@code endpoint}'s pages, at most {@code maxPages} per window. */
+    PagedWindowFetcher fetcher(Requester requester, Endpoint endpoint, int maxPages,
+        String what) {
+      return PagedWindowFetcher.of(requester, endpoint.records,
+          endpoint.paginator(base(), pageSize), maxPages, what);
     }
 
     /** "CODE (message)" at the spec's error paths, or empty when the body has neither. */
@@ -250,7 +256,7 @@ public final class HttpSource implements ApiSource {
       }
       long now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
       TimeWindow all = TimeWindow.of(new org.joda.time.Instant(0), new org.joda.time.Instant(now));
-      return ReadApiPages.of(new DeletionFetchers(run, deletions), List.of(all), rawDirectory);
+      return ReadApiPages.of(Fetchers.deletions(run, deletions), List.of(all), rawDirectory);
     }
 
     @Override
@@ -261,7 +267,7 @@ public final class HttpSource implements ApiSource {
     @Override
     public PTransform<PBegin, PCollection<SourceRecord>> read(List<TimeWindow> windows,
         String rawDirectory) {
-      return ReadApiPages.of(new Fetchers(run), windows, rawDirectory)
+      return ReadApiPages.of(Fetchers.records(run), windows, rawDirectory)
           .withMaxConcurrentRequests(maxConcurrentRequests);
     }
 
@@ -309,42 +315,39 @@ public final class HttpSource implements ApiSource {
     }
   }
 
-  /** Opens a fetcher of the deletions endpoint on a worker, reading the secret there. */
-  private static final class DeletionFetchers implements WindowFetcher.Factory {
+  /**
+   * Opens a fetcher of one endpoint on a worker, reading the secret there: the records endpoint
+   * with the run's pages per window, or the deletions endpoint as one window that is never split
+   * (no cap below a million pages).
+   */
+  private static final class Fetchers implements WindowFetcher.Factory {
     private static final long serialVersionUID = 1L;
-    /** The deletions are one window that is never split: no cap below a million pages. */
-    private static final int MAX_PAGES = 1_000_000;
+    private static final int DELETION_PAGES = 1_000_000;
 
     private final Run run;
-    private final Endpoint deletions;
+    private final Endpoint endpoint;
+    private final int maxPages;
+    private final String what;
 
-    DeletionFetchers(Run run, Endpoint deletions) {
+    private Fetchers(Run run, Endpoint endpoint, int maxPages, String what) {
       this.run = run;
-      this.deletions = deletions;
+      this.endpoint = endpoint;
+      this.maxPages = maxPages;
+      this.what = what;
+    }
+
+    static Fetchers records(Run run) {
+      return new Fetchers(run, run.records(), run.maxPagesPerWindow(), run.settings().label());
+    }
+
+    static Fetchers deletions(Run run, Endpoint deletions) {
+      return new Fetchers(run, deletions, DELETION_PAGES, run.settings().label() + " deletions");
     }
 
     @Override
     public WindowFetcher open() {
       Requester requester = run.requester(System::getenv, Sleeper.REAL, Clock.systemUTC());
-      return PagedWindowFetcher.of(requester, deletions.records,
-          deletions.paginator(run.base(), run.pageSize()), MAX_PAGES,
-          run.settings().label() + " deletions");
-    }
-  }
-
-  /** Opens a fetcher on a worker, reading the secret there. */
-  private static final class Fetchers implements WindowFetcher.Factory {
-    private static final long serialVersionUID = 1L;
-
-    private final Run run;
-
-    Fetchers(Run run) {
-      this.run = run;
-    }
-
-    @Override
-    public WindowFetcher open() {
-      return run.fetcher(run.requester(System::getenv, Sleeper.REAL, Clock.systemUTC()));
+      return run.fetcher(requester, endpoint, maxPages, what);
     }
   }
 }
