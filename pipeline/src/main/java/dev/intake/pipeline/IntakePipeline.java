@@ -183,10 +183,10 @@ public final class IntakePipeline {
   private static PCollectionList<KV<TallyKey, Long>> writeHistory(Config c, PCollection<Row> rows,
       PCollectionTuple merged, LakeLayout.Staging staging) {
     DatasetSpec spec = c.spec;
-    BuildVersionHistory history =
-        BuildVersionHistory.of(c.lake.history(), spec.key(), spec.version(), spec.partitioner());
+    BuildVersionHistory history = BuildVersionHistory.of(
+        c.lake.history(), c.lake.tombstones(), spec.key(), spec.version(), spec.partitioner());
     if (merged.has(MergeWithLake.TOMBSTONES)) {
-      history = history.withTombstones(merged.get(MergeWithLake.TOMBSTONES), c.lake.tombstones());
+      history = history.withTombstones(merged.get(MergeWithLake.TOMBSTONES));
     }
     PCollectionTuple built = rows.apply("BuildVersionHistory", history);
     List<String> order = new ArrayList<>(spec.key());

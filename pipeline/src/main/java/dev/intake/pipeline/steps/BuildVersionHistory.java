@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
@@ -30,9 +31,9 @@ import org.joda.time.ReadableInstant;
 /**
  * A dataset's version history (SCD type 2, {@link VersionHistory}) brought up to date with a run.
  * Input: the run's clean rows before dedup (every version it read, superseded ones included). The
- * stored history is read from the lake; every key the run read, or whose deletion is new, has its
- * history recomputed from its stored versions and the run's, closed by all its tombstones (stored
- * and new, see {@link #withTombstones}).
+ * stored history and tombstones are read from the lake; every key the run read, or whose deletion
+ * is new ({@link #withTombstones}), has its history recomputed from its stored versions and the
+ * run's, closed by all its tombstones, stored and new.
  *
  * <p>The history is partitioned like the clean dataset, each version by its own partition field
  * value, so a run rewrites only the partitions that hold a version of a key it touched (before or
@@ -51,69 +52,69 @@ public final class BuildVersionHistory extends PTransform<PCollection<Row>, PCol
   private static final TupleTag<String> PARTITIONS = new TupleTag<>() {};
 
   private final String historyDirectory;
+  private final String tombstonesDirectory;
   private final List<String> key;
   private final String version;
   private final Partitioner partitioner;
   private final PCollection<Row> tombstones;
-  private final String tombstonesDirectory;
 
-  private BuildVersionHistory(String historyDirectory, List<String> key, String version,
-      Partitioner partitioner, PCollection<Row> tombstones, String tombstonesDirectory) {
+  private BuildVersionHistory(String historyDirectory, String tombstonesDirectory,
+      List<String> key, String version, Partitioner partitioner, PCollection<Row> tombstones) {
     this.historyDirectory = historyDirectory;
+    this.tombstonesDirectory = tombstonesDirectory;
     this.key = key;
     this.version = version;
     this.partitioner = partitioner;
     this.tombstones = tombstones;
-    this.tombstonesDirectory = tombstonesDirectory;
   }
 
   /**
    * The history stored under {@code historyDirectory}, by {@code key}, of versions ordered by the
-   * timestamp field {@code version}, partitioned by {@code partitioner}.
+   * timestamp field {@code version}, partitioned by {@code partitioner}; its intervals are closed by
+   * the tombstones kept under {@code tombstonesDirectory} (none if it does not exist).
    */
-  public static BuildVersionHistory of(String historyDirectory, List<String> key, String version,
-      Partitioner partitioner) {
+  public static BuildVersionHistory of(String historyDirectory, String tombstonesDirectory,
+      List<String> key, String version, Partitioner partitioner) {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("key must not be empty");
     }
     return new BuildVersionHistory(Objects.requireNonNull(historyDirectory, "historyDirectory"),
-        List.copyOf(key), Objects.requireNonNull(version, "version"),
-        Objects.requireNonNull(partitioner, "partitioner"), null, null);
+        Objects.requireNonNull(tombstonesDirectory, "tombstonesDirectory"), List.copyOf(key),
+        Objects.requireNonNull(version, "version"),
+        Objects.requireNonNull(partitioner, "partitioner"), null);
   }
 
   /**
-   * Also closes intervals with deletions: the run's new {@code tombstones} ({@code
-   * ParseDeletions#schema}), whose keys are touched, and those kept under {@code directory}.
+   * Also closes intervals with the run's new {@code tombstones} ({@code ParseDeletions#schema}):
+   * their keys' histories are recomputed even when the run read no version of them.
    */
-  public BuildVersionHistory withTombstones(PCollection<Row> tombstones, String directory) {
-    return new BuildVersionHistory(historyDirectory, key, version, partitioner,
-        Objects.requireNonNull(tombstones, "tombstones"),
-        Objects.requireNonNull(directory, "directory"));
+  public BuildVersionHistory withTombstones(PCollection<Row> tombstones) {
+    return new BuildVersionHistory(historyDirectory, tombstonesDirectory, key, version,
+        partitioner, Objects.requireNonNull(tombstones, "tombstones"));
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Row> incoming) {
     Schema clean = incoming.getSchema();
     Schema history = VersionHistory.schema(clean);
+    Schema tombstone = ParseDeletions.schema(clean, key);
     PCollection<Row> stored =
         incoming.getPipeline().apply("ReadHistory", ReadLake.of(historyDirectory, history));
-    KeyedPCollectionTuple<String> keyed =
+    PCollection<Row> kept = incoming.getPipeline()
+        .apply("ReadTombstones", ReadLake.of(tombstonesDirectory, tombstone));
+    PCollection<KV<String, Row>> runTombstones = tombstones == null
+        ? incoming.getPipeline().apply("NoTombstones",
+            Create.empty(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(tombstone))))
+        : keyed("KeyTombstones", tombstones, tombstone);
+    PCollectionTuple recomputed =
         KeyedPCollectionTuple.of(INCOMING, keyed("KeyIncoming", incoming, clean))
-            .and(STORED, keyed("KeyStored", stored, history));
-    if (tombstones != null) {
-      Schema tombstone = tombstones.getSchema();
-      PCollection<Row> kept = incoming.getPipeline()
-          .apply("ReadTombstones", ReadLake.of(tombstonesDirectory, tombstone));
-      keyed = keyed.and(TOMBSTONES, keyed("KeyTombstones", tombstones, tombstone))
-          .and(STORED_TOMBSTONES, keyed("KeyStoredTombstones", kept, tombstone));
-    } else {
-      keyed = keyed.and(TOMBSTONES, none("NoTombstones", incoming))
-          .and(STORED_TOMBSTONES, none("NoStoredTombstones", incoming));
-    }
-    PCollectionTuple recomputed = keyed.apply("ByKey", CoGroupByKey.create())
-        .apply("RecomputeTouchedKeys",
-            ParDo.of(new RecomputeFn(clean, history, version, partitioner))
-                .withOutputTags(ROWS, TupleTagList.of(List.of(PARTITIONS, TALLIES))));
+            .and(STORED, keyed("KeyStored", stored, history))
+            .and(TOMBSTONES, runTombstones)
+            .and(STORED_TOMBSTONES, keyed("KeyStoredTombstones", kept, tombstone))
+            .apply("ByKey", CoGroupByKey.create())
+            .apply("RecomputeTouchedKeys",
+                ParDo.of(new RecomputeFn(clean, history, version, partitioner))
+                    .withOutputTags(ROWS, TupleTagList.of(List.of(PARTITIONS, TALLIES))));
     PCollection<String> touched = recomputed.get(PARTITIONS).setCoder(StringUtf8Coder.of())
         .apply("DistinctPartitions", Distinct.create());
     PCollection<Row> rows = recomputed.get(ROWS).setRowSchema(history)
@@ -128,11 +129,6 @@ public final class BuildVersionHistory extends PTransform<PCollection<Row>, PCol
 
   private PCollection<KV<String, Row>> keyed(String step, PCollection<Row> rows, Schema schema) {
     return ApplyTombstones.byKey(step, rows, schema, key);
-  }
-
-  private PCollection<KV<String, Row>> none(String step, PCollection<Row> like) {
-    return like.getPipeline().apply(step, Create.empty(
-        KvCoder.of(StringUtf8Coder.of(), like.getCoder())));
   }
 
   /**

@@ -68,8 +68,8 @@ class BuildVersionHistoryTest {
   }
 
   private static BuildVersionHistory build(Path lake) {
-    return BuildVersionHistory.of(lake.resolve("history") + "/", List.of("id"), "updated",
-        BY_MONTH);
+    return BuildVersionHistory.of(lake.resolve("history") + "/",
+        lake.resolve("tombstones") + "/", List.of("id"), "updated", BY_MONTH);
   }
 
   private static PCollection<KV<TallyKey, Long>> summed(PCollectionTuple out) {
@@ -109,8 +109,7 @@ class BuildVersionHistoryTest {
             .build()).withRowSchema(TOMBSTONE));
     PCollectionTuple rebuilt = second
         .apply("Incoming", Create.of(ONE_ASSIGNED, ONE_OPEN).withRowSchema(CLEAN))
-        .apply("Build", build(lake).withTombstones(deletions,
-            lake.resolve("tombstones") + "/"));
+        .apply("Build", build(lake).withTombstones(deletions));
     PAssert.that(rebuilt.get(BuildVersionHistory.ROWS)).containsInAnyOrder(
         history(ONE_OPEN, "2021-03-05T12:00:00Z"),
         history(ONE_ASSIGNED, "2021-03-09T08:30:00Z"),
@@ -121,6 +120,34 @@ class BuildVersionHistoryTest {
     PAssert.that(summed(rebuilt)).containsInAnyOrder(
         tally(TallyKey.Kind.HISTORY_VERSIONS, 1), tally(TallyKey.Kind.LATE_VERSIONS, 1),
         partition("requested_month=2021-02"), partition("requested_month=2021-03"));
+    second.run().waitUntilFinish();
+  }
+
+  @Test
+  void storedTombstonesCloseARecomputedKeyWhichANewerVersionBringsBack(@TempDir Path lake) {
+    Pipeline first = pipeline();
+    first.apply("Incoming", Create.of(TWO).withRowSchema(CLEAN)).apply("Build", build(lake))
+        .get(BuildVersionHistory.ROWS)
+        .apply("Write", WriteParquet.to(lake.resolve("history") + "/").partitionedBy(BY_MONTH));
+    first.apply("Deletion", Create.of(Row.withSchema(TOMBSTONE)
+            .addValues(2L, Instant.parse("2021-03-06T00:00:00Z"), "r1").build())
+            .withRowSchema(TOMBSTONE))
+        .apply("WriteTombstone", WriteParquet.to(lake.resolve("tombstones/run=r1") + "/"));
+    first.run().waitUntilFinish();
+
+    Row back = clean(2, "2021-03-01T18:00:00Z", "2021-03-08T09:00:00Z", "Reopened");
+    Pipeline second = pipeline();
+    PCollectionTuple rebuilt = second
+        .apply("Incoming", Create.of(TWO, back).withRowSchema(CLEAN))
+        .apply("Build", build(lake));
+    PAssert.that(rebuilt.get(BuildVersionHistory.ROWS)).containsInAnyOrder(
+        Row.withSchema(HISTORY).addValues(TWO.getValues())
+            .addValues(TWO.getDateTime("updated"), Instant.parse("2021-03-06T00:00:00Z"), false)
+            .build(),
+        history(back, null));
+    PAssert.that(summed(rebuilt)).containsInAnyOrder(
+        tally(TallyKey.Kind.HISTORY_VERSIONS, 1), tally(TallyKey.Kind.LATE_VERSIONS, 0),
+        partition("requested_month=2021-03"));
     second.run().waitUntilFinish();
   }
 
