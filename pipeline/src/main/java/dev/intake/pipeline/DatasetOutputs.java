@@ -17,8 +17,8 @@ import org.apache.beam.sdk.schemas.Schema;
 /**
  * A dataset's outputs, each with its name, its warehouse table, and where it is staged and
  * published in the lake: the clean dataset, one per aggregate, the dead letters, the tombstones,
- * the version history. The one place
- * that maps outputs to tables and folders, for the pipeline's loads and the commit.
+ * the version history. The one place that maps outputs to tables and folders, for the pipeline's
+ * loads and the commit.
  */
 final class DatasetOutputs {
   /** How an output's published content is replaced by a run. */

@@ -171,7 +171,8 @@ public final class IntakePipeline {
       tallies = tallies.and(vanished.get(VanishedKeys.TALLIES));
     }
     if (spec.history()) {
-      tallies = tallies.and(writeHistory(c, clean.get(CleanRecords.ROWS), merged, staging).getAll());
+      tallies = tallies.and(
+          writeHistory(c, clean.get(CleanRecords.ROWS), merged, staging).getAll());
     }
     tallies.apply("WriteTallies", Tallies.writeTo(staging.tallies()));
   }

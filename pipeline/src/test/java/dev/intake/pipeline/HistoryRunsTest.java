@@ -103,8 +103,8 @@ class HistoryRunsTest {
         + " WHERE valid_to IS DISTINCT FROM next OR is_current <> (valid_to IS NULL)";
     assertThat(lake.query(String.format(gaps, lakeHistory)), contains("0"));
     assertThat(db.query(String.format(gaps, table)), contains("0"));
-    assertThat(db.query("SELECT service_request_id, " + db.iso("updated_datetime") + ", status_notes"
-            + " FROM " + table + " WHERE is_current ORDER BY 1"),
+    assertThat(db.query("SELECT service_request_id, " + db.iso("updated_datetime")
+            + ", status_notes FROM " + table + " WHERE is_current ORDER BY 1"),
         equalTo(db.query("SELECT service_request_id, " + db.iso("updated_datetime")
             + ", status_notes FROM " + db.table("sf311") + " ORDER BY 1")));
 

@@ -70,8 +70,8 @@ public final class BuildVersionHistory extends PTransform<PCollection<Row>, PCol
 
   /**
    * The history stored under {@code historyDirectory}, by {@code key}, of versions ordered by the
-   * timestamp field {@code version}, partitioned by {@code partitioner}; its intervals are closed by
-   * the tombstones kept under {@code tombstonesDirectory} (none if it does not exist).
+   * timestamp field {@code version}, partitioned by {@code partitioner}; its intervals are closed
+   * by the tombstones kept under {@code tombstonesDirectory} (none if it does not exist).
    */
   public static BuildVersionHistory of(String historyDirectory, String tombstonesDirectory,
       List<String> key, String version, Partitioner partitioner) {

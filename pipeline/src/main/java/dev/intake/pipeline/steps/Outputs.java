@@ -2,8 +2,8 @@ package dev.intake.pipeline.steps;
 
 /**
  * The names of a run's outputs, as its counts, commit journal and summary know them: the clean
- * dataset, one per aggregate, the dead letters, the tombstones of a source with deletions, and the version history when the spec
- * asks for one.
+ * dataset, one per aggregate, the dead letters, the tombstones of a source with deletions, and
+ * the version history when the spec asks for one.
  */
 public final class Outputs {
   public static final String CLEAN = "clean";

@@ -54,7 +54,8 @@ class BuildVersionHistoryTest {
 
   // Case 1: opened in February; its last version corrects the request date into March, so its
   // versions lie in two partitions. Its second version arrives late, in the second run.
-  private static final Row ONE_OPEN = clean(1, "2021-02-20T18:00:00Z", "2021-03-01T10:00:00Z", "Open");
+  private static final Row ONE_OPEN =
+      clean(1, "2021-02-20T18:00:00Z", "2021-03-01T10:00:00Z", "Open");
   private static final Row ONE_ASSIGNED =
       clean(1, "2021-02-20T18:00:00Z", "2021-03-05T12:00:00Z", "Assigned");
   private static final Row ONE_CLOSED =

@@ -161,7 +161,8 @@ public final class VersionHistory implements Serializable {
   }
 
   /** What {@code intervals} add to a stored history whose versions were {@code stored}. */
-  public static Added added(List<Interval> intervals, Collection<? extends ReadableInstant> stored) {
+  public static Added added(List<Interval> intervals,
+      Collection<? extends ReadableInstant> stored) {
     long newest = Long.MIN_VALUE;
     TreeSet<Long> known = new TreeSet<>();
     for (ReadableInstant s : stored) {

@@ -8,7 +8,7 @@ package dev.intake.transforms.sinks.lake;
  * aggregates/&lt;dataset&gt;_&lt;name&gt;/&lt;partition&gt;=&lt;value&gt;/part-*.parquet
  * deadletter/&lt;dataset&gt;/run=&lt;id&gt;/part-*.parquet
  * tombstones/&lt;dataset&gt;/run=&lt;id&gt;/part-*.parquet   (deleted keys, for sources with deletions)
- * history/&lt;dataset&gt;/&lt;partition&gt;=&lt;value&gt;/part-*.parquet   (every version, when asked for)
+ * history/&lt;dataset&gt;/&lt;partition&gt;=&lt;value&gt;/part-*.parquet  (every version, if asked)
  * runs/&lt;dataset&gt;/&lt;run id&gt;.json
  * raw/&lt;dataset&gt;/ingest_date=&lt;YYYY-MM-DD&gt;/run=&lt;id&gt;/page-*.json.gz + manifest.jsonl
  * _staging/&lt;dataset&gt;/&lt;run id&gt;/…   (a run's outputs until its commit)
