@@ -43,8 +43,8 @@ import org.apache.beam.sdk.values.Row;
  * is a parameter) → clean (parse, validate, derive) → merge with the lake (dedup against the stored
  * rows, keep the touched partitions) → write the dataset, its aggregates and the dead letters to
  * the run's staging folder (and staging tables) → bring the version history up to date, when the
- * spec asks for one → write the run's counts. Nothing here publishes
- * anything; the run's commit does, after the pipeline has succeeded.
+ * spec asks for one → write the run's counts. Nothing here publishes anything; the run's commit
+ * does, after the pipeline has succeeded.
  */
 public final class IntakePipeline {
   /** Everything a run's pipeline needs, as plain values. */
