@@ -29,21 +29,31 @@ final class CommitJournal {
   /** The journal of a run that rewrote {@code touched}, with {@code outputs}' staged files. */
   static CommitJournal plan(DatasetOutputs outputs, String runId, List<String> touched)
       throws IOException {
-    return of(outputs, runId, outputs.all(), touched);
+    return plan(outputs, runId, touched, List.of());
+  }
+
+  /**
+   * The journal of a run that rewrote {@code touched} (and the history partitions {@code
+   * historyTouched}), with {@code outputs}' staged files.
+   */
+  static CommitJournal plan(DatasetOutputs outputs, String runId, List<String> touched,
+      List<String> historyTouched) throws IOException {
+    return of(outputs, runId, outputs.all(), touched, historyTouched);
   }
 
   /** A journal that publishes only the dead letters (for a run refused before its commit). */
   static CommitJournal deadLettersOnly(DatasetOutputs outputs, String runId) throws IOException {
-    return of(outputs, runId, List.of(outputs.deadLetters), List.of());
+    return of(outputs, runId, List.of(outputs.deadLetters), List.of(), List.of());
   }
 
   private static CommitJournal of(DatasetOutputs outputs, String runId,
-      List<DatasetOutputs.Output> published, List<String> touched) throws IOException {
+      List<DatasetOutputs.Output> published, List<String> touched, List<String> historyTouched)
+      throws IOException {
     CommitJournal j = new CommitJournal();
     j.runId = runId;
     for (DatasetOutputs.Output o : published) {
       j.moves.put(o.name, PartitionSwap.plan(outputs.staged(o, runId), outputs.published(o, runId),
-          outputs.swapped(o, touched)));
+          outputs.swapped(o, touched, historyTouched)));
     }
     j.summaryPath = outputs.lake.runSummary(runId);
     return j;

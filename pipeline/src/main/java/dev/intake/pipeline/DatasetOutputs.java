@@ -4,6 +4,7 @@ import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.pipeline.steps.DeadLetterRows;
 import dev.intake.pipeline.steps.Outputs;
 import dev.intake.pipeline.steps.ParseDeletions;
+import dev.intake.transforms.history.VersionHistory;
 import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.warehouse.Replacement;
@@ -15,8 +16,9 @@ import org.apache.beam.sdk.schemas.Schema;
 
 /**
  * A dataset's outputs, each with its name, its warehouse table, and where it is staged and
- * published in the lake: the clean dataset, one per aggregate, the dead letters, the tombstones. The one place
- * that maps outputs to tables and folders, for the pipeline's loads and the commit.
+ * published in the lake: the clean dataset, one per aggregate, the dead letters, the tombstones,
+ * the version history. The one place that maps outputs to tables and folders, for the pipeline's
+ * loads and the commit.
  */
 final class DatasetOutputs {
   /** How an output's published content is replaced by a run. */
@@ -26,7 +28,9 @@ final class DatasetOutputs {
     /** The whole folder and table (an aggregate recomputed whole). */
     WHOLE,
     /** A folder of the run's own, appended to the table (dead letters). */
-    RUN
+    RUN,
+    /** The history partitions the run rewrites (the version history). */
+    HISTORY_PARTITIONS
   }
 
   /** One output. */
@@ -59,6 +63,11 @@ final class DatasetOutputs {
    * else null.
    */
   final Output tombstones;
+  /**
+   * The version history, when the spec asks for one (its table's key: the dataset's key and
+   * {@code valid_from}); else null.
+   */
+  final Output history;
 
   DatasetOutputs(DatasetSpec spec, LakeLayout lake) {
     this.spec = spec;
@@ -85,9 +94,16 @@ final class DatasetOutputs {
             new WarehouseTable(spec.name() + "_tombstones",
                 ParseDeletions.schema(cleanSchema, spec.key()), List.of()),
             Scope.RUN, null, null);
+    List<String> historyKey = new ArrayList<>(spec.key());
+    historyKey.add(VersionHistory.VALID_FROM);
+    this.history = !spec.history() ? null
+        : new Output(Outputs.HISTORY,
+            new WarehouseTable(spec.name() + "_history", VersionHistory.schema(cleanSchema),
+                historyKey),
+            Scope.HISTORY_PARTITIONS, null, null);
   }
 
-  /** Every output, clean first, dead letters then tombstones (if any) last. */
+  /** Every output, clean first, dead letters then tombstones and history (if any) last. */
   List<Output> all() {
     List<Output> all = new ArrayList<>();
     all.add(clean);
@@ -95,6 +111,9 @@ final class DatasetOutputs {
     all.add(deadLetters);
     if (tombstones != null) {
       all.add(tombstones);
+    }
+    if (history != null) {
+      all.add(history);
     }
     return all;
   }
@@ -120,6 +139,9 @@ final class DatasetOutputs {
     if (o == tombstones) {
       return s.tombstones();
     }
+    if (o == history) {
+      return s.history();
+    }
     return o == deadLetters ? s.deadLetters() : s.aggregate(o.aggregate);
   }
 
@@ -131,11 +153,20 @@ final class DatasetOutputs {
     if (o == tombstones) {
       return lake.tombstones(runId);
     }
+    if (o == history) {
+      return lake.history();
+    }
     return o == deadLetters ? lake.deadLetters(runId) : lake.aggregate(o.aggregate);
   }
 
-  /** The folders a run swaps for {@code o}: the touched partitions, or the whole folder (""). */
-  List<String> swapped(Output o, List<String> touched) {
+  /**
+   * The folders a run swaps for {@code o}: the touched partitions, the touched history partitions
+   * ({@code historyTouched}), or the whole folder ("").
+   */
+  List<String> swapped(Output o, List<String> touched, List<String> historyTouched) {
+    if (o.scope == Scope.HISTORY_PARTITIONS) {
+      return historyTouched;
+    }
     return o.scope == Scope.TOUCHED_PARTITIONS ? touched : List.of("");
   }
 

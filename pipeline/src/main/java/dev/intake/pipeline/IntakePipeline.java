@@ -1,6 +1,7 @@
 package dev.intake.pipeline;
 
 import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.pipeline.steps.BuildVersionHistory;
 import dev.intake.pipeline.steps.CleanRecords;
 import dev.intake.pipeline.steps.MergeWithLake;
 import dev.intake.pipeline.steps.ParseDeletions;
@@ -10,7 +11,9 @@ import dev.intake.pipeline.steps.TallyKey;
 import dev.intake.pipeline.steps.VanishedKeys;
 import dev.intake.pipeline.steps.WriteDataset;
 import dev.intake.pipeline.steps.WriteDeadLetters;
+import dev.intake.pipeline.steps.WriteOutput;
 import dev.intake.transforms.derive.DeriveColumns;
+import dev.intake.transforms.history.VersionHistory;
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.Lineage;
@@ -18,6 +21,7 @@ import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.sinks.lake.LakeLayout;
+import dev.intake.transforms.sinks.lake.WriteParquet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +42,9 @@ import org.apache.beam.sdk.values.Row;
  * Builds the Intake pipeline for one run: read (an export, API pages or the raw layer: the source
  * is a parameter) → clean (parse, validate, derive) → merge with the lake (dedup against the stored
  * rows, keep the touched partitions) → write the dataset, its aggregates and the dead letters to
- * the run's staging folder (and staging tables) → write the run's counts. Nothing here publishes
- * anything; the run's commit does, after the pipeline has succeeded.
+ * the run's staging folder (and staging tables) → bring the version history up to date, when the
+ * spec asks for one → write the run's counts. Nothing here publishes anything; the run's commit
+ * does, after the pipeline has succeeded.
  */
 public final class IntakePipeline {
   /** Everything a run's pipeline needs, as plain values. */
@@ -165,7 +170,35 @@ public final class IntakePipeline {
     if (vanished != null) {
       tallies = tallies.and(vanished.get(VanishedKeys.TALLIES));
     }
+    if (spec.history()) {
+      tallies = tallies.and(
+          writeHistory(c, clean.get(CleanRecords.ROWS), merged, staging).getAll());
+    }
     tallies.apply("WriteTallies", Tallies.writeTo(staging.tallies()));
+  }
+
+  /**
+   * Brings the version history up to date from every version the run read ({@code rows}, before
+   * dedup) and the tombstones the merge keeps, and writes it; returns its counts.
+   */
+  private static PCollectionList<KV<TallyKey, Long>> writeHistory(Config c, PCollection<Row> rows,
+      PCollectionTuple merged, LakeLayout.Staging staging) {
+    DatasetSpec spec = c.spec;
+    BuildVersionHistory history = BuildVersionHistory.of(
+        c.lake.history(), c.lake.tombstones(), spec.key(), spec.version(), spec.partitioner());
+    if (merged.has(MergeWithLake.TOMBSTONES)) {
+      history = history.withTombstones(merged.get(MergeWithLake.TOMBSTONES));
+    }
+    PCollectionTuple built = rows.apply("BuildVersionHistory", history);
+    List<String> order = new ArrayList<>(spec.key());
+    order.add(VersionHistory.VALID_FROM);
+    PCollection<KV<TallyKey, Long>> written =
+        built.get(BuildVersionHistory.ROWS)
+            .apply("WriteHistory", WriteOutput.of(Outputs.HISTORY,
+                WriteParquet.to(staging.history()).partitionedBy(spec.partitioner())
+                    .sortedBy(order).withMaxRowsPerFile(c.maxRowsPerFile),
+                Optional.ofNullable(c.loads.get(Outputs.HISTORY))));
+    return PCollectionList.of(built.get(BuildVersionHistory.TALLIES)).and(written);
   }
 
   /** The spec's definitions of its key fields, in key order. */

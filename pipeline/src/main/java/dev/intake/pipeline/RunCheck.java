@@ -87,6 +87,12 @@ final class RunCheck {
       s.outputs.put(Outputs.TOMBSTONES, t.rows(Outputs.TOMBSTONES));
     }
     s.partitions.addAll(t.partitions());
+    if (spec.history()) {
+      s.historyVersions = t.get(TallyKey.Kind.HISTORY_VERSIONS);
+      s.lateVersions = t.get(TallyKey.Kind.LATE_VERSIONS);
+      s.historyPartitions = t.partitions(TallyKey.Kind.HISTORY_PARTITION);
+      s.outputs.put(Outputs.HISTORY, t.rows(Outputs.HISTORY));
+    }
     Long newest = t.newest("watermark") != null ? t.newest("watermark") : t.newest("version");
     if (newest != null) {
       s.watermark = java.time.Instant.ofEpochMilli(newest).toString();

@@ -76,7 +76,8 @@ final class RunCommit {
     try {
       checkSpace(summary.runId);
       lock.verify();
-      journal = CommitJournal.plan(outputs, summary.runId, summary.partitions);
+      journal = CommitJournal.plan(outputs, summary.runId, summary.partitions,
+          summary.historyPartitions == null ? List.of() : summary.historyPartitions);
       journal.write(lake, summary.toJson());
     } catch (IOException | SQLException | RuntimeException e) {
       throw new NotStarted(IntakeRun.rootMessage(e), e);
@@ -137,6 +138,9 @@ final class RunCommit {
     List<String> readable = new ArrayList<>();
     readable.add(outputs.clean.table.name());
     outputs.aggregates.forEach(a -> readable.add(a.table.name()));
+    if (outputs.history != null) {
+      readable.add(outputs.history.table.name());
+    }
     warehouse.grantReader(role, readable,
         List.of(outputs.deadLetters.table.name(), Warehouse.RUNS, Warehouse.STATE));
   }
@@ -178,6 +182,9 @@ final class RunCommit {
     c.deadLetters(outputs.deadLetters.table);
     if (outputs.tombstones != null) {
       c.tombstones(outputs.tombstones.table);
+    }
+    if (outputs.history != null) {
+      c.history(outputs.history.table);
     }
     for (DatasetOutputs.Output o : outputs.all()) {
       c.files(o.table.name(), journal.publishedFiles(o.name));

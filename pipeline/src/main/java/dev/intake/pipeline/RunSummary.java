@@ -19,9 +19,9 @@ import java.util.Map;
 @JsonPropertyOrder({
   "runId", "dataset", "mode", "input", "runner", "status", "error", "startedAt", "finishedAt",
   "durationSeconds", "warehouse", "watermark", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
-  "deletions", "deleted", "tombstoned", "reconciled",
+  "deletions", "deleted", "tombstoned", "reconciled", "historyVersions", "lateVersions",
   "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs",
-  "partitions", "ignoredColumns", "missingColumns", "warnings"
+  "partitions", "historyPartitions", "ignoredColumns", "missingColumns", "warnings"
 })
 public final class RunSummary {
   private static final ObjectMapper JSON =
@@ -54,6 +54,10 @@ public final class RunSummary {
   public long tombstoned;
   /** Stored rows a reconciliation compared with the source's keys. */
   public long reconciled;
+  /** Datasets with a history: versions the history did not hold before the run. */
+  public Long historyVersions;
+  /** Of those, versions older than their key's newest stored version, slotted into place. */
+  public Long lateVersions;
   /** "stage/code" → count. */
   public Map<String, Long> rejectedByReason = new LinkedHashMap<>();
   /** API runs: the windows planned from the data, and the count requests planning sent. */
@@ -68,6 +72,8 @@ public final class RunSummary {
   /** Rows written per output: clean, aggregate:&lt;name&gt;, deadletter. */
   public Map<String, Long> outputs = new LinkedHashMap<>();
   public List<String> partitions = new ArrayList<>();
+  /** Datasets with a history: the history partitions the run rewrites. */
+  public List<String> historyPartitions;
   /** Input columns the spec does not name, per file. */
   public Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
   /** Columns the spec's format names that a file lacks (their fields are null), per file. */
@@ -117,6 +123,11 @@ public final class RunSummary {
     sb.append("  outputs:");
     outputs.forEach((k, v) -> sb.append(' ').append(k).append(' ').append(v).append(" rows;"));
     sb.append(" partitions rewritten: ").append(partitions.size()).append('\n');
+    if (historyVersions != null) {
+      sb.append(String.format(Locale.ROOT, "  history: %d new version(s), %d of them late;"
+          + " %d history partition(s) rewritten%n", historyVersions, lateVersions,
+          historyPartitions.size()));
+    }
     ignoredColumns.forEach(
         (f, cols) -> sb.append("  ignored ").append(cols.size()).append(" columns of ").append(f)
             .append(": ").append(String.join(", ", cols.subList(0, Math.min(5, cols.size()))))

@@ -65,9 +65,14 @@ final class RunTally {
 
   /** The partitions the run rewrites, sorted. */
   List<String> partitions() {
+    return partitions(TallyKey.Kind.PARTITION);
+  }
+
+  /** The partitions counted under {@code kind} (PARTITION or HISTORY_PARTITION), sorted. */
+  List<String> partitions(TallyKey.Kind kind) {
     List<String> out = new ArrayList<>();
     amounts.keySet().forEach(k -> {
-      if (k.kind() == TallyKey.Kind.PARTITION) {
+      if (k.kind() == kind) {
         out.add(k.getPartition());
       }
     });

@@ -82,6 +82,8 @@ public final class DatasetSpec implements Serializable {
   final String jsonLinesFormat;
   final Partitioner partitioner;
   final List<Aggregate> aggregates;
+  /** Set once by {@link SpecLoader}, right after construction. */
+  boolean history;
 
   DatasetSpec(
       String name,
@@ -211,5 +213,14 @@ public final class DatasetSpec implements Serializable {
 
   public List<Aggregate> aggregates() {
     return aggregates;
+  }
+
+  /**
+   * Whether the dataset keeps a version history (SCD type 2, by the version field, which is then a
+   * required timestamp): every distinct version of a key with its {@code valid_from}, {@code
+   * valid_to} and {@code is_current}.
+   */
+  public boolean history() {
+    return history;
   }
 }

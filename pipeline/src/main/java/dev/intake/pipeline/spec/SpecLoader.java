@@ -91,7 +91,8 @@ public final class SpecLoader {
       throw nodes.error(root, "a spec is a mapping of settings");
     }
     nodes.known(root, "name", "description", "zone", "source", "key", "version", "watermark",
-        "fields", "derived", "piiHashKeyEnv", "formats", "fullLoad", "partition", "aggregates");
+        "fields", "derived", "piiHashKeyEnv", "formats", "fullLoad", "partition", "aggregates",
+        "history");
     String name = nodes.text(root, "name", true);
     String zone = nodes.text(root, "zone", true);
     try {
@@ -131,7 +132,8 @@ public final class SpecLoader {
       throw nodes.error(root.get("version"), "version '" + version + "' must be a timestamp field:"
           + " the source reports deletions, whose time is compared with each version");
     }
-    return new DatasetSpec(
+    boolean history = HistoryParser.parse(nodes, root, cleanSchema, version, fields.rules);
+    DatasetSpec spec = new DatasetSpec(
         name,
         nodes.text(root, "description", false),
         file,
@@ -151,5 +153,7 @@ public final class SpecLoader {
         formats.jsonLinesFormat,
         partition.partitioner,
         aggregates);
+    spec.history = history;
+    return spec;
   }
 }

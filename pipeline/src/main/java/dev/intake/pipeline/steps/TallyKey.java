@@ -40,6 +40,12 @@ public abstract class TallyKey {
     ROWS,
     /** A partition the run rewrites (the amount is how many times it was seen). */
     PARTITION,
+    /** Versions the history did not hold before the run (datasets with a history). */
+    HISTORY_VERSIONS,
+    /** Of those, versions older than the newest stored version of their key (slotted in). */
+    LATE_VERSIONS,
+    /** A partition of the history the run rewrites (the amount is how many times it was seen). */
+    HISTORY_PARTITION,
     /** The newest value (epoch millis) of a field ({@code output}: version or watermark). */
     NEWEST
   }

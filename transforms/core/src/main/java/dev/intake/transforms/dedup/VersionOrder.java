@@ -10,10 +10,10 @@ import org.apache.beam.sdk.values.Row;
  * then, on a tie, the row's values in schema order compared as text, so the winner never depends
  * on arrival order.
  */
-final class VersionOrder implements Comparator<Row>, Serializable {
+public final class VersionOrder implements Comparator<Row>, Serializable {
   private final String versionField;
 
-  VersionOrder(String versionField) {
+  public VersionOrder(String versionField) {
     this.versionField = versionField;
   }
 

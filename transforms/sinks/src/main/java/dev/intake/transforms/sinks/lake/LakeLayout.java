@@ -8,6 +8,7 @@ package dev.intake.transforms.sinks.lake;
  * aggregates/&lt;dataset&gt;_&lt;name&gt;/&lt;partition&gt;=&lt;value&gt;/part-*.parquet
  * deadletter/&lt;dataset&gt;/run=&lt;id&gt;/part-*.parquet
  * tombstones/&lt;dataset&gt;/run=&lt;id&gt;/part-*.parquet   (deleted keys, for sources with deletions)
+ * history/&lt;dataset&gt;/&lt;partition&gt;=&lt;value&gt;/part-*.parquet  (every version, if asked)
  * runs/&lt;dataset&gt;/&lt;run id&gt;.json
  * raw/&lt;dataset&gt;/ingest_date=&lt;YYYY-MM-DD&gt;/run=&lt;id&gt;/page-*.json.gz + manifest.jsonl
  * _staging/&lt;dataset&gt;/&lt;run id&gt;/…   (a run's outputs until its commit)
@@ -49,6 +50,11 @@ public final class LakeLayout {
 
   public String tombstones(String runId) {
     return tombstones() + "run=" + runId + "/";
+  }
+
+  /** The version history, partitioned like the clean dataset (by each version's own value). */
+  public String history() {
+    return root + "/history/" + dataset + "/";
   }
 
   public String runSummary(String runId) {
@@ -99,6 +105,10 @@ public final class LakeLayout {
 
     public String tombstones() {
       return dir + "tombstones/";
+    }
+
+    public String history() {
+      return dir + "history/";
     }
 
     public String tallies() {

@@ -174,6 +174,25 @@ public abstract class Dialect implements Serializable {
         + " AND (" + String.join(" OR ", differs) + "))";
   }
 
+  /**
+   * Upserts {@code rows} (a SELECT of {@code t}'s columns, one per primary key) into {@code
+   * target}: a stored row with the same primary key takes the new row's values.
+   */
+  String replaceRows(String target, WarehouseTable t, String rows) {
+    List<String> sets = new ArrayList<>();
+    List<String> differs = new ArrayList<>();
+    for (Schema.Field f : t.schema().getFields()) {
+      String col = quote(f.getName());
+      if (!t.key().contains(f.getName())) {
+        sets.add(col + " = excluded." + col);
+        differs.add("t." + col + " IS DISTINCT FROM excluded." + col);
+      }
+    }
+    return "INSERT INTO " + target + " AS t (" + columns(t) + ") " + rows
+        + " ON CONFLICT (" + quotedList(t.key()) + ") DO UPDATE SET " + String.join(", ", sets)
+        + " WHERE " + String.join(" OR ", differs);
+  }
+
   /** The quoted column names of {@code t}, comma-separated. */
   static String columns(WarehouseTable t) {
     List<String> names = new ArrayList<>();

@@ -125,6 +125,13 @@ public final class Warehouse implements AutoCloseable {
         replaceRun(c.tombstones, c);
         deleteTombstoned(c);
       }
+      if (c.history != null) {
+        String history = dialect.runRows(schema, c.history, c.runId,
+            c.history.key().get(c.history.key().size() - 1), c.filesOf(c.history));
+        if (history != null) {
+          execute(dialect.replaceRows(qualified(c.history.name()), c.history, history));
+        }
+      }
       ledger.advanceWatermark(c.run);
       ledger.record(c.run);
       FailPoints.check("commit.insideDb");
@@ -145,6 +152,9 @@ public final class Warehouse implements AutoCloseable {
     }
     if (c.tombstones != null) {
       names.add(c.tombstones.name());
+    }
+    if (c.history != null) {
+      names.add(c.history.name());
     }
     dropStaging(names, c.runId);
   }

@@ -17,6 +17,7 @@ public final class WarehouseCommit {
   final Map<WarehouseTable, Replacement> aggregates;
   final WarehouseTable deadLetters;
   final WarehouseTable tombstones;
+  final WarehouseTable history;
   final Map<String, List<String>> files;
   final RunRecord run;
 
@@ -27,6 +28,7 @@ public final class WarehouseCommit {
     this.aggregates = Collections.unmodifiableMap(new LinkedHashMap<>(b.aggregates));
     this.deadLetters = b.deadLetters;
     this.tombstones = b.tombstones;
+    this.history = b.history;
     this.files = Map.copyOf(b.files);
     this.run = b.run;
   }
@@ -49,6 +51,7 @@ public final class WarehouseCommit {
     private final Map<String, List<String>> files = new LinkedHashMap<>();
     private WarehouseTable deadLetters;
     private WarehouseTable tombstones;
+    private WarehouseTable history;
 
     private Builder(RunRecord run, WarehouseTable clean, String version) {
       this.run = run;
@@ -75,6 +78,17 @@ public final class WarehouseCommit {
      */
     public Builder tombstones(WarehouseTable table) {
       this.tombstones = table;
+      return this;
+    }
+
+    /**
+     * The run's version-history rows (every history row of the partitions the run rewrote, among
+     * them the whole recomputed history of every key it touched) are upserted into {@code table} by
+     * its primary key (the key fields and {@code valid_from}): a touched key's rows are replaced by
+     * the recomputed ones, the others are written again unchanged.
+     */
+    public Builder history(WarehouseTable table) {
+      this.history = table;
       return this;
     }
 
