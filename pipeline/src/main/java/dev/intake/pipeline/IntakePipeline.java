@@ -1,6 +1,7 @@
 package dev.intake.pipeline;
 
 import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.pipeline.spec.Reference;
 import dev.intake.pipeline.steps.CleanRecords;
 import dev.intake.pipeline.steps.MergeWithLake;
 import dev.intake.pipeline.steps.ParseDeletions;
@@ -11,6 +12,7 @@ import dev.intake.pipeline.steps.VanishedKeys;
 import dev.intake.pipeline.steps.WriteDataset;
 import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.transforms.derive.DeriveColumns;
+import dev.intake.transforms.join.JoinReference;
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.Lineage;
@@ -102,9 +104,25 @@ public final class IntakePipeline {
 
   private IntakePipeline() {}
 
-  /** The clean dataset's schema: the spec's fields after PII handling, then derived columns. */
+  /**
+   * The clean dataset's schema: the spec's fields after PII handling, then derived columns, then
+   * the reference tables' columns.
+   */
   public static Schema cleanSchema(DatasetSpec spec) {
-    return derive(spec).outputSchema(Schemas.of(spec.fields()));
+    return Reference.appendColumns(
+        derive(spec).outputSchema(Schemas.of(spec.fields())), spec.references());
+  }
+
+  /** The joins with the spec's reference tables, each read from its file or the lake. */
+  static List<JoinReference> joins(Pipeline p, DatasetSpec spec, Config c) {
+    List<JoinReference> joins = new ArrayList<>();
+    for (Reference r : spec.references()) {
+      PCollection<Row> rows = p.apply("ReadReference_" + r.name(), r.read(c.lake.root()));
+      joins.add(JoinReference.of(r.name(), rows, r.key().name(), r.joinOn(), c.lineage)
+          .withColumns(r.outputNames())
+          .withOnMiss(r.onMiss()));
+    }
+    return joins;
   }
 
   static DeriveColumns derive(DatasetSpec spec) {
@@ -122,7 +140,8 @@ public final class IntakePipeline {
             .apply(
                 "CleanRecords",
                 CleanRecords.of(
-                    spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage));
+                    spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage)
+                    .withJoins(joins(p, spec, c)));
     MergeWithLake merge = MergeWithLake.of(
         c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner());
     PCollectionTuple deletions = null;

@@ -82,6 +82,7 @@ public final class DatasetSpec implements Serializable {
   final String jsonLinesFormat;
   final Partitioner partitioner;
   final List<Aggregate> aggregates;
+  List<Reference> references = List.of();
 
   DatasetSpec(
       String name,
@@ -211,5 +212,10 @@ public final class DatasetSpec implements Serializable {
 
   public List<Aggregate> aggregates() {
     return aggregates;
+  }
+
+  /** The reference tables the clean rows are joined with, in order (after derived columns). */
+  public List<Reference> references() {
+    return references;
   }
 }

@@ -117,6 +117,11 @@ public final class JoinReference
     return new JoinReference(name, reference, keyColumn, joinField, columns, onMiss, lineage);
   }
 
+  /** The reference's name, as dead letters' reason codes show it. */
+  public String name() {
+    return name;
+  }
+
   /** The schema of the output rows for input rows of {@code input}. */
   public Schema outputSchema(Schema input) {
     Schema ref = reference.getSchema();
