@@ -1,0 +1,137 @@
+package dev.intake.pipeline.spec;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.intake.pipeline.IntakePipeline;
+import dev.intake.transforms.join.JoinReference;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The references section: joins with reference tables, and every mistake with its line. */
+class ReferenceSpecTest {
+  private static final String SPEC =
+      String.join(
+          "\n",
+          "name: t",                                                        // 1
+          "zone: UTC",                                                      // 2
+          "key: [id]",                                                      // 3
+          "version: updated",                                               // 4
+          "fields:",                                                        // 5
+          "  - {name: id, type: long}",                                     // 6
+          "  - {name: updated, type: timestamp}",                           // 7
+          "  - {name: country, type: string}",                              // 8
+          "  - {name: hood_id, type: long}",                                // 9
+          "formats:",                                                       // 10
+          "  j: {kind: json, timestampPatterns: [\"yyyy-MM-dd'T'HH:mm:ssX\"]}", // 11
+          "partition: {field: updated, granularity: month, name: m}",       // 12
+          "references:",                                                    // 13
+          "  - name: countries",                                            // 14
+          "    file: refs/countries.csv",                                   // 15
+          "    key: {column: name, type: string}",                          // 16
+          "    joinOn: country",                                            // 17
+          "    prefix: country_",                                           // 18
+          "    columns:",                                                   // 19
+          "      - {name: alpha2, type: string, as: code}",                 // 20
+          "      - {name: region, type: string}",                           // 21
+          "    onMiss: reject",                                             // 22
+          "aggregates:",                                                    // 23
+          "  - name: by_region",                                            // 24
+          "    groupBy: [country_region]",                                  // 25
+          "    measures: [{name: n, fn: count}]",                           // 26
+          "");
+
+  private static DatasetSpec parse(String from, String to) {
+    return SpecLoader.parse("specs/t.yaml", SPEC.replace(from, to));
+  }
+
+  @Test
+  void referenceColumnsJoinTheCleanSchemaAndAggregatesCanGroupByThem() {
+    DatasetSpec spec = parse("", "");
+
+    Reference r = spec.references().get(0);
+    assertThat(r.name(), is("countries"));
+    assertThat(r.file(),
+        is(Path.of("specs/refs/countries.csv").toAbsolutePath().normalize().toString()));
+    assertThat(r.key().name(), is("name"));
+    assertThat(r.joinOn(), is("country"));
+    assertThat(r.onMiss(), is(JoinReference.OnMiss.REJECT));
+    assertThat(IntakePipeline.cleanSchema(spec).getFieldNames(), contains(
+        "id", "updated", "country", "hood_id", "country_code", "country_region"));
+    assertThat(spec.aggregates().get(0).name(), is("by_region"));
+  }
+
+  @Test
+  void onMissKeepsByDefaultAndTheKeyCanBeBroughtIn() {
+    DatasetSpec spec = parse("    onMiss: reject\n", "");
+    assertThat(spec.references().get(0).onMiss(), is(JoinReference.OnMiss.KEEP));
+
+    DatasetSpec withKey = SpecLoader.parse("specs/t.yaml", SPEC
+        .replace("      - {name: region, type: string}", "      - {name: name, type: string}")
+        .replace("groupBy: [country_region]", "groupBy: [country_name]"));
+    assertThat(IntakePipeline.cleanSchema(withKey).getFieldNames(), contains(
+        "id", "updated", "country", "hood_id", "country_code", "country_name"));
+  }
+
+  @Test
+  void aBundledSpecFindsItsReferenceOnTheClasspathAndAbsoluteOrRemoteFilesStay() {
+    assertThat(SpecLoader.load("crunchbase_organizations").references().get(0).file(),
+        is("classpath:specs/references/iso3166_countries.csv"));
+    assertThat(parse("refs/countries.csv", "s3://bucket/countries.parquet")
+        .references().get(0).file(), is("s3://bucket/countries.parquet"));
+  }
+
+  @Test
+  void aDatasetReferenceIsCheckedAgainstThatDatasetsCleanSchema() {
+    DatasetSpec spec = parse(String.join("\n",
+            "    file: refs/countries.csv",
+            "    key: {column: name, type: string}",
+            "    joinOn: country",
+            "    prefix: country_",
+            "    columns:",
+            "      - {name: alpha2, type: string, as: code}",
+            "      - {name: region, type: string}",
+            "    onMiss: reject",
+            "aggregates:",
+            "  - name: by_region",
+            "    groupBy: [country_region]",
+            "    measures: [{name: n, fn: count}]"),
+        String.join("\n",
+            "    dataset: sf311",
+            "    key: {column: service_request_id, type: long}",
+            "    joinOn: hood_id",
+            "    columns:",
+            "      - {name: analysis_neighborhood, type: string, as: hood}"));
+
+    Reference r = spec.references().get(0);
+    assertThat(r.dataset(), is("sf311"));
+    assertThat(r.read("/lake").schema().getFieldNames(),
+        contains("service_request_id", "analysis_neighborhood"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      unknown join field | 'joinOn: country' | 'joinOn: nation' | specs/t.yaml:17: reference 'countries': joinOn 'nation' is not a field or derived column (known: id, updated, country, hood_id)
+      type clash | 'joinOn: country' | 'joinOn: hood_id' | specs/t.yaml:16: reference 'countries': key name is string but joinOn field 'hood_id' is long; they must have the same type
+      unknown onMiss | 'onMiss: reject' | 'onMiss: drop' | specs/t.yaml:22: reference 'countries': unknown onMiss 'drop' (known: keep, reject)
+      unknown column of the aggregates | 'groupBy: [country_region]' | 'groupBy: [country_regio]' | specs/t.yaml:25: aggregate by_region: groupBy field 'country_regio' is not a column
+      unknown reference dataset | 'file: refs/countries.csv' | 'dataset: nope' | specs/t.yaml:15: reference 'countries': unknown reference dataset 'nope': --dataset=nope is not a known dataset (bundled: sf311, crunchbase_organizations) nor a spec file
+      unknown column of a reference dataset | 'file: refs/countries.csv' | 'dataset: crunchbase_organizations' | specs/t.yaml:15: reference 'countries': dataset 'crunchbase_organizations' has no column 'alpha2' (its columns: uuid, name, permalink, short_description, website, company_type, city, region, country, categories, funding_total_usd, founded_on, founded_on_precision, created_at, updated_at)
+      file and dataset | 'file: refs/countries.csv' | 'file: refs/countries.csv\\n    dataset: sf311' | specs/t.yaml:14: reference 'countries' needs either file (a CSV or Parquet file) or dataset (another dataset's clean table), not both
+      unknown column type | '{name: region, type: string}' | '{name: region, type: text}' | specs/t.yaml:21: unknown type 'text' for reference column 'region' (known: string, long, int, double, boolean, date)
+      column named like a field | '    prefix: country_\\n    columns:\\n      - {name: alpha2, type: string, as: code}' | '    columns:\\n      - {name: alpha2, type: string, as: country}' | specs/t.yaml:19: reference 'countries': column 'country' is already a column of the clean rows; rename it with as or prefix
+      unknown format | 'refs/countries.csv' | 'refs/countries.txt' | specs/t.yaml:15: cannot tell the format of 'refs/countries.txt' from its name: give format: csv or format: parquet
+      unknown setting | 'onMiss: reject' | 'onMis: reject' | specs/t.yaml:22: unknown setting 'onMis' (known here: name, file, dataset, format, key, joinOn, prefix, columns, onMiss, description)
+      """)
+  void mistakesAreReportedWithFileAndLine(String what, String from, String to, String message) {
+    SpecException e = assertThrows(SpecException.class,
+        () -> parse(from.replace("\\n", "\n"), to.replace("\\n", "\n")));
+    assertThat(e.getMessage(), equalTo(message));
+  }
+}
