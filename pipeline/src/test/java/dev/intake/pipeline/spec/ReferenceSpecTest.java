@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.intake.pipeline.IntakePipeline;
 import dev.intake.transforms.join.JoinReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.apache.beam.sdk.schemas.Schema;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -113,6 +118,38 @@ class ReferenceSpecTest {
     assertThat(r.dataset(), is("sf311"));
     assertThat(r.read("/lake").schema().getFieldNames(),
         contains("service_request_id", "analysis_neighborhood"));
+  }
+
+  @Test
+  void theReadmesSf311RegionIdFragmentLoads(@TempDir Path dir) throws IOException {
+    String sf311;
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream("specs/sf311.yaml")) {
+      sf311 = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String text = sf311
+        .replace("  - {name: police_district, type: string}\n",
+            "  - {name: police_district, type: string}\n"
+                + "  - {name: sffind_neighborhood_id, type: long}\n")
+        .replace("      Police District: police_district\n",
+            "      Police District: police_district\n"
+                + "      SF Find Neighborhoods: sffind_neighborhood_id\n")
+        + String.join("\n",
+            "references:",
+            "  - name: sffind_neighborhoods",
+            "    file: sffind_neighborhoods.csv",
+            "    key: {column: id, type: long}",
+            "    joinOn: sffind_neighborhood_id",
+            "    columns: [{name: name, type: string, as: sffind_neighborhood}]",
+            "    onMiss: keep",
+            "");
+    DatasetSpec spec = SpecLoader.parse(dir.resolve("sf311.yaml").toString(), text);
+
+    assertThat(spec.exportFormat().sourceNameOf("sffind_neighborhood_id"),
+        is("SF Find Neighborhoods"));
+    Schema clean = IntakePipeline.cleanSchema(spec);
+    assertThat(clean.getField(clean.getFieldCount() - 1).getName(), is("sffind_neighborhood"));
+    assertThat(spec.references().get(0).file(),
+        is(dir.resolve("sffind_neighborhoods.csv").toString()));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -4,9 +4,12 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.intake.transforms.join.JoinReference;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.FieldType;
+import dev.intake.transforms.model.Lineage;
 import dev.intake.transforms.model.Schemas;
+import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.testing.Causes;
 import dev.intake.transforms.testing.TestPipelineExtension;
 import java.io.IOException;
@@ -17,15 +20,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +77,8 @@ class ReadReferenceTest {
   }
 
   @Test
-  void parquetColumnsAreFoundByName(TestPipeline p, @TempDir Path dir) throws IOException {
+  void parquetColumnsAreFoundByNameAndJoinRowsToThem(TestPipeline p, @TempDir Path dir)
+      throws IOException {
     Schema avro = SchemaBuilder.record("hood").fields()
         .optionalString("name").optionalString("ignored").requiredLong("id")
         .name("since").type().optional().type(
@@ -89,9 +102,29 @@ class ReadReferenceTest {
       sink.flush();
     }
 
-    PAssert.that(p.apply(ReadReference.of("hoods", dir + "/*.parquet",
-            ReadReference.Format.PARQUET, COLUMNS)))
+    PCollection<Row> hoods = p.apply(ReadReference.of("hoods", dir + "/*.parquet",
+        ReadReference.Format.PARQUET, COLUMNS));
+    PAssert.that(hoods)
         .containsInAnyOrder(row(41L, "Mission", LocalDate.of(2015, 1, 1)), row(2L, null, null));
+
+    org.apache.beam.sdk.schemas.Schema cases = org.apache.beam.sdk.schemas.Schema.builder()
+        .addNullableField("case_id", org.apache.beam.sdk.schemas.Schema.FieldType.INT64)
+        .addNullableField("hood", org.apache.beam.sdk.schemas.Schema.FieldType.INT64).build();
+    List<KV<SourceRecord, Row>> input = List.of(
+        KV.of(SourceRecord.of("cases.csv", 2, 0, "1,41", "case,hood"),
+            Row.withSchema(cases).addValues(1L, 41L).build()),
+        KV.of(SourceRecord.of("cases.csv", 3, 5, "2,99", "case,hood"),
+            Row.withSchema(cases).addValues(2L, 99L).build()));
+    JoinReference.Result joined = p.apply(Create.of(input).withCoder(KvCoder.of(
+            Schemas.coder(p, SourceRecord.class), RowCoder.of(cases))))
+        .apply(JoinReference.of("hoods", hoods, "id", "hood", Lineage.of("sf311", "run-1",
+                new org.joda.time.Instant(0)))
+            .withColumns(Map.of("name", "hood_name")));
+    PAssert.that(joined.output().apply(Values.create()).apply(MapElements
+            .into(TypeDescriptors.strings())
+            .via((Row r) -> r.getInt64("case_id") + ":" + r.getString("hood_name"))))
+        .containsInAnyOrder("1:Mission", "2:null");
+    PAssert.that(joined.misses()).containsInAnyOrder("99");
     p.run();
   }
 
