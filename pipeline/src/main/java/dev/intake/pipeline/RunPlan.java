@@ -81,8 +81,9 @@ final class RunPlan {
       try {
         r.read(lake.root()).check();
       } catch (IllegalArgumentException e) {
-        throw new InvalidOptionsException(spec.file() + ": " + e.getMessage()
-            + (r.dataset() == null ? "" : " (load dataset " + r.dataset() + " into this lake first)"));
+        String hint = r.dataset() == null ? ""
+            : " (load dataset " + r.dataset() + " into this lake first)";
+        throw new InvalidOptionsException(spec.file() + ": " + e.getMessage() + hint);
       }
     }
   }

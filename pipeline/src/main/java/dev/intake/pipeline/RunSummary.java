@@ -59,7 +59,8 @@ public final class RunSummary {
   public Map<String, Long> rejectedByReason = new LinkedHashMap<>();
   /**
    * Reference name → rows kept (written or superseded) whose join value the reference does not
-   * hold ({@code onMiss: keep}); misses rejected by {@code onMiss: reject} are in {@link #rejected}.
+   * hold ({@code onMiss: keep}); misses rejected by {@code onMiss: reject} are in {@link
+   * #rejected}.
    */
   public Map<String, Long> referenceMisses = new LinkedHashMap<>();
   /** API runs: the windows planned from the data, and the count requests planning sent. */

@@ -143,7 +143,7 @@ final class ReferencesParser {
       outputNames.put(def.name(), out);
     }
     if (dataset != null) {
-      checkDataset(r, name, dataset, key, columns);
+      dataset = checkDataset(r, name, dataset, key, columns);
     }
     return new Reference(name, file == null ? null : resolve(file), dataset, format, key, joinOn,
         columns, outputNames, onMiss(r, name));
@@ -207,19 +207,21 @@ final class ReferencesParser {
     return Path.of(base).resolve(file).normalize().toString();
   }
 
-  private void checkDataset(JsonNode r, String name, String dataset, FieldDef key,
+  /** Checks a dataset reference's key and columns; returns the dataset's name (its lake folder). */
+  private String checkDataset(JsonNode r, String name, String dataset, FieldDef key,
       List<FieldDef> columns) {
     if (loading.contains(dataset)) {
       throw nodes.error(r.get("dataset"), "reference '" + name + "': dataset '" + dataset
           + "' refers back to this dataset");
     }
-    Schema other;
+    DatasetSpec spec;
     try {
-      other = SpecLoader.cleanSchema(SpecLoader.load(dataset, loading));
+      spec = SpecLoader.load(dataset, loading);
     } catch (RuntimeException e) {
-      throw nodes.error(r.get("dataset"), "reference '" + name + "': unknown reference dataset '"
+      throw nodes.error(r.get("dataset"), "reference '" + name + "': cannot use dataset '"
           + dataset + "': " + e.getMessage());
     }
+    Schema other = SpecLoader.cleanSchema(spec);
     List<FieldDef> all = new ArrayList<>(columns);
     all.add(0, key);
     for (FieldDef c : all) {
@@ -234,6 +236,7 @@ final class ReferencesParser {
             + ", not " + c.type().specName());
       }
     }
+    return spec.name();
   }
 
   private static String specName(Schema.FieldType type) {

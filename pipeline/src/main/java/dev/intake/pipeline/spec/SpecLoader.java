@@ -128,6 +128,10 @@ public final class SpecLoader {
         "fields", "derived", "piiHashKeyEnv", "formats", "fullLoad", "partition", "aggregates",
         "references");
     String name = nodes.text(root, "name", true);
+    if (loading.contains(name)) {
+      throw nodes.error(root.get("name"), "dataset '" + name + "' is its own reference, through "
+          + "the references of " + loading);
+    }
     String zone = nodes.text(root, "zone", true);
     try {
       ZoneId.of(zone);

@@ -12,12 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.schemas.Schema;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The references section: joins with reference tables, and every mistake with its line. */
 class ReferenceSpecTest {
@@ -152,23 +153,80 @@ class ReferenceSpecTest {
         is(dir.resolve("sffind_neighborhoods.csv").toString()));
   }
 
+  static Stream<Arguments> mistakes() {
+    return Stream.of(
+        Arguments.of("unknown join field",
+            "joinOn: country",
+            "joinOn: nation",
+            "specs/t.yaml:17: reference 'countries': joinOn 'nation' is not a field "
+            + "or derived column (known: id, updated, country, hood_id)"),
+        Arguments.of("type clash",
+            "joinOn: country",
+            "joinOn: hood_id",
+            "specs/t.yaml:16: reference 'countries': key name is string but joinOn "
+            + "field 'hood_id' is long; they must have the same type"),
+        Arguments.of("unknown onMiss",
+            "onMiss: reject",
+            "onMiss: drop",
+            "specs/t.yaml:22: reference 'countries': unknown onMiss 'drop' (known: "
+            + "keep, reject)"),
+        Arguments.of("unknown column of the aggregates",
+            "groupBy: [country_region]",
+            "groupBy: [country_regio]",
+            "specs/t.yaml:25: aggregate by_region: groupBy field 'country_regio' is "
+            + "not a column"),
+        Arguments.of("unknown reference dataset",
+            "file: refs/countries.csv",
+            "dataset: nope",
+            "specs/t.yaml:15: reference 'countries': cannot use dataset "
+            + "'nope': --dataset=nope is not a known dataset (bundled: sf311, "
+            + "crunchbase_organizations) nor a spec file"),
+        Arguments.of("a dataset that is its own reference",
+            "file: refs/countries.csv",
+            "dataset: t",
+            "specs/t.yaml:15: reference 'countries': dataset 't' refers back to this dataset"),
+        Arguments.of("unknown column of a reference dataset",
+            "file: refs/countries.csv",
+            "dataset: crunchbase_organizations",
+            "specs/t.yaml:15: reference 'countries': dataset "
+            + "'crunchbase_organizations' has no column 'alpha2' (its columns: uuid, "
+            + "name, permalink, short_description, website, company_type, city, "
+            + "region, country, categories, funding_total_usd, founded_on, "
+            + "founded_on_precision, created_at, updated_at, country_code, "
+            + "country_name, country_region, country_subregion)"),
+        Arguments.of("file and dataset",
+            "file: refs/countries.csv",
+            "file: refs/countries.csv\n    dataset: sf311",
+            "specs/t.yaml:14: reference 'countries' needs either file (a CSV or "
+            + "Parquet file) or dataset (another dataset's clean table), not both"),
+        Arguments.of("unknown column type",
+            "{name: region, type: string}",
+            "{name: region, type: text}",
+            "specs/t.yaml:21: unknown type 'text' for reference column 'region' "
+            + "(known: string, long, int, double, boolean, date)"),
+        Arguments.of("column named like a field",
+            "    prefix: country_\n    columns:\n      - {name: alpha2, type: "
+            + "string, as: code}",
+            "    columns:\n      - {name: alpha2, type: string, as: country}",
+            "specs/t.yaml:19: reference 'countries': column 'country' is already a "
+            + "column of the clean rows; rename it with as or prefix"),
+        Arguments.of("unknown format",
+            "refs/countries.csv",
+            "refs/countries.txt",
+            "specs/t.yaml:15: cannot tell the format of 'refs/countries.txt' from "
+            + "its name: give format: csv or format: parquet"),
+        Arguments.of("unknown setting",
+            "onMiss: reject",
+            "onMis: reject",
+            "specs/t.yaml:22: unknown setting 'onMis' (known here: name, file, "
+            + "dataset, format, key, joinOn, prefix, columns, onMiss, description)"));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
-      unknown join field | 'joinOn: country' | 'joinOn: nation' | specs/t.yaml:17: reference 'countries': joinOn 'nation' is not a field or derived column (known: id, updated, country, hood_id)
-      type clash | 'joinOn: country' | 'joinOn: hood_id' | specs/t.yaml:16: reference 'countries': key name is string but joinOn field 'hood_id' is long; they must have the same type
-      unknown onMiss | 'onMiss: reject' | 'onMiss: drop' | specs/t.yaml:22: reference 'countries': unknown onMiss 'drop' (known: keep, reject)
-      unknown column of the aggregates | 'groupBy: [country_region]' | 'groupBy: [country_regio]' | specs/t.yaml:25: aggregate by_region: groupBy field 'country_regio' is not a column
-      unknown reference dataset | 'file: refs/countries.csv' | 'dataset: nope' | specs/t.yaml:15: reference 'countries': unknown reference dataset 'nope': --dataset=nope is not a known dataset (bundled: sf311, crunchbase_organizations) nor a spec file
-      unknown column of a reference dataset | 'file: refs/countries.csv' | 'dataset: crunchbase_organizations' | specs/t.yaml:15: reference 'countries': dataset 'crunchbase_organizations' has no column 'alpha2' (its columns: uuid, name, permalink, short_description, website, company_type, city, region, country, categories, funding_total_usd, founded_on, founded_on_precision, created_at, updated_at, country_code, country_name, country_region, country_subregion)
-      file and dataset | 'file: refs/countries.csv' | 'file: refs/countries.csv\\n    dataset: sf311' | specs/t.yaml:14: reference 'countries' needs either file (a CSV or Parquet file) or dataset (another dataset's clean table), not both
-      unknown column type | '{name: region, type: string}' | '{name: region, type: text}' | specs/t.yaml:21: unknown type 'text' for reference column 'region' (known: string, long, int, double, boolean, date)
-      column named like a field | '    prefix: country_\\n    columns:\\n      - {name: alpha2, type: string, as: code}' | '    columns:\\n      - {name: alpha2, type: string, as: country}' | specs/t.yaml:19: reference 'countries': column 'country' is already a column of the clean rows; rename it with as or prefix
-      unknown format | 'refs/countries.csv' | 'refs/countries.txt' | specs/t.yaml:15: cannot tell the format of 'refs/countries.txt' from its name: give format: csv or format: parquet
-      unknown setting | 'onMiss: reject' | 'onMis: reject' | specs/t.yaml:22: unknown setting 'onMis' (known here: name, file, dataset, format, key, joinOn, prefix, columns, onMiss, description)
-      """)
+  @MethodSource("mistakes")
   void mistakesAreReportedWithFileAndLine(String what, String from, String to, String message) {
     SpecException e = assertThrows(SpecException.class,
-        () -> parse(from.replace("\\n", "\n"), to.replace("\\n", "\n")));
+        () -> parse(from, to));
     assertThat(e.getMessage(), equalTo(message));
   }
 }

@@ -65,7 +65,8 @@ public final class GenerateCountries {
       fields.forEach(f -> quoted.add(quote(f)));
       lines.put(alpha2, String.join(",", quoted));
     }
-    StringBuilder sb = new StringBuilder("alpha2,alpha3,name,region,subregion,intermediate_region\n");
+    StringBuilder sb =
+        new StringBuilder("alpha2,alpha3,name,region,subregion,intermediate_region\n");
     lines.values().forEach(l -> sb.append(l).append('\n'));
     return sb.toString();
   }

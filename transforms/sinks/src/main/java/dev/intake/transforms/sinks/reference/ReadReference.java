@@ -58,7 +58,7 @@ public final class ReadReference extends PTransform<PBegin, PCollection<Row>> {
     this.columns = columns;
   }
 
-  /** Reads the reference {@code name} at {@code location}, in {@code format}, as {@code columns}. */
+  /** Reads reference {@code name} at {@code location}, in {@code format}, as {@code columns}. */
   public static ReadReference of(String name, String location, Format format,
       List<FieldDef> columns) {
     checkArgumentNotNull(name, "name must not be null");
