@@ -277,6 +277,12 @@ class CrunchbaseRunsTest {
     assertThat(lakeQuery("SELECT coalesce(country_code, 'none') FROM " + clean(lake)
         + " WHERE uuid = '" + elsewhere + "'"), contains("none"));
     assertThat(summary(lake, "backfill").referenceMisses, equalTo(Map.of("countries", 1L)));
+    // The aggregate by region groups by the joined columns: as DuckDB groups the clean rows.
+    assertThat(lakeQuery("SELECT country_region, country_subregion, organizations,"
+            + " total_funding_usd FROM read_parquet('" + lake + "/aggregates/" + DATASET
+            + "_organizations_by_region/**/*.parquet') ORDER BY 1, 2"),
+        equalTo(lakeQuery("SELECT country_region, country_subregion, count(*),"
+            + " sum(funding_total_usd) FROM " + clean(lake) + " GROUP BY 1, 2 ORDER BY 1, 2")));
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake + ".duckdb");
         Statement st = c.createStatement()) {
       st.execute("SET TimeZone = 'UTC'");
