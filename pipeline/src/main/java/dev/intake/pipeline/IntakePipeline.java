@@ -1,6 +1,8 @@
 package dev.intake.pipeline;
 
 import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.pipeline.spec.Reference;
+import dev.intake.pipeline.spec.SpecLoader;
 import dev.intake.pipeline.steps.BuildVersionHistory;
 import dev.intake.pipeline.steps.CleanRecords;
 import dev.intake.pipeline.steps.MergeWithLake;
@@ -14,11 +16,11 @@ import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.pipeline.steps.WriteOutput;
 import dev.intake.transforms.derive.DeriveColumns;
 import dev.intake.transforms.history.VersionHistory;
+import dev.intake.transforms.join.JoinReference;
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.Lineage;
 import dev.intake.transforms.model.RecordFormat;
-import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.transforms.sinks.lake.WriteParquet;
@@ -107,9 +109,24 @@ public final class IntakePipeline {
 
   private IntakePipeline() {}
 
-  /** The clean dataset's schema: the spec's fields after PII handling, then derived columns. */
+  /**
+   * The clean dataset's schema: the spec's fields after PII handling, then derived columns, then
+   * the reference tables' columns.
+   */
   public static Schema cleanSchema(DatasetSpec spec) {
-    return derive(spec).outputSchema(Schemas.of(spec.fields()));
+    return SpecLoader.cleanSchema(spec);
+  }
+
+  /** The joins with the spec's reference tables, each read from its file or the lake. */
+  static List<JoinReference> joins(Pipeline p, DatasetSpec spec, Config c) {
+    List<JoinReference> joins = new ArrayList<>();
+    for (Reference r : spec.references()) {
+      PCollection<Row> rows = p.apply("ReadReference_" + r.name(), r.read(c.lake.root()));
+      joins.add(JoinReference.of(r.name(), rows, r.key().name(), r.joinOn(), c.lineage)
+          .withColumns(r.outputNames())
+          .withOnMiss(r.onMiss()));
+    }
+    return joins;
   }
 
   static DeriveColumns derive(DatasetSpec spec) {
@@ -127,7 +144,8 @@ public final class IntakePipeline {
             .apply(
                 "CleanRecords",
                 CleanRecords.of(
-                    spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage));
+                    spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage)
+                    .withJoins(joins(p, spec, c)));
     MergeWithLake merge = MergeWithLake.of(
         c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner());
     PCollectionTuple deletions = null;

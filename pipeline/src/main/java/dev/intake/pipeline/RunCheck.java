@@ -77,6 +77,7 @@ final class RunCheck {
     s.tombstoned = t.get(TallyKey.Kind.TOMBSTONED);
     s.reconciled = t.get(TallyKey.Kind.IN_RANGE);
     s.rejectedByReason.putAll(t.rejectedByReason());
+    s.referenceMisses.putAll(t.referenceMisses());
     s.rejected = s.rejectedByReason.values().stream().mapToLong(Long::longValue).sum();
     s.outputs.put(Outputs.CLEAN, t.rows(Outputs.CLEAN));
     for (DatasetSpec.Aggregate a : spec.aggregates()) {

@@ -4,6 +4,7 @@ import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.options.OptionsValidation;
 import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.pipeline.spec.Reference;
 import dev.intake.pipeline.spec.SpecLoader;
 import dev.intake.pipeline.steps.Outputs;
 import dev.intake.pipeline.storage.S3Storage;
@@ -69,8 +70,22 @@ final class RunPlan {
       throw new InvalidOptionsException("--runId=" + runId + " was already used for " + spec.name()
           + " (see " + lake.runSummary(runId) + "); choose another or leave it out");
     }
+    checkReferences(spec, lake);
     this.outputs = new DatasetOutputs(spec, lake);
     this.warehouse = warehouseConfig(options, lake);
+  }
+
+  /** Each reference table of the spec can be read: its file exists, a CSV names its columns. */
+  private static void checkReferences(DatasetSpec spec, LakeLayout lake) {
+    for (Reference r : spec.references()) {
+      try {
+        r.read(lake.root()).check();
+      } catch (IllegalArgumentException e) {
+        String hint = r.dataset() == null ? ""
+            : " (load dataset " + r.dataset() + " into this lake first)";
+        throw new InvalidOptionsException(spec.file() + ": " + e.getMessage() + hint);
+      }
+    }
   }
 
   /** Checks the options, the spec and the input (replay, file or API backfill). */

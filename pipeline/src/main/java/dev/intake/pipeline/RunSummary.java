@@ -19,6 +19,7 @@ import java.util.Map;
 @JsonPropertyOrder({
   "runId", "dataset", "mode", "input", "runner", "status", "error", "startedAt", "finishedAt",
   "durationSeconds", "warehouse", "watermark", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
+  "referenceMisses",
   "deletions", "deleted", "tombstoned", "reconciled", "historyVersions", "lateVersions",
   "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs",
   "partitions", "historyPartitions", "ignoredColumns", "missingColumns", "warnings"
@@ -60,6 +61,12 @@ public final class RunSummary {
   public Long lateVersions;
   /** "stage/code" → count. */
   public Map<String, Long> rejectedByReason = new LinkedHashMap<>();
+  /**
+   * Reference name → rows kept (written or superseded) whose join value the reference does not
+   * hold ({@code onMiss: keep}); misses rejected by {@code onMiss: reject} are in {@link
+   * #rejected}.
+   */
+  public Map<String, Long> referenceMisses = new LinkedHashMap<>();
   /** API runs: the windows planned from the data, and the count requests planning sent. */
   public Integer windowsPlanned;
   public Integer countRequests;
@@ -120,6 +127,8 @@ public final class RunSummary {
           + " retry budget %s%n", windowsPlanned, countRequests, retryBudget));
     }
     rejectedByReason.forEach((k, v) -> sb.append("    rejected ").append(k).append(": ").append(v).append('\n'));
+    referenceMisses.forEach((k, v) -> sb.append("  reference ").append(k).append(": ").append(v)
+        .append(" row(s) kept without a match\n"));
     sb.append("  outputs:");
     outputs.forEach((k, v) -> sb.append(' ').append(k).append(' ').append(v).append(" rows;"));
     sb.append(" partitions rewritten: ").append(partitions.size()).append('\n');

@@ -63,6 +63,17 @@ final class RunTally {
     return out;
   }
 
+  /** Kept reference misses by reference name, sorted. */
+  Map<String, Long> referenceMisses() {
+    Map<String, Long> out = new TreeMap<>();
+    amounts.forEach((k, v) -> {
+      if (k.kind() == TallyKey.Kind.REFERENCE_MISS) {
+        out.put(k.getOutput(), v);
+      }
+    });
+    return out;
+  }
+
   /** The partitions the run rewrites, sorted. */
   List<String> partitions() {
     return partitions(TallyKey.Kind.PARTITION);

@@ -223,8 +223,15 @@ class CrunchbaseRunsTest {
   }
 
   @Test
-  void nestedPropertiesAreFlattenedByTheSpec() throws Exception {
+  void nestedPropertiesAreFlattenedAndCountriesJoinedByTheSpec() throws Exception {
     Path lake = tmp.resolve("lake");
+    // One organization in a country the reference spells differently: a kept miss.
+    String elsewhere = (String) orgs.all().get(5).get("uuid");
+    server.setNow(Instant.parse("2020-05-31T12:00:00Z"));
+    orgs.upsert(Map.of("uuid", elsewhere, "location_identifiers", List.of(Map.of(
+        "uuid", "b3ba1c2c-0000-4000-8000-000000000344", "value", "Hong Kong",
+        "permalink", "hong-kong", "entity_def_id", "location", "location_type", "country"))));
+    server.setNow(TO);
     runOk(lake, List.of(), "backfill", "--from=2020-01-01", "--to=2020-06-01");
     Map<String, Object> e = orgs.all().get(0);
     String uuid = (String) e.get("uuid");
@@ -252,6 +259,41 @@ class CrunchbaseRunsTest {
             + DATASET + "_funding_by_country_category_year/**/*.parquet')"),
         equalTo(lakeQuery("SELECT sum(greatest(len(categories), 1)) FROM " + clean(lake)
             + " WHERE founded_on IS NOT NULL")));
+
+    // The country columns are the bundled reference's, joined on the English name: the same as
+    // DuckDB's own left join of the clean rows with the reference file.
+    String joined = "SELECT uuid, country, country_code, country_name, country_region,"
+        + " country_subregion FROM ";
+    List<String> expected = lakeQuery("SELECT c.uuid, c.country, r.alpha2, r.name, r.region,"
+        + " r.subregion FROM " + clean(lake) + " c LEFT JOIN read_csv('" + countriesFile()
+        + "', header = true, all_varchar = true) r ON r.name = c.country ORDER BY c.uuid");
+    assertThat(lakeQuery(joined + clean(lake) + " ORDER BY uuid"), equalTo(expected));
+    assertThat(lakeQuery("SELECT count(*) FROM " + clean(lake) + " WHERE country_region IS NOT"
+        + " NULL AND country_code IS NOT NULL").get(0), is(lakeQuery("SELECT count(*) FROM "
+        + clean(lake) + " WHERE country IS NOT NULL AND country <> 'Hong Kong'").get(0)));
+    assertThat(lakeQuery("SELECT DISTINCT country_name, country_code, country_region,"
+        + " country_subregion FROM " + clean(lake) + " WHERE country = 'Germany'"),
+        contains("Germany\tDE\tEurope\tWestern Europe"));
+    assertThat(lakeQuery("SELECT coalesce(country_code, 'none') FROM " + clean(lake)
+        + " WHERE uuid = '" + elsewhere + "'"), contains("none"));
+    assertThat(summary(lake, "backfill").referenceMisses, equalTo(Map.of("countries", 1L)));
+    // The aggregate by region groups by the joined columns: as DuckDB groups the clean rows.
+    assertThat(lakeQuery("SELECT country_region, country_subregion, organizations,"
+            + " total_funding_usd FROM read_parquet('" + lake + "/aggregates/" + DATASET
+            + "_organizations_by_region/**/*.parquet') ORDER BY 1, 2"),
+        equalTo(lakeQuery("SELECT country_region, country_subregion, count(*),"
+            + " sum(funding_total_usd) FROM " + clean(lake) + " GROUP BY 1, 2 ORDER BY 1, 2")));
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake + ".duckdb");
+        Statement st = c.createStatement()) {
+      st.execute("SET TimeZone = 'UTC'");
+      assertThat(SqlRows.query(c, joined + DATASET + " ORDER BY uuid"), equalTo(expected));
+    }
+  }
+
+  /** The bundled country reference, as the build copied it to the classpath. */
+  private static Path countriesFile() throws Exception {
+    return Path.of(CrunchbaseRunsTest.class.getClassLoader()
+        .getResource("specs/references/iso3166_countries.csv").toURI());
   }
 
   @Test

@@ -84,6 +84,7 @@ public final class DatasetSpec implements Serializable {
   final List<Aggregate> aggregates;
   /** Set once by {@link SpecLoader}, right after construction. */
   boolean history;
+  List<Reference> references = List.of();
 
   DatasetSpec(
       String name,
@@ -222,5 +223,10 @@ public final class DatasetSpec implements Serializable {
    */
   public boolean history() {
     return history;
+  }
+
+  /** The reference tables the clean rows are joined with, in order (after derived columns). */
+  public List<Reference> references() {
+    return references;
   }
 }

@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.beam.sdk.schemas.Schema;
 
 /**
@@ -34,17 +36,30 @@ public final class SpecLoader {
   /** The specs bundled with Intake, under {@code specs/} on the classpath. */
   public static final List<String> BUNDLED = List.of("sf311", "crunchbase_organizations");
 
+  private static final int MAX_REFERENCE_DEPTH = 4;
+
   private SpecLoader() {}
 
   /** Loads the bundled spec called {@code dataset}, or the spec file at that path. */
   public static DatasetSpec load(String dataset) {
+    return load(dataset, Set.of());
+  }
+
+  /** As {@link #load(String)}, inside the loading of the datasets {@code loading} (references). */
+  static DatasetSpec load(String dataset, Set<String> loading) {
+    if (loading.size() > MAX_REFERENCE_DEPTH) {
+      throw new InvalidOptionsException("dataset references nest deeper than "
+          + MAX_REFERENCE_DEPTH + ": " + loading);
+    }
     Path path = Path.of(dataset);
     String lower = dataset.toLowerCase(Locale.ROOT);
     boolean looksLikeFile =
         lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
     if (Files.isRegularFile(path)) {
       try {
-        return parse(dataset, Files.readString(path, StandardCharsets.UTF_8));
+        Path dir = path.toAbsolutePath().getParent();
+        return parse(dataset, Files.readString(path, StandardCharsets.UTF_8),
+            dir == null ? "" : dir.toString(), loading);
       } catch (IOException e) {
         throw new InvalidOptionsException(
             "--dataset=" + dataset + ": cannot read: " + e.getMessage());
@@ -60,7 +75,8 @@ public final class SpecLoader {
             "--dataset=" + dataset + " is not a known dataset (bundled: "
                 + String.join(", ", BUNDLED) + ") nor a spec file");
       }
-      return parse(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return parse(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8),
+          ReferencesParser.CLASSPATH + "specs", loading);
     } catch (IOException e) {
       throw new InvalidOptionsException(
           "--dataset=" + dataset + ": cannot read: " + e.getMessage());
@@ -69,6 +85,15 @@ public final class SpecLoader {
 
   /** Parses spec text; {@code file} names it in error messages. */
   public static DatasetSpec parse(String file, String text) {
+    Path dir = Path.of(file).toAbsolutePath().getParent();
+    return parse(file, text, dir == null ? "" : dir.toString(), Set.of());
+  }
+
+  /**
+   * Parses spec text; {@code file} names it in error messages, {@code base} is the folder its
+   * relative reference files are in ({@code classpath:specs} for a bundled spec).
+   */
+  static DatasetSpec parse(String file, String text, String base, Set<String> loading) {
     boolean yaml = !file.toLowerCase(Locale.ROOT).endsWith(".json");
     LocatedTree tree;
     try {
@@ -82,18 +107,31 @@ public final class SpecLoader {
       throw new SpecException(file, line, "not valid " + (yaml ? "YAML" : "JSON") + ": "
           + e.getMessage().lines().findFirst().orElse(""));
     }
-    return assemble(new SpecNodes(file, tree), file);
+    return assemble(new SpecNodes(file, tree), file, base, loading);
   }
 
-  private static DatasetSpec assemble(SpecNodes nodes, String file) {
+  /** The clean rows' schema: fields after PII handling, derived columns, reference columns. */
+  public static Schema cleanSchema(DatasetSpec spec) {
+    return Reference.appendColumns(
+        DeriveColumns.of(spec.derived()).withHashed(spec.hashed(), spec.hashKeyEnv())
+            .withDropped(spec.dropped()).outputSchema(Schemas.of(spec.fields())),
+        spec.references());
+  }
+
+  private static DatasetSpec assemble(SpecNodes nodes, String file, String base,
+      Set<String> loading) {
     JsonNode root = nodes.root();
     if (!root.isObject()) {
       throw nodes.error(root, "a spec is a mapping of settings");
     }
     nodes.known(root, "name", "description", "zone", "source", "key", "version", "watermark",
         "fields", "derived", "piiHashKeyEnv", "formats", "fullLoad", "partition", "aggregates",
-        "history");
+        "history", "references");
     String name = nodes.text(root, "name", true);
+    if (loading.contains(name)) {
+      throw nodes.error(root.get("name"), "dataset '" + name + "' is its own reference, through "
+          + "the references of " + loading);
+    }
     String zone = nodes.text(root, "zone", true);
     try {
       ZoneId.of(zone);
@@ -120,6 +158,11 @@ public final class SpecLoader {
     } catch (IllegalArgumentException e) {
       throw nodes.error(derivedList == null ? root : derivedList, e.getMessage());
     }
+    Set<String> within = new HashSet<>(loading);
+    within.add(name);
+    List<Reference> references =
+        ReferencesParser.parse(nodes, root, cleanSchema, base, within);
+    cleanSchema = Reference.appendColumns(cleanSchema, references);
 
     FormatsParser formats = FormatsParser.parse(nodes, root, zone, fields.fieldNodes);
     PartitionParser partition =
@@ -154,6 +197,7 @@ public final class SpecLoader {
         partition.partitioner,
         aggregates);
     spec.history = history;
+    spec.references = List.copyOf(references);
     return spec;
   }
 }

@@ -1,6 +1,7 @@
 package dev.intake.pipeline.steps;
 
 import dev.intake.transforms.derive.DeriveColumns;
+import dev.intake.transforms.join.JoinReference;
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.Lineage;
@@ -11,8 +12,12 @@ import dev.intake.transforms.parse.ParseRecords;
 import dev.intake.transforms.validate.Rule;
 import dev.intake.transforms.validate.ValidateRecords;
 import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -22,8 +27,10 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Source records to clean rows: parse (text to a typed row), validate (the spec's rules), derive
- * (calculated columns, PII). Outputs the rows ({@link #ROWS}), the dead letters of both parse and
- * validation ({@link #DEAD_LETTERS}), and the counts of records read and parsed ({@link #TALLIES}).
+ * (calculated columns, PII), then join the reference tables, if any ({@link #withJoins}). Outputs
+ * the rows ({@link #ROWS}), the dead letters of parse, validation and the joins ({@link
+ * #DEAD_LETTERS}), and the counts of records read and parsed and of the joins' kept misses ({@link
+ * #TALLIES}).
  */
 public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
   public static final TupleTag<Row> ROWS = new TupleTag<>() {};
@@ -35,6 +42,7 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
   private final List<Rule> rules;
   private final DeriveColumns derive;
   private final Lineage lineage;
+  private List<JoinReference> joins = List.of();
 
   private CleanRecords(
       List<FieldDef> fields,
@@ -60,16 +68,42 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
         List.copyOf(fields), format, List.copyOf(rules), derive, lineage);
   }
 
+  /** Also joins the derived rows with these references, in order. */
+  public CleanRecords withJoins(List<JoinReference> joins) {
+    CleanRecords c = new CleanRecords(fields, format, rules, derive, lineage);
+    c.joins = List.copyOf(joins);
+    return c;
+  }
+
   @Override
   public PCollectionTuple expand(PCollection<SourceRecord> records) {
     WithDeadLetters<KV<SourceRecord, Row>> parsed =
         records.apply("ParseRecords", ParseRecords.of(fields, format, lineage));
+    PCollection<KV<SourceRecord, Row>> toValidate = joins.isEmpty() ? parsed.output()
+        : parsed.output().apply("CarrySource", CarrySource.attach());
     WithDeadLetters<Row> valid =
-        parsed.output().apply("ValidateRecords", ValidateRecords.of(rules, lineage));
+        toValidate.apply("ValidateRecords", ValidateRecords.of(rules, lineage));
+    PCollection<Row> derived = valid.output().apply("DeriveColumns", derive);
+    PCollectionList<DeadLetter> deadLetterList =
+        PCollectionList.of(parsed.deadLetters()).and(valid.deadLetters());
+    PCollectionList<KV<TallyKey, Long>> missTallies = PCollectionList.empty(records.getPipeline());
+    if (!joins.isEmpty()) {
+      PCollection<KV<SourceRecord, Row>> joined =
+          derived.apply("RecoverSource", CarrySource.detach());
+      for (JoinReference join : joins) {
+        String name = join.name();
+        JoinReference.Result result = joined.apply("Join_" + name, join);
+        joined = result.output();
+        deadLetterList = deadLetterList.and(result.deadLetters());
+        missTallies = missTallies.and(result.misses().apply("TallyMisses_" + name,
+            Tallies.count((String v) -> TallyKey.of(TallyKey.Kind.REFERENCE_MISS, name))));
+      }
+      Schema schema = ((RowCoder) ((KvCoder<SourceRecord, Row>) joined.getCoder())
+          .getValueCoder()).getSchema();
+      derived = joined.apply("JoinedRows", Values.create()).setRowSchema(schema);
+    }
     PCollection<DeadLetter> deadLetters =
-        PCollectionList.of(parsed.deadLetters())
-            .and(valid.deadLetters())
-            .apply("AllDeadLetters", Flatten.pCollections());
+        deadLetterList.apply("AllDeadLetters", Flatten.pCollections());
     PCollection<KV<TallyKey, Long>> tallies =
         PCollectionList.of(
                 records.apply(
@@ -82,8 +116,9 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
                         "TallyParsed",
                         Tallies.count(
                             (KV<SourceRecord, Row> kv) -> TallyKey.of(TallyKey.Kind.PARSED))))
+            .and(missTallies.getAll())
             .apply("AllTallies", Flatten.pCollections());
-    return PCollectionTuple.of(ROWS, valid.output().apply("DeriveColumns", derive))
+    return PCollectionTuple.of(ROWS, derived)
         .and(DEAD_LETTERS, deadLetters)
         .and(TALLIES, tallies);
   }

@@ -34,6 +34,8 @@ public abstract class TallyKey {
     TOMBSTONED,
     /** Stored rows a reconciliation compared with the source's keys. */
     IN_RANGE,
+    /** Rows kept although their join value is not in a reference ({@code output}: its name). */
+    REFERENCE_MISS,
     /** Rejected records, by stage and reason. */
     REJECTED,
     /** Rows written to an output's files. */
