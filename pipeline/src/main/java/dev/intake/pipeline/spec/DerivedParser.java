@@ -147,15 +147,14 @@ final class DerivedParser {
     for (JsonNode d : derivedList) {
       JsonNode n = d.isObject() ? d.get("name") : null;
       if (n != null && n.isTextual()) {
+        if (below.contains(n.asText())) {
+          throw nodes.error(n, "derived column '" + n.asText() + "' is declared twice");
+        }
         below.add(n.asText());
       }
     }
     for (JsonNode d : derivedList) {
       Derivation derivation = derivation(nodes, d, fields, zone, readable, below, pii);
-      if (readable.containsKey(derivation.name())) {
-        throw nodes.error(d.get("name"),
-            "derived column '" + derivation.name() + "' is declared twice");
-      }
       readable.put(derivation.name(), derivation.fieldType());
       below.remove(derivation.name());
       derived.add(derivation);

@@ -154,7 +154,7 @@ class AggregateSpecTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "function: hours_between|function: minutes_between|t.yaml:12: unknown function 'minutes_between' (known: hours_between)",
+        "function: hours_between|function: minutes_between|t.yaml:12: unknown function 'minutes_between' (known: hours_between, days_between, date_part, date_trunc, coalesce, trim, lower, upper, collapse_whitespace, normalize, lookup, condition)",
         "args: [opened, closed]|args: [opened, kind]|t.yaml:12: hours_between: 'kind' is not a timestamp field",
         "fn: median|fn: mean|t.yaml:22: unknown measure function 'mean' (known: count, median, quantile, sum)",
         "{name: n, fn: count}|{name: n, fn: sum}|t.yaml:21: measure n: sum needs a field",
