@@ -88,6 +88,17 @@ class FullLoadTest {
             + " FROM sf311_monthly_by_source ORDER BY ALL"),
         equalTo(monthlyBySourceOfCleanRows(lake)));
 
+    // The spec's calculated columns, as DuckDB computes them from the same rows; 33 cases of the
+    // file are open, 134 were opened between 1 and 2 PM.
+    assertThat(lake.count("SELECT count(*) FROM " + lake.clean() + " WHERE is_open IS DISTINCT FROM"
+        + " (status_description = 'Open' AND closed_date IS NULL) OR opened_hour IS DISTINCT FROM"
+        + " hour(timezone('America/Los_Angeles', requested_datetime)) OR source_channel IS DISTINCT"
+        + " FROM lower(trim(regexp_replace(source, '\\s+', ' ', 'g')))"), is(0L));
+    assertThat(lake.query("SELECT count(*) FILTER (WHERE is_open), count(*) FILTER"
+            + " (WHERE opened_hour = 13), string_agg(DISTINCT source_channel, ',' ORDER BY"
+            + " source_channel) FROM " + lake.clean()),
+        contains("33\t134\tintegrated agency,mobile/open311,other department,phone,twitter,web"));
+
     List<String> rowsBefore = lake.query("SELECT * FROM " + lake.clean() + " ORDER BY service_request_id");
     List<String> aggregatesBefore = lake.query("SELECT * FROM " + lake.aggregates() + " ORDER BY ALL");
     List<String> filesBefore = lake.files();

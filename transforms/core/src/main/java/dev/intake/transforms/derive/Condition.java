@@ -160,7 +160,8 @@ public final class Condition implements Serializable {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static int compare(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
-      if ((x instanceof Long || x instanceof Integer) && (y instanceof Long || y instanceof Integer)) {
+      if ((x instanceof Long || x instanceof Integer)
+          && (y instanceof Long || y instanceof Integer)) {
         return Long.compare(x.longValue(), y.longValue());
       }
       return Double.compare(x.doubleValue(), y.doubleValue());
@@ -450,7 +451,8 @@ public final class Condition implements Serializable {
         Kind kind = kindOf(type);
         if (kind == null) {
           pos = start;
-          throw error("field '" + word + "' is a " + type.specName() + ", which cannot be compared");
+          throw error(
+              "field '" + word + "' is a " + type.specName() + ", which cannot be compared");
         }
         if (!fieldsRead.contains(word)) {
           fieldsRead.add(word);

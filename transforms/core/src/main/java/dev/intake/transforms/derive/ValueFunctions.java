@@ -77,7 +77,9 @@ public final class ValueFunctions {
 
     @Override
     String expects(String input, Schema.FieldType t) {
-      return t.withNullable(true).equals(type.beamType()) ? null : "a " + type.specName() + " field";
+      return t.withNullable(true).equals(type.beamType())
+          ? null
+          : "a " + type.specName() + " field";
     }
 
     @Override

@@ -128,7 +128,8 @@ class AggregateRowsPivotTest {
             .apply(
                 AggregateRows.of(
                         List.of("hood"),
-                        List.of(Measure.sum("hours", "hours"), Measure.quantile("p50", "hours", 0.5)))
+                        List.of(
+                            Measure.sum("hours", "hours"), Measure.quantile("p50", "hours", 0.5)))
                     .withPivot(sources()));
 
     assertEquals(expected, byHood.getSchema());
