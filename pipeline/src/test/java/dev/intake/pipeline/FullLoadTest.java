@@ -14,9 +14,12 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.intake.pipeline.testing.Cli;
 import dev.intake.pipeline.testing.Lake;
+import dev.intake.pipeline.testing.SqlRows;
 import dev.intake.pipeline.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,6 +76,28 @@ class FullLoadTest {
     assertThat(lake.files(), everyItem(not(startsWith("_staging"))));
     assertThat(lake.files(), not(empty()));
     assertAggregatesMatchCleanRows(lake);
+    // The export's channels, counted in the file: every case in its channel's column, none other.
+    assertThat(
+        lake.query("SELECT sum(cases_phone), sum(cases_web), sum(cases_mobile_open311),"
+            + " sum(cases_integrated_agency), sum(cases_other_department), sum(cases_email),"
+            + " sum(cases_twitter), sum(cases_other), sum(cases_null) FROM "
+            + lake.aggregate("monthly_by_source")),
+        contains("263\t142\t574\t18\t1\t0\t2\t0\t0"));
+    assertThat(
+        warehouse(lake, "SELECT " + MONTHLY_BY_SOURCE_COLUMNS
+            + " FROM sf311_monthly_by_source ORDER BY ALL"),
+        equalTo(monthlyBySourceOfCleanRows(lake)));
+
+    // The spec's calculated columns, as DuckDB computes them from the same rows; 33 cases of the
+    // file are open, 134 were opened between 1 and 2 PM.
+    assertThat(lake.count("SELECT count(*) FROM " + lake.clean() + " WHERE is_open IS DISTINCT FROM"
+        + " (status_description = 'Open' AND closed_date IS NULL) OR opened_hour IS DISTINCT FROM"
+        + " hour(timezone('America/Los_Angeles', requested_datetime)) OR source_channel IS DISTINCT"
+        + " FROM lower(trim(regexp_replace(source, '\\s+', ' ', 'g')))"), is(0L));
+    assertThat(lake.query("SELECT count(*) FILTER (WHERE is_open), count(*) FILTER"
+            + " (WHERE opened_hour = 13), string_agg(DISTINCT source_channel, ',' ORDER BY"
+            + " source_channel) FROM " + lake.clean()),
+        contains("33\t134\tintegrated agency,mobile/open311,other department,phone,twitter,web"));
 
     List<String> rowsBefore = lake.query("SELECT * FROM " + lake.clean() + " ORDER BY service_request_id");
     List<String> aggregatesBefore = lake.query("SELECT * FROM " + lake.aggregates() + " ORDER BY ALL");
@@ -171,6 +196,13 @@ class FullLoadTest {
     assertAggregatesMatchCleanRows(lake);
   }
 
+  /** Rows of a query of the run's default warehouse, the DuckDB file beside the lake. */
+  private static List<String> warehouse(Lake lake, String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake.root + ".duckdb")) {
+      return SqlRows.query(c, sql);
+    }
+  }
+
   private static String utc(String column) {
     return "strftime(" + column + ", '%Y-%m-%dT%H:%M:%SZ')";
   }
@@ -189,5 +221,34 @@ class FullLoadTest {
     assertThat(lake.query("(" + recomputed + ") EXCEPT (" + stored + ")"), empty());
     assertThat(lake.query("(" + stored + ") EXCEPT (" + recomputed + ")"), empty());
     assertThat(lake.count("SELECT count(*) FROM (" + stored + ")") > 0, is(true));
+    assertThat(
+        lake.query("SELECT " + MONTHLY_BY_SOURCE_COLUMNS + " FROM "
+            + lake.aggregate("monthly_by_source") + " ORDER BY ALL"),
+        equalTo(monthlyBySourceOfCleanRows(lake)));
+  }
+
+  /** The columns of the pivoted aggregate monthly_by_source. */
+  static final String MONTHLY_BY_SOURCE_COLUMNS = "month, analysis_neighborhood, cases_phone,"
+      + " cases_web, cases_mobile_open311, cases_integrated_agency, cases_other_department,"
+      + " cases_email, cases_twitter, cases_other, cases_null";
+
+  /**
+   * The pivoted monthly aggregate recomputed by DuckDB from the lake's clean rows: cases per San
+   * Francisco month and neighborhood, one count per source channel, other channels and no source.
+   */
+  static List<String> monthlyBySourceOfCleanRows(Lake lake) throws Exception {
+    return lake.query("SELECT CAST(date_trunc('month', timezone('America/Los_Angeles',"
+        + " requested_datetime)) AS DATE) AS month, analysis_neighborhood,"
+        + " count(*) FILTER (WHERE source = 'Phone'),"
+        + " count(*) FILTER (WHERE source = 'Web'),"
+        + " count(*) FILTER (WHERE source = 'Mobile/Open311'),"
+        + " count(*) FILTER (WHERE source = 'Integrated Agency'),"
+        + " count(*) FILTER (WHERE source = 'Other Department'),"
+        + " count(*) FILTER (WHERE source = 'Email'),"
+        + " count(*) FILTER (WHERE source = 'Twitter'),"
+        + " count(*) FILTER (WHERE source NOT IN ('Phone', 'Web', 'Mobile/Open311',"
+        + " 'Integrated Agency', 'Other Department', 'Email', 'Twitter')),"
+        + " count(*) FILTER (WHERE source IS NULL)"
+        + " FROM " + lake.clean() + " GROUP BY ALL ORDER BY ALL");
   }
 }

@@ -3,6 +3,7 @@ package dev.intake.pipeline.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.intake.transforms.aggregate.AggregateRows;
 import dev.intake.transforms.aggregate.Measure;
+import dev.intake.transforms.aggregate.Pivot;
 import dev.intake.transforms.aggregate.TimeBucket;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import java.util.ArrayList;
@@ -11,8 +12,8 @@ import java.util.Locale;
 import org.apache.beam.sdk.schemas.Schema;
 
 /**
- * Reads a spec's {@code aggregates}: each has a name, an optional time bucket, group fields and
- * measures ({@link MeasuresParser}):
+ * Reads a spec's {@code aggregates}: each has a name, an optional time bucket, group fields,
+ * measures ({@link MeasuresParser}) and an optional pivot of the measures ({@link PivotParser}):
  *
  * <pre>
  * - name: weekly
@@ -80,7 +81,7 @@ final class AggregatesParser {
   }
 
   private DatasetSpec.Aggregate aggregate(JsonNode a) {
-    nodes.known(a, "name", "bucket", "day", "groupBy", "measures");
+    nodes.known(a, "name", "bucket", "day", "groupBy", "pivot", "measures");
     String name = nodes.text(a, "name", true);
     TimeBucket bucket = bucket(a, name);
     List<String> groups = new ArrayList<>();
@@ -104,6 +105,10 @@ final class AggregatesParser {
     AggregateRows transform = AggregateRows.of(groups, measures);
     if (bucket != null) {
       transform = transform.withBucket(bucket);
+    }
+    Pivot pivot = PivotParser.parse(nodes, a, name, cleanSchema, groups);
+    if (pivot != null) {
+      transform = transform.withPivot(pivot);
     }
     try {
       transform.outputSchema(cleanSchema);

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -149,7 +150,10 @@ public final class SpecLoader {
 
     JsonNode derivedList = nodes.list(root, "derived", false);
     pii.checkReadable(root, key, version);
-    List<Derivation> derived = DerivedParser.parse(nodes, derivedList, fields.fields);
+    List<String> hiddenFields = new ArrayList<>(pii.hashed);
+    hiddenFields.addAll(pii.dropped);
+    List<Derivation> derived =
+        DerivedParser.parse(nodes, derivedList, fields.fields, zone, hiddenFields);
     Schema cleanSchema;
     try {
       cleanSchema =

@@ -154,7 +154,7 @@ class AggregateSpecTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "function: hours_between|function: minutes_between|t.yaml:12: unknown function 'minutes_between' (known: hours_between)",
+        "function: hours_between|function: minutes_between|t.yaml:12: unknown function 'minutes_between' (known: hours_between, days_between, date_part, date_trunc, coalesce, trim, lower, upper, collapse_whitespace, normalize, lookup, condition)",
         "args: [opened, closed]|args: [opened, kind]|t.yaml:12: hours_between: 'kind' is not a timestamp field",
         "fn: median|fn: mean|t.yaml:22: unknown measure function 'mean' (known: count, median, quantile, sum)",
         "{name: n, fn: count}|{name: n, fn: sum}|t.yaml:21: measure n: sum needs a field",
@@ -162,7 +162,7 @@ class AggregateSpecTest {
         "fn: median, field: hours|fn: quantile, field: hours|t.yaml:22: measure p50: quantile needs q between 0 and 1",
         "fn: median, field: hours|fn: median, field: nope|t.yaml:22: aggregate agg: 'nope' is not a column",
         "groupBy: [kind]|groupBy: [nope]|t.yaml:19: aggregate agg: groupBy field 'nope' is not a column",
-        "groupBy: [kind]|groupby: [kind]|t.yaml:19: unknown setting 'groupby' (known here: name, bucket, day, groupBy, measures)",
+        "groupBy: [kind]|groupby: [kind]|t.yaml:19: unknown setting 'groupby' (known here: name, bucket, day, groupBy, pivot, measures)",
         "groupBy: [kind]|day: opened|t.yaml:19: aggregate agg: day is short for a bucket, so give day or bucket, not both",
         "bucket: {field: opened, unit: week, name: week}|day: kind|t.yaml:18: aggregate agg: day 'kind' is not a timestamp field",
         "unit: week|unit: fortnight|t.yaml:18: aggregate agg: bucket unit must be day, week, month or year, not 'fortnight'",

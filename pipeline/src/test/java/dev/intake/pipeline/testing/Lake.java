@@ -28,6 +28,12 @@ public final class Lake {
     return "read_parquet('" + root + "/aggregates/sf311_daily/*/*.parquet', hive_partitioning = true)";
   }
 
+  /** The Parquet files of the sf311 aggregate called {@code name}. */
+  public String aggregate(String name) {
+    return "read_parquet('" + root + "/aggregates/sf311_" + name
+        + "/*/*.parquet', hive_partitioning = true)";
+  }
+
   public String deadLetters() {
     return "read_parquet('" + root + "/deadletter/sf311/*/*.parquet', hive_partitioning = true)";
   }

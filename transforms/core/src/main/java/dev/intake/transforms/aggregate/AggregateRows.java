@@ -29,19 +29,28 @@ import org.apache.beam.sdk.values.Row;
  * (an empty or null list: under null), so its measures add up to more than the input where lists
  * hold several elements; with several list group fields, under each combination.
  *
+ * <p>With a {@link Pivot} ({@link #withPivot}), each measure becomes one column per pivot value,
+ * plus the columns of other values and of null, named {@code <measure>_<suffix>}: a count of the
+ * group's rows with that value (0 when none), a sum or quantile over them (null when none). The
+ * rows of a group add up across its pivot columns; none is dropped.
+ *
  * <p>The output schema ({@link #outputSchema}) is the bucket column (not nullable), then the group
  * fields as the input declares them (a list field as its nullable element type), then the
- * measures: counts are INT64, quantiles a nullable DOUBLE.
+ * measures (measure by measure, each in its pivot columns' order): counts are INT64, sums and
+ * quantiles a nullable DOUBLE.
  */
 public final class AggregateRows extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final TimeBucket bucket;
   private final List<String> groupFields;
   private final List<Measure> measures;
+  private final Pivot pivot;
 
-  private AggregateRows(TimeBucket bucket, List<String> groupFields, List<Measure> measures) {
+  private AggregateRows(
+      TimeBucket bucket, List<String> groupFields, List<Measure> measures, Pivot pivot) {
     this.bucket = bucket;
     this.groupFields = groupFields;
     this.measures = measures;
+    this.pivot = pivot;
   }
 
   /**
@@ -54,12 +63,23 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     if (measures == null || measures.isEmpty()) {
       throw new IllegalArgumentException("measures must not be empty");
     }
-    return new AggregateRows(null, List.copyOf(groupFields), List.copyOf(measures));
+    return new AggregateRows(null, List.copyOf(groupFields), List.copyOf(measures), null);
   }
 
   /** Also groups by {@code bucket}, which becomes the output's first column. */
   public AggregateRows withBucket(TimeBucket bucket) {
-    return new AggregateRows(Objects.requireNonNull(bucket, "bucket"), groupFields, measures);
+    return new AggregateRows(
+        Objects.requireNonNull(bucket, "bucket"), groupFields, measures, pivot);
+  }
+
+  /** Spreads every measure into one column per value of the pivot's field (see the class doc). */
+  public AggregateRows withPivot(Pivot pivot) {
+    return new AggregateRows(bucket, groupFields, measures, Objects.requireNonNull(pivot, "pivot"));
+  }
+
+  /** The pivot of the measures, or null when there is none. */
+  public Pivot pivot() {
+    return pivot;
   }
 
   /** The time bucket rows are grouped by, or null when there is none. */
@@ -71,7 +91,8 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
    * The output schema for rows of {@code input}.
    *
    * @throws IllegalArgumentException if a field the aggregate reads is not in {@code input}, the
-   *     bucket field is not a timestamp or a date, or two output columns have the same name
+   *     bucket field is not a timestamp or a date, the pivot field is grouped by or not a string,
+   *     whole number or boolean, or two output columns have the same name
    */
   public Schema outputSchema(Schema input) {
     Schema.Builder b = Schema.builder();
@@ -93,17 +114,48 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     for (String f : groupFields) {
       b.addField(exploded.getField(unique(columns, f)));
     }
+    if (pivot != null) {
+      checkPivot(input);
+    }
     for (Measure m : measures) {
       if (m.field() != null && !input.hasField(m.field())) {
         throw new IllegalArgumentException(
             "measure " + m.name() + ": field " + m.field() + " is not in the schema");
       }
-      b.addField(
-          m.kind() == Measure.Kind.COUNT
-              ? Schema.Field.of(unique(columns, m.name()), Schema.FieldType.INT64)
-              : Schema.Field.nullable(unique(columns, m.name()), Schema.FieldType.DOUBLE));
+      for (String column : measureColumns(m)) {
+        b.addField(
+            m.kind() == Measure.Kind.COUNT
+                ? Schema.Field.of(unique(columns, column), Schema.FieldType.INT64)
+                : Schema.Field.nullable(unique(columns, column), Schema.FieldType.DOUBLE));
+      }
     }
     return b.build();
+  }
+
+  private void checkPivot(Schema input) {
+    String f = pivot.field();
+    if (!input.hasField(f)) {
+      throw new IllegalArgumentException("pivot field " + f + " is not in the schema");
+    }
+    if (groupFields.contains(f)) {
+      throw new IllegalArgumentException("pivot field " + f + " is also a group field");
+    }
+    if (!Pivot.accepts(input.getField(f).getType())) {
+      throw new IllegalArgumentException(
+          "pivot field " + f + " is not a string, whole-number or boolean field");
+    }
+  }
+
+  /** The output columns of measure {@code m}: its name, or one per pivot column. */
+  private List<String> measureColumns(Measure m) {
+    if (pivot == null) {
+      return List.of(m.name());
+    }
+    List<String> columns = new ArrayList<>();
+    for (String suffix : pivot.suffixes()) {
+      columns.add(m.name() + "_" + suffix);
+    }
+    return columns;
   }
 
   /** The group fields of {@code input} that are lists (arrays or iterables). */
@@ -146,7 +198,8 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(exploded)))
         .apply("GroupRows", GroupByKey.create())
         .apply(
-            "ComputeMeasures", ParDo.of(new ComputeMeasuresFn(out, bucket, groupFields, measures)))
+            "ComputeMeasures",
+            ParDo.of(new ComputeMeasuresFn(out, bucket, groupFields, measures, pivot)))
         .setRowSchema(out);
   }
 
@@ -159,6 +212,9 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     builder
         .add(DisplayData.item("groupBy", String.join(", ", groupFields)))
         .add(DisplayData.item("measures", measures.size()));
+    if (pivot != null) {
+      builder.add(DisplayData.item("pivot", pivot.toString()));
+    }
   }
 
   private static String unique(Set<String> columns, String name) {

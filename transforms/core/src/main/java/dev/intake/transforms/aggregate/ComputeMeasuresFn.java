@@ -1,33 +1,56 @@
 package dev.intake.transforms.aggregate;
 
 import java.util.List;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 
-/** Computes every measure over the rows of one group, keyed by (bucket, group values). */
+/**
+ * Computes every measure over the rows of one group, keyed by (bucket, group values); with a
+ * pivot, over the rows of each pivot column separately, and counts the rows whose pivot value was
+ * not declared ({@code pivotOther}).
+ */
 class ComputeMeasuresFn extends DoFn<KV<String, Iterable<Row>>, Row> {
   private final Schema outputSchema;
   private final TimeBucket bucket;
   private final List<String> groupFields;
   private final List<Measure> measures;
+  private final Pivot pivot;
+  private final Counter pivotOther = Metrics.counter(AggregateRows.class, "pivotOther");
 
+  /** {@code pivot} may be null. */
   ComputeMeasuresFn(
-      Schema outputSchema, TimeBucket bucket, List<String> groupFields, List<Measure> measures) {
+      Schema outputSchema,
+      TimeBucket bucket,
+      List<String> groupFields,
+      List<Measure> measures,
+      Pivot pivot) {
     this.outputSchema = outputSchema;
     this.bucket = bucket;
     this.groupFields = groupFields;
     this.measures = measures;
+    this.pivot = pivot;
   }
 
   @ProcessElement
   public void process(@Element KV<String, Iterable<Row>> group, OutputReceiver<Row> out) {
-    MeasureValues measured = new MeasureValues(measures);
+    MeasureValues[] measured = new MeasureValues[pivot == null ? 1 : pivot.suffixes().size()];
+    for (int i = 0; i < measured.length; i++) {
+      measured[i] = new MeasureValues(measures);
+    }
     Row first = null;
+    long other = 0;
     for (Row row : group.getValue()) {
       first = first == null ? row : first;
-      measured.add(row);
+      int slot = pivot == null ? 0 : pivot.slotOf(row);
+      other += pivot != null && pivot.isOther(slot) ? 1 : 0;
+      measured[slot].add(row);
+    }
+    if (other > 0) {
+      pivotOther.inc(other);
     }
     // Every row of the group has the same bucket and group values: take them from any one.
     Row.Builder b = Row.withSchema(outputSchema);
@@ -37,7 +60,15 @@ class ComputeMeasuresFn extends DoFn<KV<String, Iterable<Row>>, Row> {
     for (String f : groupFields) {
       b.addValue(first.getValue(f));
     }
-    b.addValues(measured.values());
+    List<?>[] values = new List<?>[measured.length];
+    for (int s = 0; s < measured.length; s++) {
+      values[s] = measured[s].values();
+    }
+    for (int m = 0; m < measures.size(); m++) {
+      for (List<?> slot : values) {
+        b.addValue(slot.get(m));
+      }
+    }
     out.output(b.build());
   }
 }

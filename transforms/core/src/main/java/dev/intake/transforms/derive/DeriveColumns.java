@@ -12,6 +12,10 @@ import org.apache.beam.sdk.values.Row;
  * Adds calculated columns and applies PII handling: a hashed field's value becomes the hex
  * HMAC-SHA256 of its text under a key read on the worker from an environment variable (the key is
  * never part of the pipeline), a dropped field leaves the schema. One output row per input row.
+ *
+ * <p>Derivations are computed in order, each from the input's fields and the derived columns
+ * before it; one that reads a hashed or dropped field is refused (it would carry the value the PII
+ * handling removes). A derivation gives null where it cannot compute a value; none rejects a row.
  */
 public final class DeriveColumns extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final List<Derivation> derivations;
@@ -66,8 +70,19 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
               ? Schema.Field.nullable(f.getName(), Schema.FieldType.STRING)
               : f);
     }
+    Schema.Builder readable = Schema.builder().addFields(input.getFields());
     for (Derivation d : derivations) {
-      d.checkInput(input);
+      for (String f : d.inputs()) {
+        if (hashed.contains(f) || dropped.contains(f)) {
+          throw new IllegalArgumentException("derived column " + d.name() + " reads " + f
+              + ", which is " + (hashed.contains(f) ? "hashed" : "dropped") + " (pii)");
+        }
+      }
+      d.checkInput(readable.build());
+      if (input.hasField(d.name()) || b.build().hasField(d.name())) {
+        throw new IllegalArgumentException("derived column " + d.name() + " is named twice");
+      }
+      readable.addField(d.name(), d.type());
       b.addField(d.name(), d.type());
     }
     return b.build();

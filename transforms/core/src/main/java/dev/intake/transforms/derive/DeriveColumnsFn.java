@@ -2,6 +2,7 @@ package dev.intake.transforms.derive;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
@@ -10,13 +11,17 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 
-/** Builds the output row: kept fields (hashed where asked), then the derived columns. */
+/**
+ * Builds the output row: kept fields (hashed where asked), then the derived columns, each computed
+ * from the input row and the derived columns before it.
+ */
 class DeriveColumnsFn extends DoFn<Row, Row> {
   private final Schema outputSchema;
   private final List<String> keptFields;
   private final List<String> hashedFields;
   private final String hashKeyEnv;
   private final List<Derivation> derivations;
+  private final HashMap<String, Integer> derivedIndex = new HashMap<>();
   private transient Mac mac;
 
   DeriveColumnsFn(
@@ -30,6 +35,9 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
     this.hashedFields = hashedFields;
     this.hashKeyEnv = hashKeyEnv;
     this.derivations = derivations;
+    for (Derivation d : derivations) {
+      derivedIndex.put(d.name(), derivedIndex.size());
+    }
   }
 
   @Setup
@@ -56,8 +64,11 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
       }
       b.addValue(v);
     }
-    for (Derivation d : derivations) {
-      b.addValue(d.compute(row));
+    Object[] derived = new Object[derivations.size()];
+    RowValues values = new RowValues(row, derivedIndex, derived);
+    for (int i = 0; i < derived.length; i++) {
+      derived[i] = derivations.get(i).compute(values);
+      b.addValue(derived[i]);
     }
     out.output(b.build());
   }

@@ -3,11 +3,14 @@ package dev.intake.transforms.derive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.intake.transforms.model.FieldType;
 import dev.intake.transforms.testing.Causes;
 import dev.intake.transforms.testing.TestPipelineExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.beam.sdk.schemas.Schema;
@@ -195,5 +198,88 @@ class DeriveColumnsTest {
             IllegalArgumentException.class,
             () -> DeriveColumns.of(List.of()).withHashed(List.of("reporter"), ""));
     assertEquals("hashing needs the name of the key's environment variable", e.getMessage());
+  }
+
+  @Test
+  void derivedColumnsReadTheFieldsAndTheDerivedColumnsBeforeThem(TestPipeline p)
+      throws Exception {
+    Map<String, Object> speed = new LinkedHashMap<>();
+    speed.put("0", "same day");
+    speed.put("1", "next day");
+    List<Derivation> chain =
+        List.of(
+            Derivation.daysBetween("days", "requested", "closed", "America/Los_Angeles"),
+            Derivation.lookup("speed", "days", speed, "later", FieldType.STRING),
+            Derivation.normalize("who", "reporter",
+                List.of(ValueFunctions.TextStep.TRIM, ValueFunctions.TextStep.LOWER)),
+            Derivation.condition("quick",
+                Condition.parse("closed is not null and days <= 1",
+                    Map.of("closed", FieldType.TIMESTAMP, "days", FieldType.LONG),
+                    "America/Los_Angeles")));
+    Schema expected =
+        Schema.builder()
+            .addNullableField("id", Schema.FieldType.INT64)
+            .addNullableField("requested", Schema.FieldType.DATETIME)
+            .addNullableField("closed", Schema.FieldType.DATETIME)
+            .addNullableField("reporter", Schema.FieldType.STRING)
+            .addNullableField("media_url", Schema.FieldType.STRING)
+            .addNullableField("days", Schema.FieldType.INT64)
+            .addNullableField("speed", Schema.FieldType.STRING)
+            .addNullableField("who", Schema.FieldType.STRING)
+            .addNullableField("quick", Schema.FieldType.BOOLEAN)
+            .build();
+
+    PCollection<Row> derived =
+        p.apply(
+                Create.of(
+                        // closed 90 minutes later, on the same day
+                        in(1L, 1552718100000L, " Jane Doe ", null),
+                        // closed 36 h 45 min later, two local days later
+                        in(2L, 1552845000000L, null, null),
+                        // still open
+                        in(3L, null, "JANE", null))
+                    .withRowSchema(INPUT))
+            .apply(DeriveColumns.of(chain));
+
+    assertEquals(expected, derived.getSchema());
+    PAssert.that(derived)
+        .containsInAnyOrder(
+            Row.withSchema(expected)
+                .addValues(1L, new Instant(REQUESTED), new Instant(1552718100000L), " Jane Doe ",
+                    null, 0L, "same day", "jane doe", true)
+                .build(),
+            Row.withSchema(expected)
+                .addValues(2L, new Instant(REQUESTED), new Instant(1552845000000L), null, null,
+                    2L, "later", null, false)
+                .build(),
+            Row.withSchema(expected)
+                .addValues(3L, new Instant(REQUESTED), null, "JANE", null, null, "later",
+                    "jane", false)
+                .build());
+    p.run();
+  }
+
+  @Test
+  void aDerivationCannotReadAHashedOrDroppedFieldOrALaterColumn() {
+    Derivation lowerReporter =
+        Derivation.normalize("r", "reporter", List.of(ValueFunctions.TextStep.LOWER));
+    Derivation lowerUrl =
+        Derivation.normalize("u", "media_url", List.of(ValueFunctions.TextStep.LOWER));
+    Derivation ofLater =
+        Derivation.normalize("a", "b", List.of(ValueFunctions.TextStep.LOWER));
+    Derivation later =
+        Derivation.normalize("b", "reporter", List.of(ValueFunctions.TextStep.LOWER));
+
+    assertEquals("derived column r reads reporter, which is hashed (pii)",
+        assertThrows(IllegalArgumentException.class,
+            () -> DeriveColumns.of(List.of(lowerReporter)).withHashed(List.of("reporter"), KEY_ENV)
+                .outputSchema(INPUT)).getMessage());
+    assertEquals("derived column u reads media_url, which is dropped (pii)",
+        assertThrows(IllegalArgumentException.class,
+            () -> DeriveColumns.of(List.of(lowerUrl)).withDropped(List.of("media_url"))
+                .outputSchema(INPUT)).getMessage());
+    assertEquals("derived column a: b is not a field",
+        assertThrows(IllegalArgumentException.class,
+            () -> DeriveColumns.of(List.of(ofLater, later)).outputSchema(INPUT)).getMessage());
   }
 }
