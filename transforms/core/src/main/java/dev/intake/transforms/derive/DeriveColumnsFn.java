@@ -17,6 +17,7 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
   private final List<String> hashedFields;
   private final String hashKeyEnv;
   private final List<Derivation> derivations;
+  private final List<String> nulledFields;
   private transient Mac mac;
 
   DeriveColumnsFn(
@@ -24,12 +25,14 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
       List<String> keptFields,
       List<String> hashedFields,
       String hashKeyEnv,
-      List<Derivation> derivations) {
+      List<Derivation> derivations,
+      List<String> nulledFields) {
     this.outputSchema = outputSchema;
     this.keptFields = keptFields;
     this.hashedFields = hashedFields;
     this.hashKeyEnv = hashKeyEnv;
     this.derivations = derivations;
+    this.nulledFields = nulledFields;
   }
 
   @Setup
@@ -50,7 +53,7 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
   public void process(@Element Row row, OutputReceiver<Row> out) {
     Row.Builder b = Row.withSchema(outputSchema);
     for (String f : keptFields) {
-      Object v = row.getValue(f);
+      Object v = nulledFields.contains(f) ? null : row.getValue(f);
       if (v != null && hashedFields.contains(f)) {
         v = HexFormat.of().formatHex(mac.doFinal(v.toString().getBytes(StandardCharsets.UTF_8)));
       }
