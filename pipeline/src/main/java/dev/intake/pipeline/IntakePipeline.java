@@ -11,6 +11,7 @@ import dev.intake.pipeline.steps.VanishedKeys;
 import dev.intake.pipeline.steps.WriteDataset;
 import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.transforms.derive.DeriveColumns;
+import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.Lineage;
@@ -56,6 +57,9 @@ public final class IntakePipeline {
     String deletedAt;
     VanishedKeys reconcile;
     PTransform<PBegin, PCollection<SourceRecord>> keys;
+    Map<String, String> renamedFrom = Map.of();
+    List<Derivation> backfill = List.of();
+    boolean recomputeAll;
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -91,6 +95,19 @@ public final class IntakePipeline {
       return this;
     }
 
+    /**
+     * Reads stored rows of an evolved schema: a renamed field from its former column ({@code
+     * renamedFrom}: field to former name), the {@code backfill} derived columns computed again;
+     * with {@code recomputeAll} every stored partition is rewritten.
+     */
+    public Config withEvolution(Map<String, String> renamedFrom, List<Derivation> backfill,
+        boolean recomputeAll) {
+      this.renamedFrom = Map.copyOf(renamedFrom);
+      this.backfill = List.copyOf(backfill);
+      this.recomputeAll = recomputeAll;
+      return this;
+    }
+
     /** Also tombstones the stored keys that {@code keys} (the source's) no longer hold. */
     public Config withReconcile(PTransform<PBegin, PCollection<SourceRecord>> keys,
         VanishedKeys reconcile) {
@@ -110,7 +127,8 @@ public final class IntakePipeline {
   static DeriveColumns derive(DatasetSpec spec) {
     return DeriveColumns.of(spec.derived())
         .withHashed(spec.hashed(), spec.hashKeyEnv())
-        .withDropped(spec.dropped());
+        .withDropped(spec.dropped())
+        .withNulled(spec.retired());
   }
 
   /** Adds the run's transforms to {@code p}. */
@@ -124,7 +142,8 @@ public final class IntakePipeline {
                 CleanRecords.of(
                     spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage));
     MergeWithLake merge = MergeWithLake.of(
-        c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner());
+        c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner())
+        .withEvolution(c.renamedFrom, c.backfill, c.recomputeAll);
     PCollectionTuple deletions = null;
     if (c.deletions != null) {
       deletions = p.apply("ReadDeletions", c.deletions)

@@ -52,6 +52,7 @@ final class RunPlan {
   final WarehouseConfig warehouse;
   final Consumer<String> log;
   SourcePlan source;
+  SchemaEvolution evolution;
 
   private RunPlan(IntakeOptions options, Consumer<String> log) throws IOException {
     this.options = options;
@@ -193,7 +194,10 @@ final class RunPlan {
     }
     String runner = RunnerChoice.apply(options, runnerExplicit, source.size());
     options.setRunId(runId);
-    w.prepare(outputs.tables(), runId);
+    evolution = SchemaEvolution.plan(spec, outputs, w.latestSchema(spec.name()),
+        LakeFiles.children(lake.clean()));
+    commit.evolving(evolution);
+    w.prepare(outputs.tables(), runId, evolution.tableChanges);
     if (options.getReaderRole() != null) {
       try {
         commit.grantReader(options.getReaderRole());
@@ -212,6 +216,9 @@ final class RunPlan {
     summary.startedAt = started.toString();
     summary.ignoredColumns.putAll(source.ignoredColumns);
     summary.missingColumns.putAll(source.missingColumns);
+    summary.schemaVersion = evolution.version;
+    summary.schemaFingerprint = evolution.current.fingerprint();
+    summary.schemaChanges.addAll(evolution.changes);
     if (source.isApi) {
       summary.windowsPlanned = source.windowsPlanned;
       summary.countRequests = source.countRequests;
@@ -232,7 +239,9 @@ final class RunPlan {
     }
     IntakePipeline.Config config = new IntakePipeline.Config(spec,
         Lineage.of(spec.name(), runId, started), lake, source.transform, source.format,
-        options.getMaxRowsPerFile(), loads);
+        options.getMaxRowsPerFile(), loads)
+        .withEvolution(spec.renamedFrom(), SchemaVersion.derivations(spec, evolution.backfill),
+            options.getRecomputeAll());
     if (source.keys != null) {
       config.withReconcile(source.keys, VanishedKeys.of(lake.clean(),
           IntakePipeline.cleanSchema(spec), IntakePipeline.keyFields(spec), SourcePlan.keyNames(spec, source.format),

@@ -82,6 +82,8 @@ public final class DatasetSpec implements Serializable {
   final String jsonLinesFormat;
   final Partitioner partitioner;
   final List<Aggregate> aggregates;
+  final List<String> retired;
+  final Map<String, String> renamedFrom;
 
   DatasetSpec(
       String name,
@@ -102,7 +104,9 @@ public final class DatasetSpec implements Serializable {
       String exportFormat,
       String jsonLinesFormat,
       Partitioner partitioner,
-      List<Aggregate> aggregates) {
+      List<Aggregate> aggregates,
+      List<String> retired,
+      Map<String, String> renamedFrom) {
     this.name = name;
     this.description = description;
     this.file = file;
@@ -122,6 +126,9 @@ public final class DatasetSpec implements Serializable {
     this.jsonLinesFormat = jsonLinesFormat;
     this.partitioner = partitioner;
     this.aggregates = List.copyOf(aggregates);
+    this.retired = List.copyOf(retired);
+    this.renamedFrom = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
+        renamedFrom));
   }
 
   public String name() {
@@ -211,5 +218,15 @@ public final class DatasetSpec implements Serializable {
 
   public List<Aggregate> aggregates() {
     return aggregates;
+  }
+
+  /** Fields marked {@code retired: true}: kept in the schema, null from now on. */
+  public List<String> retired() {
+    return retired;
+  }
+
+  /** Field name to its former name, for the fields declared with {@code renamedFrom}. */
+  public Map<String, String> renamedFrom() {
+    return renamedFrom;
   }
 }

@@ -150,6 +150,8 @@ public final class SpecLoader {
         formats.exportFormat,
         formats.jsonLinesFormat,
         partition.partitioner,
-        aggregates);
+        aggregates,
+        fields.retired,
+        fields.renamedFrom);
   }
 }
