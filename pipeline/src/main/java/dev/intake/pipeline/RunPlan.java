@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -194,8 +195,12 @@ final class RunPlan {
     }
     String runner = RunnerChoice.apply(options, runnerExplicit, source.size());
     options.setRunId(runId);
+    Map<String, List<String>> existing = new LinkedHashMap<>();
+    for (String table : outputs.tableNames()) {
+      existing.put(table, w.columns(table));
+    }
     evolution = SchemaEvolution.plan(spec, outputs, w.latestSchema(spec.name()),
-        LakeFiles.children(lake.clean()));
+        LakeFiles.children(lake.clean()), existing);
     commit.evolving(evolution);
     w.prepare(outputs.tables(), runId, evolution.tableChanges);
     if (options.getReaderRole() != null) {

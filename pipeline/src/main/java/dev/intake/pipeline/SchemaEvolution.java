@@ -26,6 +26,9 @@ import java.util.Map;
  * anything is written: a changed key or partition, a narrowed or incompatible type, a removed
  * field (unless retired, or renamed with {@code renamedFrom}), a removed derived column, measure
  * or aggregate.
+ *
+ * <p>Tables written before schema versions were recorded have no stored version: the spec's
+ * columns they lack are added as above, and the spec is recorded as version 1.
  */
 final class SchemaEvolution {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,9 +64,21 @@ final class SchemaEvolution {
    */
   static SchemaEvolution plan(DatasetSpec spec, DatasetOutputs outputs, SchemaRecord stored,
       List<String> partitions) {
+    return plan(spec, outputs, stored, partitions, Map.of());
+  }
+
+  /**
+   * As {@link #plan(DatasetSpec, DatasetOutputs, SchemaRecord, List)}; when nothing is recorded
+   * yet, {@code existing} (table name to its columns) describes tables written before schema
+   * versions were recorded: the spec's columns they lack are added, as for a new version.
+   */
+  static SchemaEvolution plan(DatasetSpec spec, DatasetOutputs outputs, SchemaRecord stored,
+      List<String> partitions, Map<String, List<String>> existing) {
     SchemaVersion current = SchemaVersion.of(spec);
     if (stored == null) {
-      return new SchemaEvolution(spec, outputs, current, 1);
+      SchemaEvolution e = new SchemaEvolution(spec, outputs, current, 1);
+      e.addMissing(existing, partitions);
+      return e;
     }
     boolean same = current.fingerprint().equals(stored.fingerprint);
     SchemaEvolution e = new SchemaEvolution(spec, outputs, current,
@@ -76,6 +91,43 @@ final class SchemaEvolution {
         .filter(d -> e.pending.containsKey(outputs.clean.table.name() + "." + d))
         .forEach(e.backfill::add);
     return e;
+  }
+
+  /** Adds the spec's columns that existing tables (of no recorded version) lack. */
+  private void addMissing(Map<String, List<String>> existing, List<String> partitions) {
+    String clean = outputs.clean.table.name();
+    List<String> cleanColumns = existing.getOrDefault(clean, List.of());
+    if (!cleanColumns.isEmpty()) {
+      current.fields.forEach((f, type) -> {
+        if (!cleanColumns.contains(f)) {
+          changes.add("added field " + f + " (" + type + ")");
+          tableChanges.add(TableChange.add(clean, f, type));
+        }
+      });
+      current.derived.forEach((d, type) -> {
+        if (!cleanColumns.contains(d)) {
+          changes.add("added derived column " + d + " (" + type + ")");
+          tableChanges.add(TableChange.add(clean, d, type));
+          lacking(clean + "." + d, partitions);
+          backfill.add(d);
+        }
+      });
+    }
+    for (DatasetOutputs.Output a : outputs.aggregates) {
+      List<String> columns = existing.getOrDefault(a.table.name(), List.of());
+      if (columns.isEmpty()) {
+        continue;
+      }
+      current.aggregates.get(a.aggregate).forEach((c, type) -> {
+        if (!columns.contains(c)) {
+          changes.add("added measure " + a.aggregate + "." + c + " (" + type + ")");
+          tableChanges.add(TableChange.add(a.table.name(), c, type));
+          if (a.scope == DatasetOutputs.Scope.TOUCHED_PARTITIONS) {
+            lacking(a.table.name() + "." + c, partitions);
+          }
+        }
+      });
+    }
   }
 
   private void carryPending(String json) {

@@ -112,6 +112,11 @@ public final class Warehouse implements AutoCloseable {
     return ledger.latestSchema(dataset);
   }
 
+  /** The names of {@code table}'s columns, in table order; empty when it does not exist. */
+  public List<String> columns(String table) throws SQLException {
+    return List.copyOf(SchemaCheck.columns(connection, schema, table).keySet());
+  }
+
   /** True when {@code runId} is recorded as committed. */
   public boolean committed(String runId) throws SQLException {
     return ledger.committed(runId);
