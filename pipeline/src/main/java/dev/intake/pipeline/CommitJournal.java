@@ -77,7 +77,8 @@ final class CommitJournal {
         : null;
   }
 
-  /** Records the schema version in the lake, then swaps every output's partitions in. Repeatable. */
+  /** Records the schema version in the lake, then swaps every output's partitions in. Repeatable.
+   */
   void swap() throws IOException {
     if (schemaPath != null) {
       LakeFiles.write(schemaPath, schemaFile);

@@ -221,6 +221,8 @@ final class RunPlan {
     summary.startedAt = started.toString();
     summary.ignoredColumns.putAll(source.ignoredColumns);
     summary.missingColumns.putAll(source.missingColumns);
+    summary.missingColumnCount = (int) source.missingColumns.values().stream()
+        .flatMap(List::stream).distinct().count();
     summary.schemaVersion = evolution.version;
     summary.schemaFingerprint = evolution.current.fingerprint();
     summary.schemaChanges.addAll(evolution.changes);

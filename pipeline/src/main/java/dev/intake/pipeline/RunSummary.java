@@ -21,8 +21,8 @@ import java.util.Map;
   "durationSeconds", "warehouse", "watermark", "read", "parsed", "written", "superseded", "rejected", "rejectedByReason",
   "deletions", "deleted", "tombstoned", "reconciled",
   "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs",
-  "partitions", "ignoredColumns", "missingColumns", "warnings", "schemaVersion",
-  "schemaFingerprint", "schemaChanges", "backfillPending"
+  "partitions", "ignoredColumns", "missingColumns", "warnings", "missingColumnCount",
+  "schemaVersion", "schemaFingerprint", "schemaChanges", "backfillPending"
 })
 public final class RunSummary {
   private static final ObjectMapper JSON =
@@ -73,13 +73,18 @@ public final class RunSummary {
   public Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
   /** Columns the spec's format names that a file lacks (their fields are null), per file. */
   public Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+  /**
+   * How many distinct spec columns the input lacks (in any file): source drift, counted; no gate
+   * stops a run for it yet.
+   */
+  public int missingColumnCount;
   /** What looked wrong without stopping the run by itself, e.g. an input file with no records. */
   public List<String> warnings = new ArrayList<>();
   /** The version of the dataset's schema the lake and warehouse hold after this run (1, 2, …). */
   public Integer schemaVersion;
   /** The fingerprint of that version's content. */
   public String schemaFingerprint;
-  /** The schema changes this run applied, one line each, e.g. "added field data_as_of (timestamp)". */
+  /** The schema changes this run applied, one line each: "added field data_as_of (timestamp)". */
   public List<String> schemaChanges = new ArrayList<>();
   /**
    * Added derived columns, measures and aggregates ("table.column", or the table of an aggregate)

@@ -34,7 +34,7 @@ public final class SchemaVersion {
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   public List<String> key = new ArrayList<>();
-  /** As a spec writes it: "{field: requested_datetime, granularity: month, name: requested_month}". */
+  /** As a spec writes it: "{field: opened, granularity: month, name: opened_month}". */
   public String partition;
   /** Clean columns that are not derived (the spec's fields after PII handling) to their type. */
   public Map<String, String> fields = new LinkedHashMap<>();

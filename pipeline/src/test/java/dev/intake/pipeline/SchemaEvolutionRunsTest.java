@@ -79,6 +79,13 @@ class SchemaEvolutionRunsTest {
     }
   }
 
+  /** The query of README's "Changing a dataset", verbatim: its comment line to its semicolon. */
+  static String readmeQuery() throws IOException {
+    String readme = Files.readString(TestData.SF311.getParent().getParent().resolve("README.md"));
+    int start = readme.indexOf("-- data_as_of and data_loaded_at are NULL");
+    return readme.substring(start, readme.indexOf(";", start) + 1);
+  }
+
   static String bundledSpec() throws IOException {
     try (InputStream in =
         SchemaEvolutionRunsTest.class.getClassLoader().getResourceAsStream("specs/sf311.yaml")) {
@@ -155,11 +162,14 @@ class SchemaEvolutionRunsTest {
     Lake lake = new Lake(tmp.resolve("lake"));
     db = new Warehouses(kind, lake.root);
     Path older = write("sf311-v1.yaml", olderSpec());
-    Cli first = run(lake, older, "v1", "--inputFile=" + TestData.file("export_2021-05_first1000.csv"));
+    Cli first =
+        run(lake, older, "v1", "--inputFile=" + TestData.file("export_2021-05_first1000.csv"));
     assertThat(first.toString(), first.exitCode, is(0));
     RunSummary s1 = lake.summary("v1");
     assertThat(s1.schemaVersion, is(1));
     assertThat(s1.schemaChanges, empty());
+    // Source drift is counted: the May 2021 export has no Analysis Neighborhood column.
+    assertThat(s1.missingColumnCount, is(1));
     // Before the change: the evolved columns, as the older schema holds them (no API fields yet).
     List<String> before = lake.query("SELECT " + String.format(LAKE_COLUMNS, "NULL", "NULL")
         .replace("coalesce(street_name, street)", "street") + " FROM " + lake.clean()
@@ -213,6 +223,19 @@ class SchemaEvolutionRunsTest {
             + " (14011783, " + oldKey + ") ORDER BY 1"),
         contains(oldRows.get(0),
             "14011783\t2021-07-13T10:00:17Z\t2021-07-13T10:05:41Z\t8\tROTTECK ST\t"));
+    // The README's query, as a reader runs it over old and new partitions.
+    List<String> readme = lake.query(readmeQuery().replace("'lake/", "'" + lake.root + "/"));
+    assertThat(readme.size(), is(1050));
+    List<String> withDataAsOf = new ArrayList<>();
+    for (String r : readme) {
+      String[] c = r.split("\t", -1);
+      if (!c[2].isEmpty()) {
+        assertThat(r, c[3].isEmpty(), is(false));
+        withDataAsOf.add(c[0]);
+      }
+    }
+    withDataAsOf.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
+    assertThat(withDataAsOf, equalTo(TestData.expected("api_2021-07_first50.keys.txt")));
     assertThat(warehouseRows(), equalTo(after));
     assertThat(db.query("SELECT count(*), count(data_as_of), count(data_loaded_at),"
         + " count(hours_to_update) FROM " + db.table("sf311")), contains("1050\t50\t50\t120"));

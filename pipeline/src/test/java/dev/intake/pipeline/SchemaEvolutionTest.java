@@ -141,7 +141,8 @@ class SchemaEvolutionTest {
         Map.of("t", List.of("id", "updated", "closed", "kind", "size", "hours"),
             "t_daily", List.of("day", "kind")));
     assertThat(e.version, is(1));
-    assertThat(e.changes, contains("added field note (string)", "added measure daily.opened (long)"));
+    assertThat(e.changes,
+        contains("added field note (string)", "added measure daily.opened (long)"));
     assertThat(e.pending, equalTo(Map.of("t_daily.opened", STORED)));
   }
 }

@@ -54,7 +54,8 @@ class EvolutionKeywordsSpecTest {
             + " 'note', which is still a field of the spec (remove one of them)",
         "{name: id, type: long, required: true}|{name: id, type: long, retired: true}|t.yaml:3:"
             + " key field 'id' is retired; a key field cannot be",
-        "renamedFrom: street|renamedFom: street|t.yaml:9: unknown setting 'renamedFom' (known here:",
+        "renamedFrom: street|renamedFom: street|t.yaml:9: unknown setting 'renamedFom' (known"
+            + " here:",
       })
   void mistakesNameFileAndLine(String from, String to, String message) {
     String text = SPEC.replace(from, to);

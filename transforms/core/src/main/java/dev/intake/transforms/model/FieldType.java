@@ -91,7 +91,8 @@ public enum FieldType {
    */
   public static FieldType of(Schema.FieldType beamType) {
     for (FieldType t : values()) {
-      if (t.beamType().equivalent(beamType.withNullable(true), Schema.EquivalenceNullablePolicy.SAME)) {
+      if (t.beamType().equivalent(
+          beamType.withNullable(true), Schema.EquivalenceNullablePolicy.SAME)) {
         return t;
       }
     }

@@ -13,7 +13,8 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Turns a record read from the lake's Parquet back into a row of the current schema. A record of an
  * older schema version has its missing columns null, its int (or long) values widened to the
- * field's long (or double), and a renamed field's value under its former name. Beam's Avro conversion does the work except for DATE columns, which it reads only into DATETIME
+ * field's long (or double), and a renamed field's value under its former name. Beam's Avro
+ * conversion does the work except for DATE columns, which it reads only into DATETIME
  * fields: a date is read as the {@link LocalDate} of its epoch day.
  */
 final class LakeRows implements SerializableFunction<GenericRecord, Row>, Serializable {

@@ -124,9 +124,9 @@ public final class Warehouse implements AutoCloseable {
 
   /**
    * Applies the run's table changes (a newer schema version), merges the run's rows into the clean
-   * table, replaces what each aggregate's rows replace,
-   * appends its dead letters, advances the watermark (never backwards), records the run and the
-   * schema version it holds, in one transaction; then drops the run's staging tables. Does nothing if the run is already recorded
+   * table, replaces what each aggregate's rows replace, appends its dead letters, advances the
+   * watermark (never backwards), records the run and the schema version it holds, in one
+   * transaction; then drops the run's staging tables. Does nothing if the run is already recorded
    * as committed, so it can be repeated.
    */
   public void commit(WarehouseCommit c) throws SQLException {
