@@ -93,11 +93,17 @@ final class SchemaEvolution {
     return e;
   }
 
-  /** Adds the spec's columns that existing tables (of no recorded version) lack. */
+  /**
+   * Adds the spec's columns that existing tables (of no recorded version) lack. A table with a
+   * column the spec does not have was not written by an earlier version of this spec: it is left
+   * to the table check, which names every difference.
+   */
   private void addMissing(Map<String, List<String>> existing, List<String> partitions) {
     String clean = outputs.clean.table.name();
     List<String> cleanColumns = existing.getOrDefault(clean, List.of());
-    if (!cleanColumns.isEmpty()) {
+    List<String> specColumns = new ArrayList<>(current.fields.keySet());
+    specColumns.addAll(current.derived.keySet());
+    if (!cleanColumns.isEmpty() && specColumns.containsAll(cleanColumns)) {
       current.fields.forEach((f, type) -> {
         if (!cleanColumns.contains(f)) {
           changes.add("added field " + f + " (" + type + ")");
@@ -115,7 +121,8 @@ final class SchemaEvolution {
     }
     for (DatasetOutputs.Output a : outputs.aggregates) {
       List<String> columns = existing.getOrDefault(a.table.name(), List.of());
-      if (columns.isEmpty()) {
+      if (columns.isEmpty()
+          || !current.aggregates.get(a.aggregate).keySet().containsAll(columns)) {
         continue;
       }
       current.aggregates.get(a.aggregate).forEach((c, type) -> {

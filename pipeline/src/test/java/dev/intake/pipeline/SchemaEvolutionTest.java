@@ -145,4 +145,14 @@ class SchemaEvolutionTest {
         contains("added field note (string)", "added measure daily.opened (long)"));
     assertThat(e.pending, equalTo(Map.of("t_daily.opened", STORED)));
   }
+
+  @Test
+  void aTableWithAColumnTheSpecLacksIsLeftToTheTableCheck() {
+    DatasetSpec spec = spec(SPEC);
+    SchemaEvolution e = SchemaEvolution.plan(spec,
+        new DatasetOutputs(spec, new LakeLayout("/lake", "t")), null, STORED,
+        Map.of("t", List.of("id", "other")));
+    assertThat(e.changes, empty());
+    assertThat(e.tableChanges, empty());
+  }
 }
