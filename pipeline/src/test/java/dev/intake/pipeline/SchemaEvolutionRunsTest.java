@@ -2,6 +2,7 @@ package dev.intake.pipeline;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
@@ -200,6 +201,11 @@ class SchemaEvolutionRunsTest {
         "sf311_daily.total_hours_to_close", OLD_PARTITIONS)));
     // 70 stored rows share partitions with the API's rows: rewritten, with hours_to_update.
     assertThat(List.of(s2.read, s2.written, s2.carriedOver), contains(50L, 50L, 70L));
+    assertThat(second.out, containsString("  schema: version 2 (" + s2.schemaFingerprint
+        + "): renamed field street to street_name; widened field supervisor_district from int to"
+        + " long; added field data_as_of (timestamp); "));
+    assertThat(second.out, containsString("  back-fill pending: sf311.hours_to_update in 28"
+        + " partition(s) (--recomputeAll rewrites them)\n"));
 
     List<String> after = lakeRows(lake);
     assertThat(after.size(), is(1050));
