@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.pipeline.spec.SpecException;
 import dev.intake.pipeline.spec.SpecLoader;
 import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.transforms.sinks.warehouse.SchemaRecord;
@@ -154,5 +156,15 @@ class SchemaEvolutionTest {
         Map.of("t", List.of("id", "other")));
     assertThat(e.changes, empty());
     assertThat(e.tableChanges, empty());
+  }
+
+  @Test
+  void aRemovedAggregateIsRefusedBeforeAnythingIsPlanned() {
+    String without = SPEC.substring(0, SPEC.indexOf("aggregates:"));
+    SpecException e = assertThrows(SpecException.class,
+        () -> plan(without, stored(SPEC, "r1", List.of())));
+    assertThat(e.getMessage(), is("t.yaml: refused schema change: aggregate 'daily' is stored but"
+        + " no longer in the spec; restore it in aggregates (a stored aggregate cannot be"
+        + " removed)"));
   }
 }
