@@ -41,6 +41,16 @@ public interface RunOptions extends PipelineOptions {
   void setAllowEmptyInput(Boolean value);
 
   @Description(
+      "Rewrite every stored partition of the dataset, not only those the run's records touch, so "
+          + "that derived columns, measures and aggregates added to the spec are back-filled "
+          + "everywhere (the run summary's backfillPending lists what is still missing). "
+          + "Default: false")
+  @Default.Boolean(false)
+  Boolean getRecomputeAll();
+
+  void setRecomputeAll(Boolean value);
+
+  @Description(
       "Seconds without a heartbeat after which another run's lock of the dataset is taken over "
           + "(a holder whose process is gone on this host is taken over at once), e.g. 120. "
           + "Default: 120")

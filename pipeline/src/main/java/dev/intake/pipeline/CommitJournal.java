@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.intake.transforms.sinks.lake.LakeFiles;
 import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.transforms.sinks.lake.PartitionSwap;
+import dev.intake.transforms.sinks.warehouse.SchemaRecord;
+import dev.intake.transforms.sinks.warehouse.TableChange;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +15,8 @@ import org.apache.beam.sdk.io.FileSystems;
 
 /**
  * What a run's commit does, written into its staging folder ({@code _COMMIT.json}) before anything
- * is published: per output name, the partition swap; and the run summary. Once a run has a
+ * is published: per output name, the partition swap; the schema version and its table changes; and
+ * the run summary. Once a run has a
  * journal it will commit: the next run completes it if this one is interrupted.
  */
 final class CommitJournal {
@@ -25,6 +28,13 @@ final class CommitJournal {
   public Map<String, PartitionSwap.Move> moves = new LinkedHashMap<>();
   public String summaryPath;
   public String summary;
+  /** The table changes of a newer schema version, applied in the warehouse transaction. */
+  public List<TableChange> changes = new java.util.ArrayList<>();
+  /** The schema version the warehouse records (null for a run that publishes no data). */
+  public SchemaRecord schema;
+  /** Where the lake records that version, and the record. */
+  public String schemaPath;
+  public String schemaFile;
 
   /** The journal of a run that rewrote {@code touched}, with {@code outputs}' staged files. */
   static CommitJournal plan(DatasetOutputs outputs, String runId, List<String> touched)
@@ -77,8 +87,12 @@ final class CommitJournal {
         : null;
   }
 
-  /** Swaps every output's partitions in. Repeatable. */
+  /** Records the schema version in the lake, then swaps every output's partitions in. Repeatable.
+   */
   void swap() throws IOException {
+    if (schemaPath != null) {
+      LakeFiles.write(schemaPath, schemaFile);
+    }
     for (PartitionSwap.Move m : moves.values()) {
       PartitionSwap.swap(m);
     }

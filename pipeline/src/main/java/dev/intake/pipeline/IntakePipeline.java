@@ -17,6 +17,7 @@ import dev.intake.pipeline.steps.WriteOutput;
 import dev.intake.transforms.derive.DeriveColumns;
 import dev.intake.transforms.history.VersionHistory;
 import dev.intake.transforms.join.JoinReference;
+import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.Lineage;
@@ -63,6 +64,9 @@ public final class IntakePipeline {
     String deletedAt;
     VanishedKeys reconcile;
     PTransform<PBegin, PCollection<SourceRecord>> keys;
+    Map<String, String> renamedFrom = Map.of();
+    List<Derivation> backfill = List.of();
+    boolean recomputeAll;
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -95,6 +99,19 @@ public final class IntakePipeline {
       this.deletions = deletions;
       this.deletionsFormat = format;
       this.deletedAt = deletedAt;
+      return this;
+    }
+
+    /**
+     * Reads stored rows of an evolved schema: a renamed field from its former column ({@code
+     * renamedFrom}: field to former name), the {@code backfill} derived columns computed again;
+     * with {@code recomputeAll} every stored partition is rewritten.
+     */
+    public Config withEvolution(Map<String, String> renamedFrom, List<Derivation> backfill,
+        boolean recomputeAll) {
+      this.renamedFrom = Map.copyOf(renamedFrom);
+      this.backfill = List.copyOf(backfill);
+      this.recomputeAll = recomputeAll;
       return this;
     }
 
@@ -132,7 +149,8 @@ public final class IntakePipeline {
   static DeriveColumns derive(DatasetSpec spec) {
     return DeriveColumns.of(spec.derived())
         .withHashed(spec.hashed(), spec.hashKeyEnv())
-        .withDropped(spec.dropped());
+        .withDropped(spec.dropped())
+        .withNulled(spec.retired());
   }
 
   /** Adds the run's transforms to {@code p}. */
@@ -147,7 +165,8 @@ public final class IntakePipeline {
                     spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage)
                     .withJoins(joins(p, spec, c)));
     MergeWithLake merge = MergeWithLake.of(
-        c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner());
+        c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner())
+        .withEvolution(c.renamedFrom, c.backfill, c.recomputeAll);
     PCollectionTuple deletions = null;
     if (c.deletions != null) {
       deletions = p.apply("ReadDeletions", c.deletions)

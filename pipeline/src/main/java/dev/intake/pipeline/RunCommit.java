@@ -37,6 +37,7 @@ final class RunCommit {
   private final Warehouse warehouse;
   private final RunLock lock;
   private final Consumer<String> log;
+  private SchemaEvolution evolution;
 
   /** A commit that stopped before its journal: nothing was published. */
   static final class NotStarted extends Exception {
@@ -66,6 +67,11 @@ final class RunCommit {
     this.log = log;
   }
 
+  /** The run moves the dataset to {@code e}'s schema version. */
+  void evolving(SchemaEvolution e) {
+    this.evolution = e;
+  }
+
   /**
    * Commits a run whose pipeline succeeded and whose counts were checked. Throws {@link NotStarted}
    * when a check before the journal fails (nothing changed), and anything else when the commit
@@ -78,6 +84,13 @@ final class RunCommit {
       lock.verify();
       journal = CommitJournal.plan(outputs, summary.runId, summary.partitions,
           summary.historyPartitions == null ? List.of() : summary.historyPartitions);
+      if (evolution != null) {
+        summary.backfillPending = evolution.pendingAfter(summary.partitions);
+        journal.changes.addAll(evolution.tableChanges);
+        journal.schema = evolution.record(summary.runId, summary.partitions);
+        journal.schemaPath = lake.schemaVersion(evolution.version);
+        journal.schemaFile = evolution.lakeRecord(summary.runId, summary.partitions);
+      }
       journal.write(lake, summary.toJson());
     } catch (IOException | SQLException | RuntimeException e) {
       throw new NotStarted(IntakeRun.rootMessage(e), e);
@@ -180,6 +193,7 @@ final class RunCommit {
       c.aggregate(a.table, outputs.replacement(a, summary.partitions));
     }
     c.deadLetters(outputs.deadLetters.table);
+    c.changes(journal.changes).schema(journal.schema);
     if (outputs.tombstones != null) {
       c.tombstones(outputs.tombstones.table);
     }

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,6 +54,7 @@ final class RunPlan {
   final WarehouseConfig warehouse;
   final Consumer<String> log;
   SourcePlan source;
+  SchemaEvolution evolution;
 
   private RunPlan(IntakeOptions options, Consumer<String> log) throws IOException {
     this.options = options;
@@ -208,7 +210,14 @@ final class RunPlan {
     }
     String runner = RunnerChoice.apply(options, runnerExplicit, source.size());
     options.setRunId(runId);
-    w.prepare(outputs.tables(), runId);
+    Map<String, List<String>> existing = new LinkedHashMap<>();
+    for (String table : outputs.tableNames()) {
+      existing.put(table, w.columns(table));
+    }
+    evolution = SchemaEvolution.plan(spec, outputs, w.latestSchema(spec.name()),
+        LakeFiles.children(lake.clean()), existing);
+    commit.evolving(evolution);
+    w.prepare(outputs.tables(), runId, evolution.tableChanges);
     if (options.getReaderRole() != null) {
       try {
         commit.grantReader(options.getReaderRole());
@@ -227,6 +236,11 @@ final class RunPlan {
     summary.startedAt = started.toString();
     summary.ignoredColumns.putAll(source.ignoredColumns);
     summary.missingColumns.putAll(source.missingColumns);
+    summary.missingColumnCount = (int) source.missingColumns.values().stream()
+        .flatMap(List::stream).distinct().count();
+    summary.schemaVersion = evolution.version;
+    summary.schemaFingerprint = evolution.current.fingerprint();
+    summary.schemaChanges.addAll(evolution.changes);
     if (source.isApi) {
       summary.windowsPlanned = source.windowsPlanned;
       summary.countRequests = source.countRequests;
@@ -247,7 +261,9 @@ final class RunPlan {
     }
     IntakePipeline.Config config = new IntakePipeline.Config(spec,
         Lineage.of(spec.name(), runId, started), lake, source.transform, source.format,
-        options.getMaxRowsPerFile(), loads);
+        options.getMaxRowsPerFile(), loads)
+        .withEvolution(spec.renamedFrom(), SchemaVersion.derivations(spec, evolution.backfill),
+            options.getRecomputeAll());
     if (source.keys != null) {
       config.withReconcile(source.keys, VanishedKeys.of(lake.clean(),
           IntakePipeline.cleanSchema(spec), IntakePipeline.keyFields(spec), SourcePlan.keyNames(spec, source.format),

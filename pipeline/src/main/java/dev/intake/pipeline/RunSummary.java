@@ -22,7 +22,8 @@ import java.util.Map;
   "referenceMisses",
   "deletions", "deleted", "tombstoned", "reconciled", "historyVersions", "lateVersions",
   "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs",
-  "partitions", "historyPartitions", "ignoredColumns", "missingColumns", "warnings"
+  "partitions", "historyPartitions", "ignoredColumns", "missingColumns", "warnings",
+  "missingColumnCount", "schemaVersion", "schemaFingerprint", "schemaChanges", "backfillPending"
 })
 public final class RunSummary {
   private static final ObjectMapper JSON =
@@ -85,8 +86,24 @@ public final class RunSummary {
   public Map<String, List<String>> ignoredColumns = new LinkedHashMap<>();
   /** Columns the spec's format names that a file lacks (their fields are null), per file. */
   public Map<String, List<String>> missingColumns = new LinkedHashMap<>();
+  /**
+   * How many distinct spec columns the input lacks (in any file): source drift, counted; no gate
+   * stops a run for it yet.
+   */
+  public int missingColumnCount;
   /** What looked wrong without stopping the run by itself, e.g. an input file with no records. */
   public List<String> warnings = new ArrayList<>();
+  /** The version of the dataset's schema the lake and warehouse hold after this run (1, 2, …). */
+  public Integer schemaVersion;
+  /** The fingerprint of that version's content. */
+  public String schemaFingerprint;
+  /** The schema changes this run applied, one line each: "added field data_as_of (timestamp)". */
+  public List<String> schemaChanges = new ArrayList<>();
+  /**
+   * Added derived columns, measures and aggregates ("table.column", or the table of an aggregate)
+   * to the stored partitions that still lack them (rewritten later, or with --recomputeAll).
+   */
+  public Map<String, List<String>> backfillPending = new LinkedHashMap<>();
 
   public String toJson() {
     try {
@@ -145,6 +162,14 @@ public final class RunSummary {
         (f, cols) -> sb.append("  missing columns in ").append(f).append(": ")
             .append(String.join(", ", cols)).append('\n'));
     warnings.forEach(w -> sb.append("  warning: ").append(w).append('\n'));
+    if (schemaVersion != null) {
+      sb.append("  schema: version ").append(schemaVersion).append(" (").append(schemaFingerprint)
+          .append(')').append(schemaChanges.isEmpty() ? "" : ": " + String.join("; ", schemaChanges))
+          .append('\n');
+    }
+    backfillPending.forEach((c, parts) -> sb.append("  back-fill pending: ").append(c)
+        .append(" in ").append(parts.size()).append(" partition(s) (--recomputeAll rewrites them)")
+        .append('\n'));
     return sb.toString();
   }
 }

@@ -249,7 +249,8 @@ class WarehouseCommitTest {
             + " [closed_date, updated_datetime, status_description, status_notes, agency_responsible,"
             + " service_name, service_subtype, service_details, address, street, supervisor_district,"
             + " neighborhoods_sffind_boundaries, analysis_neighborhood, police_district, lat, long,"
-            + " source, socrata_updated_at, hours_to_close, is_open, opened_hour, source_channel];"
+            + " source, socrata_updated_at, data_as_of, data_loaded_at, hours_to_close, is_open,"
+            + " opened_hour, source_channel];"
             + " service_request_id is text where the spec says bigint;"
             + " columns not in the spec [note]"));
     assertThat(Files.exists(lake().root.resolve("clean")), is(false));

@@ -85,6 +85,8 @@ public final class DatasetSpec implements Serializable {
   /** Set once by {@link SpecLoader}, right after construction. */
   boolean history;
   List<Reference> references = List.of();
+  final List<String> retired;
+  final Map<String, String> renamedFrom;
 
   DatasetSpec(
       String name,
@@ -105,7 +107,9 @@ public final class DatasetSpec implements Serializable {
       String exportFormat,
       String jsonLinesFormat,
       Partitioner partitioner,
-      List<Aggregate> aggregates) {
+      List<Aggregate> aggregates,
+      List<String> retired,
+      Map<String, String> renamedFrom) {
     this.name = name;
     this.description = description;
     this.file = file;
@@ -125,6 +129,9 @@ public final class DatasetSpec implements Serializable {
     this.jsonLinesFormat = jsonLinesFormat;
     this.partitioner = partitioner;
     this.aggregates = List.copyOf(aggregates);
+    this.retired = List.copyOf(retired);
+    this.renamedFrom = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
+        renamedFrom));
   }
 
   public String name() {
@@ -228,5 +235,15 @@ public final class DatasetSpec implements Serializable {
   /** The reference tables the clean rows are joined with, in order (after derived columns). */
   public List<Reference> references() {
     return references;
+  }
+
+  /** Fields marked {@code retired: true}: kept in the schema, null from now on. */
+  public List<String> retired() {
+    return retired;
+  }
+
+  /** Field name to its former name, for the fields declared with {@code renamedFrom}. */
+  public Map<String, String> renamedFrom() {
+    return renamedFrom;
   }
 }

@@ -19,6 +19,10 @@ final class FieldsParser {
   final List<FieldDef> fields = new ArrayList<>();
   final Map<String, JsonNode> fieldNodes = new LinkedHashMap<>();
   final List<Rule> rules = new ArrayList<>();
+  /** Fields marked {@code retired: true}: kept in the schema, null from now on. */
+  final List<String> retired = new ArrayList<>();
+  /** Field name to its former name, for fields declared with {@code renamedFrom}. */
+  final Map<String, String> renamedFrom = new LinkedHashMap<>();
 
   private FieldsParser(SpecNodes nodes) {
     this.nodes = nodes;
@@ -31,6 +35,7 @@ final class FieldsParser {
     for (JsonNode f : fieldList) {
       parser.fields.add(parser.field(f));
     }
+    parser.checkRenames();
     for (JsonNode f : fieldList) {
       parser.rules.addAll(RuleParsers.of(new RuleParsers.Field(f, parser.fieldNodes, nodes)));
       pii.field(f);
@@ -44,7 +49,7 @@ final class FieldsParser {
     }
     List<String> keys = new ArrayList<>(List.of("name", "type"));
     keys.addAll(RuleParsers.RULES.names());
-    keys.addAll(List.of("nullValues", "pii", "description"));
+    keys.addAll(List.of("nullValues", "pii", "description", "retired", "renamedFrom"));
     nodes.known(f, keys);
     String name = nodes.text(f, "name", true);
     if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -60,6 +65,7 @@ final class FieldsParser {
           + "' (known: " + FieldType.specNames() + ")");
     }
     fieldNodes.put(name, f);
+    evolution(f, name);
     List<String> nulls = new ArrayList<>();
     JsonNode nv = f.get("nullValues");
     if (nv != null) {
@@ -69,6 +75,49 @@ final class FieldsParser {
       nv.forEach(v -> nulls.add(v.asText()));
     }
     return FieldDef.of(name, type).withNullValues(nulls);
+  }
+
+  /** Reads a field's {@code retired} and {@code renamedFrom} (schema evolution, see README). */
+  private void evolution(JsonNode f, String name) {
+    JsonNode retiredNode = f.get("retired");
+    if (retiredNode != null) {
+      if (!retiredNode.isBoolean()) {
+        throw nodes.error(retiredNode, "retired of field '" + name + "' must be true or false");
+      }
+      if (retiredNode.asBoolean()) {
+        if (f.has("required")) {
+          throw nodes.error(retiredNode, "field '" + name + "' is retired, so it cannot be"
+              + " required: a retired field is null from now on (remove required)");
+        }
+        retired.add(name);
+      }
+    }
+    JsonNode from = f.get("renamedFrom");
+    if (from != null) {
+      String old = from.asText();
+      if (!from.isTextual() || !old.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw nodes.error(from, "renamedFrom of field '" + name + "' must be the field's former"
+            + " name (letters, digits and '_')");
+      }
+      if (old.equals(name)) {
+        throw nodes.error(from, "field '" + name + "' cannot be renamed from itself");
+      }
+      if (renamedFrom.containsValue(old)) {
+        throw nodes.error(from, "two fields are renamed from '" + old + "'");
+      }
+      renamedFrom.put(name, old);
+    }
+  }
+
+  /** Checks that no field is renamed from a name a field of the spec still has. */
+  void checkRenames() {
+    for (Map.Entry<String, String> e : renamedFrom.entrySet()) {
+      if (fieldNodes.containsKey(e.getValue())) {
+        throw nodes.error(fieldNodes.get(e.getKey()).get("renamedFrom"), "field '" + e.getKey()
+            + "' is renamed from '" + e.getValue() + "', which is still a field of the spec"
+            + " (remove one of them)");
+      }
+    }
   }
 
   /** The key fields; each gets a required rule (first) unless it has one already. */
@@ -81,6 +130,9 @@ final class FieldsParser {
     for (JsonNode k : keyNode.isArray() ? keyNode : List.of(keyNode)) {
       if (!fieldNodes.containsKey(k.asText())) {
         throw nodes.error(k, "key field '" + k.asText() + "' is not among the fields");
+      }
+      if (retired.contains(k.asText())) {
+        throw nodes.error(k, "key field '" + k.asText() + "' is retired; a key field cannot be");
       }
       key.add(k.asText());
     }

@@ -199,7 +199,9 @@ public final class SpecLoader {
         formats.exportFormat,
         formats.jsonLinesFormat,
         partition.partitioner,
-        aggregates);
+        aggregates,
+        fields.retired,
+        fields.renamedFrom);
     spec.history = history;
     spec.references = List.copyOf(references);
     return spec;

@@ -3,7 +3,10 @@ package dev.intake.pipeline.steps;
 import dev.intake.transforms.dedup.DedupByKey;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.ReadLake;
+import dev.intake.transforms.derive.Derivation;
+import dev.intake.transforms.derive.RecomputeColumns;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Distinct;
@@ -44,6 +47,10 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   private final Partitioner partitioner;
   private final PCollection<Row> tombstones;
   private final String tombstonesDirectory;
+  // Set only by withEvolution, on a fresh copy.
+  private Map<String, String> renamedFrom = Map.of();
+  private List<Derivation> backfill = List.of();
+  private boolean allPartitions;
 
   private MergeWithLake(
       String lakeDirectory, List<String> key, String version, String watermark,
@@ -73,16 +80,41 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    * {@code directory} by earlier runs.
    */
   public MergeWithLake withTombstones(PCollection<Row> tombstones, String directory) {
-    return new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
+    MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
         Objects.requireNonNull(tombstones, "tombstones"),
         Objects.requireNonNull(directory, "directory"));
+    return m.evolved(renamedFrom, backfill, allPartitions);
+  }
+
+  /**
+   * Reads the stored rows of an evolved schema (see {@link ReadLake#withRenames}: {@code
+   * renamedFrom} maps a field to its former column) and computes the {@code backfill} derived
+   * columns again on them; with {@code allPartitions}, every stored partition is touched
+   * (rewritten), not only those that receive a new version.
+   */
+  public MergeWithLake withEvolution(Map<String, String> renamedFrom, List<Derivation> backfill,
+      boolean allPartitions) {
+    MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
+        tombstones, tombstonesDirectory);
+    return m.evolved(Map.copyOf(renamedFrom), List.copyOf(backfill), allPartitions);
+  }
+
+  private MergeWithLake evolved(Map<String, String> renamedFrom, List<Derivation> backfill,
+      boolean allPartitions) {
+    this.renamedFrom = renamedFrom;
+    this.backfill = backfill;
+    this.allPartitions = allPartitions;
+    return this;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Row> incoming) {
     Schema clean = incoming.getSchema();
-    PCollection<Row> stored =
-        incoming.getPipeline().apply("ReadLake", ReadLake.of(lakeDirectory, clean));
+    PCollection<Row> stored = incoming.getPipeline()
+        .apply("ReadLake", ReadLake.of(lakeDirectory, clean).withRenames(renamedFrom));
+    if (!backfill.isEmpty()) {
+      stored = stored.apply("BackfillDerived", RecomputeColumns.of(backfill));
+    }
     PCollectionTuple applied = null;
     if (tombstones != null) {
       applied = PCollectionTuple.of(ApplyTombstones.INCOMING, incoming)
@@ -100,6 +132,14 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
             .apply("DedupByKey", DedupByKey.of(key, version));
     PCollection<String> touched =
         dedup.apply("TouchedPartitions", TouchedPartitions.of(partitioner));
+    if (allPartitions) {
+      Partitioner p = partitioner;
+      touched = PCollectionList.of(touched)
+          .and(dedup.newest().apply("EveryPartition",
+              MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
+          .apply("WithEveryPartition", Flatten.pCollections())
+          .apply("DistinctPartitions", Distinct.create());
+    }
     if (applied != null) {
       Partitioner p = partitioner;
       touched = PCollectionList.of(touched)

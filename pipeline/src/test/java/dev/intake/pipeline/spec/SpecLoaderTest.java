@@ -104,7 +104,7 @@ class SpecLoaderTest {
         "key: [id]|key: [nope]|t.yaml:3: key field 'nope' is not among the fields",
         "version: updated|version: kind|t.yaml:4: version field 'kind' must be a timestamp or a number",
         "zone: America/Los_Angeles|zone: Mars/Olympus|t.yaml:2: unknown time zone 'Mars/Olympus' (e.g. America/Los_Angeles)",
-        "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, requird: true}|t.yaml:9: unknown setting 'requird' (known here: name, type, required, min, max, oneOf, pattern, notBefore, nullValues, pii, description)",
+        "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, requird: true}|t.yaml:9: unknown setting 'requird' (known here: name, type, required, min, max, oneOf, pattern, notBefore, nullValues, pii, description, retired, renamedFrom)",
         "min: 37.6, max: 37.9|min: 38, max: 37.9|t.yaml:10: range of lat: min 38.0 is greater than max 37.9",
         "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, min: 1}|t.yaml:9: min/max apply to numeric fields, and 'kind' is a string",
         "columns: {ID: id}|columns: {ID: ident}|t.yaml:15: format csv1: column 'ID' maps to 'ident', which is not a field",

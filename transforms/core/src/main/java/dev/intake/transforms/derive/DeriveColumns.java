@@ -22,17 +22,25 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
   private final List<String> hashed;
   private final List<String> dropped;
   private final String hashKeyEnv;
+  private final List<String> nulled;
 
   private DeriveColumns(
-      List<Derivation> derivations, List<String> hashed, List<String> dropped, String hashKeyEnv) {
+      List<Derivation> derivations, List<String> hashed, List<String> dropped, String hashKeyEnv,
+      List<String> nulled) {
     this.derivations = derivations;
     this.hashed = hashed;
     this.dropped = dropped;
     this.hashKeyEnv = hashKeyEnv;
+    this.nulled = nulled;
   }
 
   public static DeriveColumns of(List<Derivation> derivations) {
-    return new DeriveColumns(List.copyOf(derivations), List.of(), List.of(), null);
+    return new DeriveColumns(List.copyOf(derivations), List.of(), List.of(), null, List.of());
+  }
+
+  /** Keeps these fields in the schema but always null (a retired field of an evolved spec). */
+  public DeriveColumns withNulled(List<String> fields) {
+    return new DeriveColumns(derivations, hashed, dropped, hashKeyEnv, List.copyOf(fields));
   }
 
   /** Hashes these fields with the key in environment variable {@code keyEnv}. */
@@ -40,12 +48,12 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
     if (!fields.isEmpty() && (keyEnv == null || keyEnv.isEmpty())) {
       throw new IllegalArgumentException("hashing needs the name of the key's environment variable");
     }
-    return new DeriveColumns(derivations, List.copyOf(fields), dropped, keyEnv);
+    return new DeriveColumns(derivations, List.copyOf(fields), dropped, keyEnv, nulled);
   }
 
   /** Removes these fields. */
   public DeriveColumns withDropped(List<String> fields) {
-    return new DeriveColumns(derivations, hashed, List.copyOf(fields), hashKeyEnv);
+    return new DeriveColumns(derivations, hashed, List.copyOf(fields), hashKeyEnv, nulled);
   }
 
   /** The output schema for rows of {@code input}. */
@@ -98,7 +106,8 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
       }
     }
     return input
-        .apply("Compute", ParDo.of(new DeriveColumnsFn(out, kept, hashed, hashKeyEnv, derivations)))
+        .apply("Compute", ParDo.of(
+            new DeriveColumnsFn(out, kept, hashed, hashKeyEnv, derivations, nulled)))
         .setRowSchema(out);
   }
 }

@@ -22,6 +22,7 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
   private final String hashKeyEnv;
   private final List<Derivation> derivations;
   private final HashMap<String, Integer> derivedIndex = new HashMap<>();
+  private final List<String> nulledFields;
   private transient Mac mac;
 
   DeriveColumnsFn(
@@ -29,7 +30,8 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
       List<String> keptFields,
       List<String> hashedFields,
       String hashKeyEnv,
-      List<Derivation> derivations) {
+      List<Derivation> derivations,
+      List<String> nulledFields) {
     this.outputSchema = outputSchema;
     this.keptFields = keptFields;
     this.hashedFields = hashedFields;
@@ -38,6 +40,7 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
     for (Derivation d : derivations) {
       derivedIndex.put(d.name(), derivedIndex.size());
     }
+    this.nulledFields = nulledFields;
   }
 
   @Setup
@@ -58,7 +61,7 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
   public void process(@Element Row row, OutputReceiver<Row> out) {
     Row.Builder b = Row.withSchema(outputSchema);
     for (String f : keptFields) {
-      Object v = row.getValue(f);
+      Object v = nulledFields.contains(f) ? null : row.getValue(f);
       if (v != null && hashedFields.contains(f)) {
         v = HexFormat.of().formatHex(mac.doFinal(v.toString().getBytes(StandardCharsets.UTF_8)));
       }

@@ -85,6 +85,25 @@ public enum FieldType {
     return null;
   }
 
+  /**
+   * The type whose Beam type is {@code beamType} (nullable or not), or null when none is; e.g. an
+   * aggregate's output column.
+   */
+  public static FieldType of(Schema.FieldType beamType) {
+    for (FieldType t : values()) {
+      if (t.beamType().equivalent(
+          beamType.withNullable(true), Schema.EquivalenceNullablePolicy.SAME)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** Whether a column of this type may become {@code wider} in place: int → long → double. */
+  public boolean widensTo(FieldType wider) {
+    return (this == INT && (wider == LONG || wider == DOUBLE)) || (this == LONG && wider == DOUBLE);
+  }
+
   /** Every type's spec name, for messages: "string, long, …, list<double>". */
   public static String specNames() {
     List<String> names = new ArrayList<>();

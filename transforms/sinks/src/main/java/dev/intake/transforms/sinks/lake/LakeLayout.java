@@ -10,6 +10,7 @@ package dev.intake.transforms.sinks.lake;
  * tombstones/&lt;dataset&gt;/run=&lt;id&gt;/part-*.parquet   (deleted keys, for sources with deletions)
  * history/&lt;dataset&gt;/&lt;partition&gt;=&lt;value&gt;/part-*.parquet  (every version, if asked)
  * runs/&lt;dataset&gt;/&lt;run id&gt;.json
+ * schemas/&lt;dataset&gt;/v&lt;NNNN&gt;.json   (each version of the dataset's schema)
  * raw/&lt;dataset&gt;/ingest_date=&lt;YYYY-MM-DD&gt;/run=&lt;id&gt;/page-*.json.gz + manifest.jsonl
  * _staging/&lt;dataset&gt;/&lt;run id&gt;/…   (a run's outputs until its commit)
  * </pre>
@@ -59,6 +60,12 @@ public final class LakeLayout {
 
   public String runSummary(String runId) {
     return root + "/runs/" + dataset + "/" + runId + ".json";
+  }
+
+  /** The record of version {@code version} of the dataset's schema. */
+  public String schemaVersion(int version) {
+    return root + "/schemas/" + dataset + "/" + String.format(java.util.Locale.ROOT, "v%04d.json",
+        version);
   }
 
   /** The raw folder of a run that fetches API pages, dated by the run's start (UTC). */

@@ -48,6 +48,10 @@ public final class Partitioner implements Serializable {
     return field;
   }
 
+  public Granularity granularity() {
+    return granularity;
+  }
+
   /** The same partitioning, computed from another field (e.g. an aggregate's day). */
   public Partitioner onField(String otherField) {
     return new Partitioner(name, otherField, granularity, zone);

@@ -8,13 +8,15 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 
 /**
- * Intake's own tables: {@code intake_runs} (one row per run, any status) and {@code intake_state}
- * (each dataset's watermark, which only moves forward). Statements run on the caller's connection,
+ * Intake's own tables: {@code intake_runs} (one row per run, any status), {@code intake_state}
+ * (each dataset's watermark, which only moves forward) and {@code intake_schemas} (each dataset's
+ * schema versions, see {@link SchemaRecord}). Statements run on the caller's connection,
  * inside its transaction when it has one.
  */
 final class RunLedger {
   static final String RUNS = "intake_runs";
   static final String STATE = "intake_state";
+  static final String SCHEMAS = "intake_schemas";
   private static final String INSTANT = "CAST(? AS TIMESTAMP WITH TIME ZONE)";
 
   private final Connection connection;
@@ -38,6 +40,50 @@ final class RunLedger {
       s.execute("CREATE TABLE IF NOT EXISTS " + table(STATE) + " (dataset " + text
           + " PRIMARY KEY, watermark TIMESTAMP WITH TIME ZONE, last_run_id " + text
           + ", updated_at TIMESTAMP WITH TIME ZONE)");
+      s.execute("CREATE TABLE IF NOT EXISTS " + table(SCHEMAS) + " (dataset " + text
+          + " NOT NULL, version INTEGER NOT NULL, fingerprint " + text + " NOT NULL, content "
+          + text + " NOT NULL, pending " + text + ", run_id " + text + ", recorded_at TIMESTAMP"
+          + " WITH TIME ZONE, PRIMARY KEY (dataset, version))");
+    }
+  }
+
+  /** The newest schema version recorded for {@code dataset}, or null before its first. */
+  SchemaRecord latestSchema(String dataset) throws SQLException {
+    if (SchemaCheck.columns(connection, schema, SCHEMAS).isEmpty()) {
+      return null;
+    }
+    try (PreparedStatement ps = connection.prepareStatement("SELECT version, fingerprint, content,"
+        + " pending, run_id FROM " + table(SCHEMAS) + " WHERE dataset = ? ORDER BY version DESC"
+        + " LIMIT 1")) {
+      ps.setString(1, dataset);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? new SchemaRecord(dataset, rs.getInt(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5))
+            : null;
+      }
+    }
+  }
+
+  /** Records a schema version, replacing an earlier record of the same version. */
+  void recordSchema(SchemaRecord r, String at) throws SQLException {
+    try (PreparedStatement del = connection.prepareStatement(
+        "DELETE FROM " + table(SCHEMAS) + " WHERE dataset = ? AND version = ?")) {
+      del.setString(1, r.dataset);
+      del.setInt(2, r.version);
+      del.executeUpdate();
+    }
+    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + table(SCHEMAS)
+        + " (dataset, version, fingerprint, content, pending, run_id, recorded_at) VALUES (?, ?,"
+        + " ?, ?, ?, ?, " + INSTANT + ")")) {
+      ps.setString(1, r.dataset);
+      ps.setInt(2, r.version);
+      ps.setString(3, r.fingerprint);
+      ps.setString(4, r.content);
+      ps.setString(5, r.pending);
+      ps.setString(6, r.runId);
+      ps.setString(7, at);
+      ps.executeUpdate();
     }
   }
 

@@ -29,6 +29,8 @@ public final class Warehouse implements AutoCloseable {
   public static final String RUNS = RunLedger.RUNS;
   /** Intake's watermark table. */
   public static final String STATE = RunLedger.STATE;
+  /** Intake's schema versions table. */
+  public static final String SCHEMAS = RunLedger.SCHEMAS;
 
   private final WarehouseConfig config;
   private final Dialect dialect;
@@ -61,6 +63,15 @@ public final class Warehouse implements AutoCloseable {
    * spec, and creates the run's empty staging tables where the dialect has them.
    */
   public void prepare(List<WarehouseTable> tables, String runId) throws SQLException {
+    prepare(tables, runId, List.of());
+  }
+
+  /**
+   * As {@link #prepare(List, String)}, for a run whose commit will apply {@code changes} (a newer
+   * schema version): an existing table is checked as it will be once its changes are applied.
+   */
+  public void prepare(List<WarehouseTable> tables, String runId, List<TableChange> changes)
+      throws SQLException {
     connection.setAutoCommit(true);
     try (Statement s = connection.createStatement()) {
       s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
@@ -73,7 +84,9 @@ public final class Warehouse implements AutoCloseable {
           s.execute(dialect.createTable(qualified(t.name()), t));
         }
       } else {
-        SchemaCheck.check(dialect, schema, t, existing);
+        List<TableChange> own = new java.util.ArrayList<>();
+        changes.stream().filter(c -> c.table.equals(t.name())).forEach(own::add);
+        SchemaCheck.check(dialect, schema, t, TableChange.applied(existing, own, dialect));
       }
       dialect.createStaging(connection, schema, t, runId);
     }
@@ -93,14 +106,26 @@ public final class Warehouse implements AutoCloseable {
             .withMethod(method));
   }
 
+  /** The newest schema version recorded for {@code dataset}, or null before its first. */
+  public SchemaRecord latestSchema(String dataset) throws SQLException {
+    ledger.create();
+    return ledger.latestSchema(dataset);
+  }
+
+  /** The names of {@code table}'s columns, in table order; empty when it does not exist. */
+  public List<String> columns(String table) throws SQLException {
+    return List.copyOf(SchemaCheck.columns(connection, schema, table).keySet());
+  }
+
   /** True when {@code runId} is recorded as committed. */
   public boolean committed(String runId) throws SQLException {
     return ledger.committed(runId);
   }
 
   /**
-   * Merges the run's rows into the clean table, replaces what each aggregate's rows replace,
-   * appends its dead letters, advances the watermark (never backwards) and records the run, in one
+   * Applies the run's table changes (a newer schema version), merges the run's rows into the clean
+   * table, replaces what each aggregate's rows replace, appends its dead letters, advances the
+   * watermark (never backwards), records the run and the schema version it holds, in one
    * transaction; then drops the run's staging tables. Does nothing if the run is already recorded
    * as committed, so it can be repeated.
    */
@@ -110,6 +135,9 @@ public final class Warehouse implements AutoCloseable {
     }
     connection.setAutoCommit(false);
     try {
+      for (TableChange change : c.changes) {
+        execute(change.sql(dialect, qualified(change.table)));
+      }
       String rows = dialect.runRows(schema, c.clean, c.runId, c.version, c.filesOf(c.clean));
       if (rows != null) {
         execute(dialect.upsert(qualified(c.clean.name()), c.clean, c.version, rows));
@@ -134,6 +162,9 @@ public final class Warehouse implements AutoCloseable {
       }
       ledger.advanceWatermark(c.run);
       ledger.record(c.run);
+      if (c.schema != null) {
+        ledger.recordSchema(c.schema, c.run.finishedAt);
+      }
       FailPoints.check("commit.insideDb");
       connection.commit();
     } catch (SQLException | RuntimeException e) {

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one run's commit writes: the clean table's new versions, each aggregate table's new rows and
- * what they replace, the dead letters, the tombstones (deletions) and the run's record. Tables are named; {@link #files} gives
+ * What one run's commit writes: the table changes of a newer schema version, the clean table's new
+ * versions, each aggregate table's new rows and what they replace, the dead letters, the tombstones
+ * (deletions), the run's record and the schema version. Tables are named; {@link #files} gives
  * per table name the run's published Parquet files (read by dialects that load at commit).
  */
 public final class WarehouseCommit {
@@ -20,8 +21,12 @@ public final class WarehouseCommit {
   final WarehouseTable history;
   final Map<String, List<String>> files;
   final RunRecord run;
+  final List<TableChange> changes;
+  final SchemaRecord schema;
 
   private WarehouseCommit(Builder b) {
+    this.changes = List.copyOf(b.changes);
+    this.schema = b.schema;
     this.runId = b.run.runId;
     this.clean = b.clean;
     this.version = b.version;
@@ -52,6 +57,8 @@ public final class WarehouseCommit {
     private WarehouseTable deadLetters;
     private WarehouseTable tombstones;
     private WarehouseTable history;
+    private final List<TableChange> changes = new java.util.ArrayList<>();
+    private SchemaRecord schema;
 
     private Builder(RunRecord run, WarehouseTable clean, String version) {
       this.run = run;
@@ -89,6 +96,18 @@ public final class WarehouseCommit {
      */
     public Builder history(WarehouseTable table) {
       this.history = table;
+      return this;
+    }
+
+    /** Applies {@code changes} to the tables first, in this order (a newer schema version). */
+    public Builder changes(List<TableChange> changes) {
+      this.changes.addAll(changes);
+      return this;
+    }
+
+    /** Records {@code schema} as the version of the dataset's schema the tables now hold. */
+    public Builder schema(SchemaRecord schema) {
+      this.schema = schema;
       return this;
     }
 
