@@ -12,6 +12,7 @@ import dev.intake.pipeline.steps.VanishedKeys;
 import dev.intake.pipeline.steps.WriteDataset;
 import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.pipeline.steps.WriteOutput;
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.derive.DeriveColumns;
 import dev.intake.transforms.history.VersionHistory;
 import dev.intake.transforms.model.DeadLetter;
@@ -61,6 +62,7 @@ public final class IntakePipeline {
     String deletedAt;
     VanishedKeys reconcile;
     PTransform<PBegin, PCollection<SourceRecord>> keys;
+    InputBounds bounds = InputBounds.defaults();
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -96,6 +98,12 @@ public final class IntakePipeline {
       return this;
     }
 
+    /** The bounds parsing applies (columns, field size, JSON depth); default: the defaults. */
+    public Config withBounds(InputBounds bounds) {
+      this.bounds = bounds;
+      return this;
+    }
+
     /** Also tombstones the stored keys that {@code keys} (the source's) no longer hold. */
     public Config withReconcile(PTransform<PBegin, PCollection<SourceRecord>> keys,
         VanishedKeys reconcile) {
@@ -127,7 +135,8 @@ public final class IntakePipeline {
             .apply(
                 "CleanRecords",
                 CleanRecords.of(
-                    spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage));
+                        spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage)
+                    .withBounds(c.bounds));
     MergeWithLake merge = MergeWithLake.of(
         c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner());
     PCollectionTuple deletions = null;

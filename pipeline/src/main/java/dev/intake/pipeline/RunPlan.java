@@ -232,7 +232,7 @@ final class RunPlan {
     }
     IntakePipeline.Config config = new IntakePipeline.Config(spec,
         Lineage.of(spec.name(), runId, started), lake, source.transform, source.format,
-        options.getMaxRowsPerFile(), loads);
+        options.getMaxRowsPerFile(), loads).withBounds(SourcePlan.bounds(options));
     if (source.keys != null) {
       config.withReconcile(source.keys, VanishedKeys.of(lake.clean(),
           IntakePipeline.cleanSchema(spec), IntakePipeline.keyFields(spec), SourcePlan.keyNames(spec, source.format),

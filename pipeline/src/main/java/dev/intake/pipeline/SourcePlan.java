@@ -10,6 +10,7 @@ import dev.intake.transforms.sources.http.RawPage;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.sources.ApiSource;
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.sources.ApiTuning;
 import dev.intake.transforms.sources.SourceAccessException;
 import dev.intake.transforms.sources.TimeWindow;
@@ -67,12 +68,14 @@ final class SourcePlan {
 
   /** A full-load export given by --inputFile. */
   static SourcePlan export(DatasetSpec spec, IntakeOptions options) throws IOException {
-    InputPlan input = InputPlan.of(spec, options.getInputFile(), options.getInputFormat());
+    InputPlan input =
+        InputPlan.of(spec, options.getInputFile(), options.getInputFormat(), bounds(options));
     SourcePlan plan =
         new SourcePlan(
             ReadExport.from(options.getInputFile())
                 .withKind(input.format.kind())
-                .withSplitBytes(options.getSplitSizeMb() * (1L << 20)),
+                .withSplitBytes(options.getSplitSizeMb() * (1L << 20))
+                .withBounds(bounds(options)),
             input.format,
             options.getInputFile() + " (" + input.files.size() + " file(s))",
             input.totalBytes);
@@ -236,6 +239,17 @@ final class SourcePlan {
           + "; it can only be loaded from a file (--inputFile)");
     }
     return api;
+  }
+
+  /** The bounds on hostile input, from the options. */
+  static InputBounds bounds(IntakeOptions options) {
+    return InputBounds.defaults()
+        .withMaxRecordBytes(options.getMaxRecordBytes())
+        .withMaxFieldBytes(options.getMaxFieldBytes())
+        .withMaxColumns(options.getMaxColumns())
+        .withMaxJsonDepth(options.getMaxJsonDepth())
+        .withMaxPageBytes(options.getMaxPageBytes())
+        .withMaxDecompressionRatio(options.getMaxDecompressionRatio());
   }
 
   /** How hard this run may drive the API, from the options. */

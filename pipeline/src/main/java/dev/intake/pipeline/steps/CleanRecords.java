@@ -1,5 +1,6 @@
 package dev.intake.pipeline.steps;
 
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.derive.DeriveColumns;
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
@@ -35,13 +36,16 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
   private final List<Rule> rules;
   private final DeriveColumns derive;
   private final Lineage lineage;
+  private final InputBounds bounds;
 
   private CleanRecords(
       List<FieldDef> fields,
       RecordFormat format,
       List<Rule> rules,
       DeriveColumns derive,
-      Lineage lineage) {
+      Lineage lineage,
+      InputBounds bounds) {
+    this.bounds = bounds;
     this.fields = fields;
     this.format = format;
     this.rules = rules;
@@ -57,13 +61,19 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
       DeriveColumns derive,
       Lineage lineage) {
     return new CleanRecords(
-        List.copyOf(fields), format, List.copyOf(rules), derive, lineage);
+        List.copyOf(fields), format, List.copyOf(rules), derive, lineage, InputBounds.defaults());
+  }
+
+  /** The bounds parsing applies ({@link ParseRecords#withBounds}). */
+  public CleanRecords withBounds(InputBounds bounds) {
+    return new CleanRecords(fields, format, rules, derive, lineage,
+        java.util.Objects.requireNonNull(bounds, "bounds must not be null"));
   }
 
   @Override
   public PCollectionTuple expand(PCollection<SourceRecord> records) {
     WithDeadLetters<KV<SourceRecord, Row>> parsed =
-        records.apply("ParseRecords", ParseRecords.of(fields, format, lineage));
+        records.apply("ParseRecords", ParseRecords.of(fields, format, lineage).withBounds(bounds));
     WithDeadLetters<Row> valid =
         parsed.output().apply("ValidateRecords", ValidateRecords.of(rules, lineage));
     PCollection<DeadLetter> deadLetters =

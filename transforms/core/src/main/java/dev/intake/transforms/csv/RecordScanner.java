@@ -14,12 +14,18 @@ import java.util.Arrays;
  * line break ends a record. A trailing {@code \r} before the line break is dropped. Empty lines are
  * skipped (they are not records). The scanner is the one place that decides where a record ends, so
  * splitting a file and reading a split agree by construction.
+ *
+ * <p>A UTF-8 byte order mark at the very start of a file (offset 0) is not part of the first
+ * record. A record longer than the bound ({@link #RecordScanner(InputStream, boolean, long, long,
+ * int)}) is scanned to its end but only its first bytes are kept: {@link #oversized()} says so and
+ * {@link #length()} gives its full length, so memory stays bounded whatever the input.
  */
 public final class RecordScanner {
   private static final int BUFFER = 1 << 16;
 
   private final InputStream in;
   private final boolean csv;
+  private final int maxRecordBytes;
   private byte[] buf = new byte[BUFFER];
   private int pos;
   private int limit;
@@ -27,6 +33,8 @@ public final class RecordScanner {
   private long line = 1;
   private byte[] record = new byte[1024];
   private int recordLength;
+  private long recordTotal;
+  private byte lastByte;
   private long recordOffset;
   private long recordLine;
   private boolean recordUnterminated;
@@ -38,14 +46,34 @@ public final class RecordScanner {
    * @param startLine the 1-based line number at that position
    */
   public RecordScanner(InputStream in, boolean csv, long startOffset, long startLine) {
+    this(in, csv, startOffset, startLine, Integer.MAX_VALUE - 8);
+  }
+
+  /**
+   * As {@link #RecordScanner(InputStream, boolean, long, long)}, keeping at most {@code
+   * maxRecordBytes} bytes of a record.
+   */
+  public RecordScanner(InputStream in, boolean csv, long startOffset, long startLine,
+      int maxRecordBytes) {
+    if (maxRecordBytes <= 0) {
+      throw new IllegalArgumentException("maxRecordBytes must be > 0, but was " + maxRecordBytes);
+    }
     this.in = in;
     this.csv = csv;
     this.bufferStart = startOffset;
     this.line = startLine;
+    this.maxRecordBytes = maxRecordBytes;
+    this.skipByteOrderMark = startOffset == 0;
   }
+
+  private boolean skipByteOrderMark;
 
   /** Advances to the next non-empty record; false at the end of the stream. */
   public boolean next() throws IOException {
+    if (skipByteOrderMark) {
+      skipByteOrderMark = false;
+      skipBom();
+    }
     while (true) {
       if (!fill()) {
         return false;
@@ -53,9 +81,10 @@ public final class RecordScanner {
       recordOffset = bufferStart + pos;
       recordLine = line;
       recordLength = 0;
+      recordTotal = 0;
       recordUnterminated = false;
       scanRecord();
-      if (recordLength > 0) {
+      if (recordTotal > 0) {
         return true;
       }
       if (!fill()) {
@@ -104,15 +133,43 @@ public final class RecordScanner {
     }
   }
 
+  /** Steps over EF BB BF if the stream starts with it; the bytes stay counted in offsets. */
+  private void skipBom() throws IOException {
+    if (!fill()) {
+      return;
+    }
+    // The buffer is empty before the first read, so the first fill reads from position 0; a
+    // stream that delivers fewer than three bytes at first is read on until it has three.
+    while (limit < 3) {
+      int n = in.read(buf, limit, buf.length - limit);
+      if (n < 0) {
+        break;
+      }
+      limit += n;
+    }
+    if (limit >= 3 && (buf[0] & 0xFF) == 0xEF && (buf[1] & 0xFF) == 0xBB
+        && (buf[2] & 0xFF) == 0xBF) {
+      pos = 3;
+    }
+  }
+
   private void trimCarriageReturn() {
-    if (recordLength > 0 && record[recordLength - 1] == '\r') {
-      recordLength--;
+    if (recordTotal > 0 && lastByte == '\r') {
+      if (recordLength == recordTotal) {
+        recordLength--;
+      }
+      recordTotal--;
     }
   }
 
   private void append(byte b) {
+    recordTotal++;
+    lastByte = b;
+    if (recordLength >= maxRecordBytes) {
+      return;
+    }
     if (recordLength == record.length) {
-      record = Arrays.copyOf(record, record.length * 2);
+      record = Arrays.copyOf(record, (int) Math.min((long) record.length * 2, maxRecordBytes));
     }
     record[recordLength++] = b;
   }
@@ -136,9 +193,27 @@ public final class RecordScanner {
     return true;
   }
 
-  /** The current record's text (UTF-8 decoded, without its line break). */
+  /**
+   * The current record's text (UTF-8 decoded, without its line break); of an {@link #oversized()}
+   * record, the bytes kept (at most the bound).
+   */
   public String text() {
     return new String(record, 0, recordLength, StandardCharsets.UTF_8);
+  }
+
+  /** The first {@code bytes} bytes of the current record (fewer if it is shorter), decoded. */
+  public String text(int bytes) {
+    return new String(record, 0, Math.min(bytes, recordLength), StandardCharsets.UTF_8);
+  }
+
+  /** True when the current record is longer than the bound and only its start was kept. */
+  public boolean oversized() {
+    return recordTotal > recordLength;
+  }
+
+  /** The full length of the current record in bytes, without its line break. */
+  public long length() {
+    return recordTotal;
   }
 
   /** Byte offset of the current record's first byte. */

@@ -1,6 +1,7 @@
 package dev.intake.transforms.sources.file;
 
 import dev.intake.transforms.csv.RecordScanner;
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.model.SourceRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,35 +14,61 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 
-/** Reads the records of one {@link FileSplit}, each with its file, line and byte offset. */
+/**
+ * Reads the records of one {@link FileSplit}, each with its file, line and byte offset. A record
+ * over the record-size bound is emitted as refused, with a truncated copy of its text; a compressed
+ * file that inflates beyond the decompression-ratio bound fails.
+ */
 class ReadSplitFn extends DoFn<FileSplit, SourceRecord> {
   private static final Counter RECORDS = Metrics.counter(ReadExport.class, "recordsRead");
+  private static final Counter OVERSIZED = Metrics.counter(ReadExport.class, "recordsOversized");
   private final boolean csv;
+  private final InputBounds bounds;
 
-  ReadSplitFn(boolean csv) {
+  ReadSplitFn(boolean csv, InputBounds bounds) {
     this.csv = csv;
+    this.bounds = bounds;
   }
 
   @ProcessElement
   public void process(@Element FileSplit split, OutputReceiver<SourceRecord> out)
       throws IOException {
-    ReadableByteChannel channel =
-        Compression.detect(split.getFile())
-            .readDecompressed(FileSystems.open(FileSystems.matchNewResource(split.getFile(), false)));
+    ReadableByteChannel channel = open(split.getFile(), bounds.maxDecompressionRatio());
     try (InputStream in = Channels.newInputStream(skipTo(channel, split))) {
-      RecordScanner scanner = new RecordScanner(in, csv, split.getStart(), split.getStartLine());
+      RecordScanner scanner = new RecordScanner(in, csv, split.getStart(), split.getStartLine(),
+          bounds.maxRecordBytes());
       long end = split.getEnd() < 0 ? Long.MAX_VALUE : split.getEnd();
       while (scanner.next() && scanner.offset() < end) {
-        out.output(
-            SourceRecord.of(
-                split.getFile(),
-                scanner.line(),
-                scanner.offset(),
-                scanner.text(),
-                split.getHeader()));
+        out.output(record(split, scanner, bounds.maxRecordBytes()));
         RECORDS.inc();
       }
     }
+  }
+
+  /** The scanner's current record, or, if it is over the bound, its refusal. */
+  static SourceRecord record(FileSplit split, RecordScanner scanner, int maxRecordBytes) {
+    if (!scanner.oversized()) {
+      return SourceRecord.of(split.getFile(), scanner.line(), scanner.offset(), scanner.text(),
+          split.getHeader());
+    }
+    OVERSIZED.inc();
+    return SourceRecord.refused(split.getFile(), scanner.line(), scanner.offset(),
+        scanner.text(InputBounds.TRUNCATED_COPY_BYTES), split.getHeader(),
+        "the record is " + scanner.length() + " bytes, over the bound maxRecordBytes="
+            + maxRecordBytes + " (the text kept is its first " + InputBounds.TRUNCATED_COPY_BYTES
+            + " bytes)");
+  }
+
+  /** The file's bytes, decompressed and guarded against a decompression bomb if compressed. */
+  static ReadableByteChannel open(String file, int maxRatio) throws IOException {
+    Compression compression = Compression.detect(file);
+    ReadableByteChannel raw = FileSystems.open(FileSystems.matchNewResource(file, false));
+    if (compression == Compression.UNCOMPRESSED) {
+      return raw;
+    }
+    long size = FileSystems.matchSingleFileSpec(file).sizeBytes();
+    return Channels.newChannel(new InflationGuard(
+        Channels.newInputStream(compression.readDecompressed(raw)), file, size, maxRatio));
   }
 
   private static ReadableByteChannel skipTo(ReadableByteChannel channel, FileSplit split)
