@@ -206,6 +206,50 @@ public final class RecordScanner {
     return new String(record, 0, Math.min(bytes, recordLength), StandardCharsets.UTF_8);
   }
 
+  /**
+   * The offset within the current record (as kept) of its first byte that is not valid UTF-8, or
+   * -1 when it all is. Overlong forms, surrogates and code points past U+10FFFF are invalid; a
+   * sequence cut by the bound at the end of an oversized record is not reported.
+   */
+  public int invalidUtf8At() {
+    int i = 0;
+    while (i < recordLength) {
+      int b = record[i] & 0xFF;
+      int n;
+      int min;
+      if (b < 0x80) {
+        i++;
+        continue;
+      } else if (b >= 0xC2 && b <= 0xDF) {
+        n = 1;
+        min = 0x80;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        n = 2;
+        min = 0x800;
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 3;
+        min = 0x10000;
+      } else {
+        return i;
+      }
+      if (i + n >= recordLength && oversized()) {
+        return -1;
+      }
+      int cp = b & (0x3F >> n);
+      for (int k = 1; k <= n; k++) {
+        if (i + k >= recordLength || (record[i + k] & 0xC0) != 0x80) {
+          return i;
+        }
+        cp = cp << 6 | record[i + k] & 0x3F;
+      }
+      if (cp < min || cp > 0x10FFFF || cp >= 0xD800 && cp <= 0xDFFF) {
+        return i;
+      }
+      i += n + 1;
+    }
+    return -1;
+  }
+
   /** True when the current record is longer than the bound and only its start was kept. */
   public boolean oversized() {
     return recordTotal > recordLength;

@@ -31,8 +31,9 @@ import org.apache.beam.sdk.values.Row;
  * a {@code [*]} path yields; in CSV, the JSON text of an array), converting each element; null,
  * empty and null-value elements are skipped. A record that fails yields every problem at once.
  *
- * <p>{@link InputBounds} apply: a record the reader refused (over the record-size bound) fails
- * with the reader's reason; a CSV record with more columns than the bound, a spec field's value
+ * <p>{@link InputBounds} apply: a record the reader refused (over the record-size bound, not valid
+ * UTF-8) fails with the reader's reason (code {@code unreadable}); a record or value holding a NUL
+ * character fails (no warehouse stores one in text); a CSV record with more columns than the bound, a spec field's value
  * longer than the field-size bound, or a JSON record nested deeper than the depth bound fails
  * naming the bound and its value.
  */
@@ -96,7 +97,12 @@ final class RecordParser implements Serializable {
 
   Outcome parse(SourceRecord record) {
     if (record.getReadProblem() != null) {
-      return new Outcome(null, List.of("oversized:record"), List.of(record.getReadProblem()));
+      return new Outcome(null, List.of("unreadable"), List.of(record.getReadProblem()));
+    }
+    int nul = record.getText().indexOf('\0');
+    if (nul >= 0) {
+      return new Outcome(null, List.of("malformed:nul"), List.of("the record holds a NUL"
+          + " character at character " + (nul + 1) + " (a binary or damaged file?)"));
     }
     Object[] raw = new Object[fields.size()];
     String[] code = {format.kind() == RecordFormat.Kind.CSV ? "malformed:csv" : "malformed:json"};
@@ -215,7 +221,10 @@ final class RecordParser implements Serializable {
           bytes += e == null ? 0 : utf8Length((String) e, max);
         }
       }
-      if (bytes > max) {
+      if (raw[i] instanceof String text && text.indexOf('\0') >= 0) {
+        codes.add("malformed:nul");
+        reasons.add(fields.get(i).name() + ": the value holds a NUL character");
+      } else if (bytes > max) {
         codes.add("oversized:" + fields.get(i).name());
         reasons.add(fields.get(i).name() + ": the value is " + bytes + " bytes, over the bound"
             + " maxFieldBytes=" + max);

@@ -45,18 +45,28 @@ class ReadSplitFn extends DoFn<FileSplit, SourceRecord> {
     }
   }
 
-  /** The scanner's current record, or, if it is over the bound, its refusal. */
+  /**
+   * The scanner's current record, or, if it is over the bound or not valid UTF-8, its refusal
+   * (with a truncated copy of its text, or its text with the bad bytes replaced by U+FFFD).
+   */
   static SourceRecord record(FileSplit split, RecordScanner scanner, int maxRecordBytes) {
     if (!scanner.oversized()) {
-      return SourceRecord.of(split.getFile(), scanner.line(), scanner.offset(), scanner.text(),
-          split.getHeader());
+      int bad = scanner.invalidUtf8At();
+      if (bad < 0) {
+        return SourceRecord.of(split.getFile(), scanner.line(), scanner.offset(), scanner.text(),
+            split.getHeader());
+      }
+      return SourceRecord.refused(split.getFile(), scanner.line(), scanner.offset(),
+          scanner.text(), split.getHeader(), "the record is not valid UTF-8 (byte " + (bad + 1)
+              + " of the record, at file offset " + (scanner.offset() + bad) + "); is the file"
+              + " in another encoding?");
     }
     OVERSIZED.inc();
+    int kept = Math.min(maxRecordBytes, InputBounds.TRUNCATED_COPY_BYTES);
     return SourceRecord.refused(split.getFile(), scanner.line(), scanner.offset(),
-        scanner.text(InputBounds.TRUNCATED_COPY_BYTES), split.getHeader(),
-        "the record is " + scanner.length() + " bytes, over the bound maxRecordBytes="
-            + maxRecordBytes + " (the text kept is its first " + InputBounds.TRUNCATED_COPY_BYTES
-            + " bytes)");
+        scanner.text(kept), split.getHeader(), "the record is " + scanner.length() + " bytes,"
+            + " over the bound maxRecordBytes=" + maxRecordBytes + " (the text kept is its first "
+            + kept + " bytes)");
   }
 
   /** The file's bytes, decompressed and guarded against a decompression bomb if compressed. */
