@@ -1,5 +1,7 @@
 package dev.intake.transforms.csv;
 
+import dev.intake.transforms.model.InputBounds;
+import dev.intake.transforms.model.SourceRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -248,6 +250,28 @@ public final class RecordScanner {
       i += n + 1;
     }
     return -1;
+  }
+
+  /**
+   * The current record as read from {@code source} (CSV: with its file's {@code header}); refused
+   * ({@link SourceRecord#getReadProblem()}) with the first {@link
+   * InputBounds#TRUNCATED_COPY_BYTES} bytes (at most the bound) of its text when it is {@link
+   * #oversized()}, or with its text (bad bytes as U+FFFD) when it is not valid UTF-8.
+   */
+  public SourceRecord record(String source, String header) {
+    if (oversized()) {
+      int kept = Math.min(maxRecordBytes, InputBounds.TRUNCATED_COPY_BYTES);
+      return SourceRecord.refused(source, recordLine, recordOffset, text(kept), header,
+          "the record is " + recordTotal + " bytes, over the bound maxRecordBytes="
+              + maxRecordBytes + " (the text kept is its first " + kept + " bytes)");
+    }
+    int bad = invalidUtf8At();
+    if (bad >= 0) {
+      return SourceRecord.refused(source, recordLine, recordOffset, text(), header,
+          "the record is not valid UTF-8 (byte " + (bad + 1) + " of the record, at file offset "
+              + (recordOffset + bad) + "); is the file in another encoding?");
+    }
+    return SourceRecord.of(source, recordLine, recordOffset, text(), header);
   }
 
   /** True when the current record is longer than the bound and only its start was kept. */

@@ -16,12 +16,13 @@ import org.apache.beam.sdk.transforms.DoFn;
 
 /**
  * Reads the records of one {@link FileSplit}, each with its file, line and byte offset. A record
- * over the record-size bound is emitted as refused, with a truncated copy of its text; a compressed
- * file that inflates beyond the decompression-ratio bound fails.
+ * over the record-size bound or not valid UTF-8 is emitted as refused ({@link
+ * RecordScanner#record}); a compressed file that inflates beyond the decompression-ratio bound
+ * fails.
  */
 class ReadSplitFn extends DoFn<FileSplit, SourceRecord> {
   private static final Counter RECORDS = Metrics.counter(ReadExport.class, "recordsRead");
-  private static final Counter OVERSIZED = Metrics.counter(ReadExport.class, "recordsOversized");
+  private static final Counter REFUSED = Metrics.counter(ReadExport.class, "recordsRefused");
   private final boolean csv;
   private final InputBounds bounds;
 
@@ -39,34 +40,14 @@ class ReadSplitFn extends DoFn<FileSplit, SourceRecord> {
           bounds.maxRecordBytes());
       long end = split.getEnd() < 0 ? Long.MAX_VALUE : split.getEnd();
       while (scanner.next() && scanner.offset() < end) {
-        out.output(record(split, scanner, bounds.maxRecordBytes()));
+        SourceRecord record = scanner.record(split.getFile(), split.getHeader());
+        out.output(record);
         RECORDS.inc();
+        if (record.getReadProblem() != null) {
+          REFUSED.inc();
+        }
       }
     }
-  }
-
-  /**
-   * The scanner's current record, or, if it is over the bound or not valid UTF-8, its refusal
-   * (with a truncated copy of its text, or its text with the bad bytes replaced by U+FFFD).
-   */
-  static SourceRecord record(FileSplit split, RecordScanner scanner, int maxRecordBytes) {
-    if (!scanner.oversized()) {
-      int bad = scanner.invalidUtf8At();
-      if (bad < 0) {
-        return SourceRecord.of(split.getFile(), scanner.line(), scanner.offset(), scanner.text(),
-            split.getHeader());
-      }
-      return SourceRecord.refused(split.getFile(), scanner.line(), scanner.offset(),
-          scanner.text(), split.getHeader(), "the record is not valid UTF-8 (byte " + (bad + 1)
-              + " of the record, at file offset " + (scanner.offset() + bad) + "); is the file"
-              + " in another encoding?");
-    }
-    OVERSIZED.inc();
-    int kept = Math.min(maxRecordBytes, InputBounds.TRUNCATED_COPY_BYTES);
-    return SourceRecord.refused(split.getFile(), scanner.line(), scanner.offset(),
-        scanner.text(kept), split.getHeader(), "the record is " + scanner.length() + " bytes,"
-            + " over the bound maxRecordBytes=" + maxRecordBytes + " (the text kept is its first "
-            + kept + " bytes)");
   }
 
   /** The file's bytes, decompressed and guarded against a decompression bomb if compressed. */
