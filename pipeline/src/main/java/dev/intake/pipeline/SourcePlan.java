@@ -262,6 +262,7 @@ final class SourcePlan {
         .withRetryShare(options.getRetryShare())
         .withMaxPagesPerWindow(options.getMaxPagesPerWindow())
         .withMaxConcurrentRequests(options.getMaxConcurrentRequests())
-        .withRequestsPerMinute(options.getRequestsPerMinute());
+        .withRequestsPerMinute(options.getRequestsPerMinute())
+        .withMaxPageBytes(options.getMaxPageBytes());
   }
 }
