@@ -69,14 +69,14 @@ class HostileInputTest {
         + " FROM " + lake.deadLetters() + " ORDER BY line");
     assertThat(deadLetters, hasSize(3));
     assertThat(deadLetters.get(0), is("7\tmalformed:nul\tthe record holds a NUL character at"
-        + " character 59 (a binary or damaged file?)\t" + (record(206, "a\0b").length() - 1)));
+        + " character 58 (a binary or damaged file?)\t" + (record(206, "a\0b").length() - 1)));
     assertThat(deadLetters.get(1), is("8\tunreadable\tthe record is "
         + (record(207, "x".repeat(3000)).length() - 1) + " bytes, over the bound"
         + " maxRecordBytes=2048 (the text kept is its first 1024 bytes)\t1024"));
     int offset208 = e - record(208, "caf").indexOf("caf,") - 3;
-    assertThat(deadLetters.get(2), is("9\tunreadable\tthe record is not valid UTF-8 (byte 59 of"
-        + " the record, at file offset " + (offset208 + 58) + "); is the file in another"
-        + " encoding?\t" + record(208, "caf\uFFFD").length() + ""));
+    assertThat(deadLetters.get(2), is("9\tunreadable\tthe record is not valid UTF-8 (byte 60 of"
+        + " the record, at file offset " + (offset208 + 59) + "); is the file in another"
+        + " encoding?\t" + (record(208, "caf\uFFFD").length() - 1)));
   }
 
   @Test
