@@ -51,8 +51,8 @@ public interface BoundsOptions extends PipelineOptions {
   void setMaxPageBytes(Integer value);
 
   @Description(
-      "How many times its compressed size a .gz (or other compressed) input file or stored raw "
-          + "page may grow when decompressed, a ratio (e.g. 1000); more fails the run as a "
+      "How many times its compressed size a .gz (or other compressed) input file may grow when "
+          + "decompressed, a ratio (e.g. 1000; plus 1 MiB of slack); more fails the run as a "
           + "decompression bomb.")
   @Default.Integer(1000)
   Integer getMaxDecompressionRatio();
