@@ -62,7 +62,8 @@ class SpecLoaderFuzzTest {
       SpecLoader.parse(file, text);
       loaded++;
     } catch (SpecException e) {
-      assertThat(Fuzzing.show(text.getBytes(StandardCharsets.UTF_8)), e.getMessage(), matchesPattern(Pattern.quote(file) + ":[1-9][0-9]*: .+"));
+      assertThat(Fuzzing.show(text.getBytes(StandardCharsets.UTF_8)), e.getMessage(),
+          matchesPattern(Pattern.quote(file) + ":[1-9][0-9]*: .+"));
       refused++;
     }
   }

@@ -31,11 +31,11 @@ import org.apache.beam.sdk.values.Row;
  * a {@code [*]} path yields; in CSV, the JSON text of an array), converting each element; null,
  * empty and null-value elements are skipped. A record that fails yields every problem at once.
  *
- * <p>{@link InputBounds} apply: a record the reader refused (over the record-size bound, not valid
- * UTF-8) fails with the reader's reason (code {@code unreadable}); a record or value holding a NUL
- * character fails (no warehouse stores one in text); a CSV record with more columns than the bound, a spec field's value
- * longer than the field-size bound, or a JSON record nested deeper than the depth bound fails
- * naming the bound and its value.
+ * <p>{@link InputBounds} apply: a record the reader refused (over the record-size bound, not
+ * valid UTF-8) fails with the reader's reason (code {@code unreadable}); a record or value holding
+ * a NUL character fails (no warehouse stores one in text); a CSV record with more columns than the
+ * bound, a spec field's value longer than the field-size bound, or a JSON record nested deeper
+ * than the depth bound fails naming the bound and its value.
  */
 final class RecordParser implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -230,7 +230,8 @@ public final class Requester implements AutoCloseable {
       if (status == 200) {
         byte[] body;
         try {
-          body = responseBody.byteStream().readNBytes(Math.min(maxPageBytes, Integer.MAX_VALUE - 9) + 1);
+          body = responseBody.byteStream()
+              .readNBytes(Math.min(maxPageBytes, Integer.MAX_VALUE - 9) + 1);
         } catch (IOException e) {
           checkInterrupt(request, e);
           return new Problem(describe(e, "reading the body of a 200 failed"), 200, requestId,

@@ -89,7 +89,8 @@ class BrokenExportTest {
     String wide = write("wide.csv", HEADER + "11,Open,a,b,c,d\n12,Open,a,b\n");
     String longField = write("longfield.csv", HEADER + "13,Open,0123456789abc\n");
     String deep = write("deep.json",
-        "{\"id\":14,\"notes\":{\"a\":{\"b\":{\"c\":{\"d\":1}}}}}\n{\"id\":15,\"notes\":{\"a\":[1]}}\n");
+        "{\"id\":14,\"notes\":{\"a\":{\"b\":{\"c\":{\"d\":1}}}}}\n"
+            + "{\"id\":15,\"notes\":{\"a\":[1]}}\n");
 
     WithDeadLetters<KV<SourceRecord, Row>> csv = p
         .apply("ReadCsv", ReadExport.from(dir + "/*.csv").withBounds(BOUNDS).withSplitBytes(16))
