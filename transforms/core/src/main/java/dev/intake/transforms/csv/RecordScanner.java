@@ -41,6 +41,7 @@ public final class RecordScanner {
   private long recordLine;
   private boolean recordUnterminated;
   private long recordEnd;
+  private boolean skipByteOrderMark;
 
   /**
    * @param in the stream, positioned at a record start
@@ -67,8 +68,6 @@ public final class RecordScanner {
     this.maxRecordBytes = maxRecordBytes;
     this.skipByteOrderMark = startOffset == 0;
   }
-
-  private boolean skipByteOrderMark;
 
   /** Advances to the next non-empty record; false at the end of the stream. */
   public boolean next() throws IOException {
