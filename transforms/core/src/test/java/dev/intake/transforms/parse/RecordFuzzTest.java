@@ -58,8 +58,9 @@ class RecordFuzzTest {
 
     @Override
     public String toString() {
-      return records + " records = " + rows + " rows + " + deadLetters + " dead letters; "
-          + filesRefused + " files refused (no header or one over the bound)";
+      return records + " records = " + rows + " rows + " + deadLetters + " dead letters"
+          + (filesRefused > 0 ? "; " + filesRefused + " files refused (no header, or one over"
+              + " the bound)" : "");
     }
   }
 

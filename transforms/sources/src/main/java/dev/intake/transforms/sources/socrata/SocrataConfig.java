@@ -165,13 +165,14 @@ public final class SocrataConfig implements Serializable {
         && requestTimeout.equals(c.requestTimeout)
         && retryPolicy.equals(c.retryPolicy)
         && maxPagesPerWindow == c.maxPagesPerWindow
+        && maxPageBytes == c.maxPageBytes
         && select.equals(c.select);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(baseUrl, resource, tokenEnv, windowField, windowFieldZone, paging,
-        pageSize, requestTimeout, retryPolicy, maxPagesPerWindow, select);
+        pageSize, requestTimeout, retryPolicy, maxPagesPerWindow, maxPageBytes, select);
   }
 
   @Override
