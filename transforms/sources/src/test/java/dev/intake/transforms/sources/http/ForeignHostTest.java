@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Requests go only where the spec (or --apiBaseUrl) points: a paginator that would follow a link
  * from an answer to another host is stopped before the request is sent, and an answer larger than
- * the page bound is refused without being read further or retried.
+ * the page bound is refused without being read further or retried. A page nested deeper than
+ * the JSON parser allows is a malformed answer (retried, then the run fails), not a crash.
  */
 class ForeignHostTest {
   private static final Instant FROM = Instant.parse("2024-03-01T00:00:00Z");
@@ -122,5 +123,15 @@ class ForeignHostTest {
           b -> RecordSelector.rootArray().select(b, List.of()));
       assertThat(a.value().records(), contains("{\"id\":1}"));
     }
+  }
+
+  @Test
+  void aPageNestedDeeperThanTheParserAllowsIsMalformed() {
+    byte[] body = ("[{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}]").getBytes(
+        java.nio.charset.StandardCharsets.UTF_8);
+    MalformedAnswerException e = assertThrows(MalformedAnswerException.class,
+        () -> RecordSelector.rootArray().select(body, List.of()));
+    assertThat(e.getMessage(), is("Depth (1001) exceeds the maximum allowed nesting depth"
+        + " (1000)"));
   }
 }
