@@ -127,6 +127,12 @@ public final class OptionsValidation {
       positive("--requestsPerMinute", options.getRequestsPerMinute());
     }
     positive("--rowsPerWindow", options.getRowsPerWindow());
+    positive("--maxRecordBytes", options.getMaxRecordBytes());
+    positive("--maxFieldBytes", options.getMaxFieldBytes());
+    positive("--maxColumns", options.getMaxColumns());
+    positive("--maxJsonDepth", options.getMaxJsonDepth());
+    positive("--maxPageBytes", options.getMaxPageBytes());
+    positive("--maxDecompressionRatio", options.getMaxDecompressionRatio());
     Double share = options.getRetryShare();
     if (share == null || share.isNaN() || share < 0 || share > 100) {
       throw new InvalidOptionsException("--retryShare must be within [0, 100], but was " + share);

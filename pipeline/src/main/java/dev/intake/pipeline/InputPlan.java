@@ -5,6 +5,7 @@ import dev.intake.pipeline.spec.DatasetSpec;
 import dev.intake.transforms.csv.CsvLine;
 import dev.intake.transforms.csv.RecordScanner;
 import dev.intake.transforms.model.FieldDef;
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.model.RecordFormat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,8 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
  * The input files of a full load, checked before the pipeline starts: the pattern matches files,
- * the format is known, and every CSV header holds the key column and no column name twice. Also
+ * the format is known, and every CSV header holds the key column, no column name twice and no more
+ * columns than the bound, and is not longer than the record bound. Also
  * finds the columns the spec does not name (ignored, reported in the summary), those it names that
  * a file lacks, and the files that hold no record (0 bytes, or a header and nothing else).
  */
@@ -37,6 +39,11 @@ final class InputPlan {
   final List<String> emptyFiles = new ArrayList<>();
 
   static InputPlan of(DatasetSpec spec, String pattern, String formatName) throws IOException {
+    return of(spec, pattern, formatName, InputBounds.defaults());
+  }
+
+  static InputPlan of(DatasetSpec spec, String pattern, String formatName, InputBounds bounds)
+      throws IOException {
     InputPlan plan = new InputPlan();
     MatchResult match;
     try {
@@ -62,9 +69,13 @@ final class InputPlan {
         plan.emptyFiles.add(f + " is empty (0 bytes)");
         continue;
       }
-      List<String> firstTwo = firstRecords(f, csv);
+      List<String> firstTwo = firstRecords(f, csv, bounds.maxRecordBytes());
       if (csv && !firstTwo.isEmpty()) {
-        plan.checkHeader(spec, f, firstTwo.get(0));
+        if (firstTwo.get(0) == null) {
+          throw new InvalidOptionsException(f + ": the header row is longer than the bound"
+              + " --maxRecordBytes=" + bounds.maxRecordBytes());
+        }
+        plan.checkHeader(spec, f, firstTwo.get(0), bounds.maxColumns());
       }
       if (firstTwo.size() < (csv ? 2 : 1)) {
         plan.emptyFiles.add(f + (firstTwo.isEmpty() ? " holds no records" : " has a header row"
@@ -74,16 +85,20 @@ final class InputPlan {
     return plan;
   }
 
-  /** The first two non-empty records of {@code file} (fewer if it has fewer). */
-  private static List<String> firstRecords(String file, boolean csv) throws IOException {
+  /**
+   * The first two non-empty records of {@code file} (fewer if it has fewer); null for one over
+   * {@code maxBytes}.
+   */
+  private static List<String> firstRecords(String file, boolean csv, int maxBytes)
+      throws IOException {
     List<String> records = new ArrayList<>();
     try (InputStream in =
         Channels.newInputStream(
             Compression.detect(file)
                 .readDecompressed(FileSystems.open(FileSystems.matchNewResource(file, false))))) {
-      RecordScanner scanner = new RecordScanner(in, csv, 0, 1);
+      RecordScanner scanner = new RecordScanner(in, csv, 0, 1, maxBytes);
       while (records.size() < 2 && scanner.next()) {
-        records.add(scanner.text());
+        records.add(scanner.oversized() ? null : scanner.text());
       }
     }
     return records;
@@ -112,12 +127,16 @@ final class InputPlan {
     return f;
   }
 
-  private void checkHeader(DatasetSpec spec, String file, String header) {
+  private void checkHeader(DatasetSpec spec, String file, String header, int maxColumns) {
     List<String> columns;
     try {
       columns = CsvLine.split(header);
     } catch (CsvLine.MalformedCsvException e) {
       throw new InvalidOptionsException(file + ": the header row is not valid CSV: " + e.getMessage());
+    }
+    if (columns.size() > maxColumns) {
+      throw new InvalidOptionsException(file + ": the header row has " + columns.size()
+          + " columns, more than the bound --maxColumns=" + maxColumns);
     }
     Set<String> present = new TreeSet<>();
     for (String c : columns) {

@@ -14,12 +14,13 @@ import dev.intake.pipeline.steps.VanishedKeys;
 import dev.intake.pipeline.steps.WriteDataset;
 import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.pipeline.steps.WriteOutput;
+import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.derive.DeriveColumns;
 import dev.intake.transforms.history.VersionHistory;
 import dev.intake.transforms.join.JoinReference;
-import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.model.Lineage;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.SourceRecord;
@@ -67,6 +68,7 @@ public final class IntakePipeline {
     Map<String, String> renamedFrom = Map.of();
     List<Derivation> backfill = List.of();
     boolean recomputeAll;
+    InputBounds bounds = InputBounds.defaults();
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -112,6 +114,12 @@ public final class IntakePipeline {
       this.renamedFrom = Map.copyOf(renamedFrom);
       this.backfill = List.copyOf(backfill);
       this.recomputeAll = recomputeAll;
+      return this;
+    }
+
+    /** The bounds parsing applies (columns, field size, JSON depth); default: the defaults. */
+    public Config withBounds(InputBounds bounds) {
+      this.bounds = bounds;
       return this;
     }
 
@@ -163,6 +171,7 @@ public final class IntakePipeline {
                 "CleanRecords",
                 CleanRecords.of(
                     spec.fields(), c.inputFormat, spec.rules(), derive(spec), c.lineage)
+                    .withBounds(c.bounds)
                     .withJoins(joins(p, spec, c)));
     MergeWithLake merge = MergeWithLake.of(
         c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner())

@@ -263,7 +263,8 @@ final class RunPlan {
         Lineage.of(spec.name(), runId, started), lake, source.transform, source.format,
         options.getMaxRowsPerFile(), loads)
         .withEvolution(spec.renamedFrom(), SchemaVersion.derivations(spec, evolution.backfill),
-            options.getRecomputeAll());
+            options.getRecomputeAll())
+        .withBounds(SourcePlan.bounds(options));
     if (source.keys != null) {
       config.withReconcile(source.keys, VanishedKeys.of(lake.clean(),
           IntakePipeline.cleanSchema(spec), IntakePipeline.keyFields(spec), SourcePlan.keyNames(spec, source.format),

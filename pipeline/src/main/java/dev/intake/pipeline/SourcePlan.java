@@ -10,6 +10,7 @@ import dev.intake.transforms.sources.http.RawPage;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.sources.ApiSource;
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.sources.ApiTuning;
 import dev.intake.transforms.sources.SourceAccessException;
 import dev.intake.transforms.sources.TimeWindow;
@@ -67,12 +68,14 @@ final class SourcePlan {
 
   /** A full-load export given by --inputFile. */
   static SourcePlan export(DatasetSpec spec, IntakeOptions options) throws IOException {
-    InputPlan input = InputPlan.of(spec, options.getInputFile(), options.getInputFormat());
+    InputPlan input =
+        InputPlan.of(spec, options.getInputFile(), options.getInputFormat(), bounds(options));
     SourcePlan plan =
         new SourcePlan(
             ReadExport.from(options.getInputFile())
                 .withKind(input.format.kind())
-                .withSplitBytes(options.getSplitSizeMb() * (1L << 20)),
+                .withSplitBytes(options.getSplitSizeMb() * (1L << 20))
+                .withBounds(bounds(options)),
             input.format,
             options.getInputFile() + " (" + input.files.size() + " file(s))",
             input.totalBytes);
@@ -238,6 +241,17 @@ final class SourcePlan {
     return api;
   }
 
+  /** The bounds on hostile input, from the options. */
+  static InputBounds bounds(IntakeOptions options) {
+    return InputBounds.defaults()
+        .withMaxRecordBytes(options.getMaxRecordBytes())
+        .withMaxFieldBytes(options.getMaxFieldBytes())
+        .withMaxColumns(options.getMaxColumns())
+        .withMaxJsonDepth(options.getMaxJsonDepth())
+        .withMaxPageBytes(options.getMaxPageBytes())
+        .withMaxDecompressionRatio(options.getMaxDecompressionRatio());
+  }
+
   /** How hard this run may drive the API, from the options. */
   static ApiTuning tuning(IntakeOptions options) {
     return ApiTuning.defaults()
@@ -248,6 +262,7 @@ final class SourcePlan {
         .withRetryShare(options.getRetryShare())
         .withMaxPagesPerWindow(options.getMaxPagesPerWindow())
         .withMaxConcurrentRequests(options.getMaxConcurrentRequests())
-        .withRequestsPerMinute(options.getRequestsPerMinute());
+        .withRequestsPerMinute(options.getRequestsPerMinute())
+        .withMaxPageBytes(options.getMaxPageBytes());
   }
 }

@@ -41,6 +41,8 @@ class CommandLineErrorsTest {
         "--inputFormat=xml | --inputFormat=xml is not a format of sf311 (formats: [api_json, export_csv])",
         "--noSuchOption=1 | unknown option --noSuchOption (intake --help lists the options)",
         "--staleLockSeconds=0 | --staleLockSeconds must be > 0, but was 0",
+        "--maxRecordBytes=0 | --maxRecordBytes must be > 0, but was 0",
+        "--maxDecompressionRatio=-1 | --maxDecompressionRatio must be > 0, but was -1",
       })
   void badOptionIsOneLineAndExitTwo(String option, String expected) {
     String input = "--inputFile=" + TestData.file("rules_export.csv");

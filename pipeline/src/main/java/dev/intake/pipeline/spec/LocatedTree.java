@@ -1,6 +1,7 @@
 package dev.intake.pipeline.spec;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,10 @@ final class LocatedTree {
     try (JsonParser parser = factory.createParser(text)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
-        return new LocatedTree(JsonNodeFactory.instance.objectNode(), lines);
+        // An empty document (or one of comments only): its errors are reported at line 1.
+        JsonNode empty = JsonNodeFactory.instance.objectNode();
+        lines.put(empty, 1);
+        return new LocatedTree(empty, lines);
       }
       return new LocatedTree(read(parser, lines), lines);
     }
@@ -75,7 +79,7 @@ final class LocatedTree {
         node = f.nullNode();
         break;
       default:
-        throw new IOException("unexpected " + p.currentToken());
+        throw new JsonParseException(p, "unexpected " + p.currentToken());
     }
     lines.put(node, line);
     return node;

@@ -4,6 +4,7 @@ import dev.intake.transforms.derive.DeriveColumns;
 import dev.intake.transforms.join.JoinReference;
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.model.Lineage;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.SourceRecord;
@@ -12,6 +13,7 @@ import dev.intake.transforms.parse.ParseRecords;
 import dev.intake.transforms.validate.Rule;
 import dev.intake.transforms.validate.ValidateRecords;
 import java.util.List;
+import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -42,14 +44,19 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
   private final List<Rule> rules;
   private final DeriveColumns derive;
   private final Lineage lineage;
-  private List<JoinReference> joins = List.of();
+  private final InputBounds bounds;
+  private final List<JoinReference> joins;
 
   private CleanRecords(
       List<FieldDef> fields,
       RecordFormat format,
       List<Rule> rules,
       DeriveColumns derive,
-      Lineage lineage) {
+      Lineage lineage,
+      InputBounds bounds,
+      List<JoinReference> joins) {
+    this.bounds = bounds;
+    this.joins = joins;
     this.fields = fields;
     this.format = format;
     this.rules = rules;
@@ -65,20 +72,25 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
       DeriveColumns derive,
       Lineage lineage) {
     return new CleanRecords(
-        List.copyOf(fields), format, List.copyOf(rules), derive, lineage);
+        List.copyOf(fields), format, List.copyOf(rules), derive, lineage, InputBounds.defaults(),
+        List.of());
+  }
+
+  /** The bounds parsing applies ({@link ParseRecords#withBounds}). */
+  public CleanRecords withBounds(InputBounds bounds) {
+    return new CleanRecords(fields, format, rules, derive, lineage,
+        Objects.requireNonNull(bounds, "bounds must not be null"), joins);
   }
 
   /** Also joins the derived rows with these references, in order. */
   public CleanRecords withJoins(List<JoinReference> joins) {
-    CleanRecords c = new CleanRecords(fields, format, rules, derive, lineage);
-    c.joins = List.copyOf(joins);
-    return c;
+    return new CleanRecords(fields, format, rules, derive, lineage, bounds, List.copyOf(joins));
   }
 
   @Override
   public PCollectionTuple expand(PCollection<SourceRecord> records) {
     WithDeadLetters<KV<SourceRecord, Row>> parsed =
-        records.apply("ParseRecords", ParseRecords.of(fields, format, lineage));
+        records.apply("ParseRecords", ParseRecords.of(fields, format, lineage).withBounds(bounds));
     PCollection<KV<SourceRecord, Row>> toValidate = joins.isEmpty() ? parsed.output()
         : parsed.output().apply("CarrySource", CarrySource.attach());
     WithDeadLetters<Row> valid =

@@ -26,9 +26,22 @@ public abstract class SourceRecord {
 
   public abstract @Nullable String getHeader();
 
+  /**
+   * Why the reader could not take the record whole (e.g. it is longer than the record-size bound,
+   * and {@code text} is a truncated copy); null for a record read whole. Parsing turns such a
+   * record into a dead letter with this reason.
+   */
+  public abstract @Nullable String getReadProblem();
+
   public static SourceRecord of(
       String source, long line, long offset, String text, @Nullable String header) {
-    return new AutoValue_SourceRecord(source, line, offset, text, header);
+    return new AutoValue_SourceRecord(source, line, offset, text, header, null);
+  }
+
+  /** A record the reader refused for {@code problem}, with what it kept of its text. */
+  public static SourceRecord refused(String source, long line, long offset, String text,
+      @Nullable String header, String problem) {
+    return new AutoValue_SourceRecord(source, line, offset, text, header, problem);
   }
 
   /** "file:line" or "window/page#index", for messages. */

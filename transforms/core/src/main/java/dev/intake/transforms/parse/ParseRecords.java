@@ -4,6 +4,7 @@ import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
 
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FieldDef;
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.model.Lineage;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.Schemas;
@@ -30,7 +31,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * ignored), JSON values by key. Empty and missing values, and a field's null values, become null.
  * A record that is not valid CSV or JSON, or has a value that does not convert to its field's type,
  * becomes one {@link DeadLetter} at stage {@code parse} listing every problem. Every input record is
- * either in the output or in the dead letters.
+ * either in the output or in the dead letters. So is a record over one of the {@link
+ * InputBounds} ({@link #withBounds}; default {@link InputBounds#defaults()}), or one the reader
+ * refused ({@link SourceRecord#getReadProblem()}), with a reason naming the bound.
  */
 public final class ParseRecords
     extends PTransform<PCollection<SourceRecord>, WithDeadLetters<KV<SourceRecord, Row>>> {
@@ -40,11 +43,14 @@ public final class ParseRecords
   private final List<FieldDef> fields;
   private final RecordFormat format;
   private final Lineage lineage;
+  private final InputBounds bounds;
 
-  private ParseRecords(List<FieldDef> fields, RecordFormat format, Lineage lineage) {
+  private ParseRecords(List<FieldDef> fields, RecordFormat format, Lineage lineage,
+      InputBounds bounds) {
     this.fields = fields;
     this.format = format;
     this.lineage = lineage;
+    this.bounds = bounds;
   }
 
   /** Parses records of {@code format} into rows with one field per definition. */
@@ -54,7 +60,13 @@ public final class ParseRecords
     if (fields == null || fields.isEmpty()) {
       throw new IllegalArgumentException("fields must not be empty");
     }
-    return new ParseRecords(List.copyOf(fields), format, lineage);
+    return new ParseRecords(List.copyOf(fields), format, lineage, InputBounds.defaults());
+  }
+
+  /** The bounds on columns, field size and JSON depth; default {@link InputBounds#defaults()}. */
+  public ParseRecords withBounds(InputBounds bounds) {
+    checkArgumentNotNull(bounds, "bounds must not be null");
+    return new ParseRecords(fields, format, lineage, bounds);
   }
 
   /** The schema of the parsed rows. */
@@ -64,7 +76,7 @@ public final class ParseRecords
 
   @Override
   public WithDeadLetters<KV<SourceRecord, Row>> expand(PCollection<SourceRecord> input) {
-    RecordParser parser = new RecordParser(fields, format);
+    RecordParser parser = new RecordParser(fields, format, bounds);
     PCollectionTuple out =
         input.apply(
             "ParseEach",

@@ -1,16 +1,21 @@
 package dev.intake.transforms.parse;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.intake.transforms.csv.CsvLine;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.FieldType;
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.model.SourceRecord;
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +30,12 @@ import org.apache.beam.sdk.values.Row;
  * read into a scalar field is kept as its JSON text. A list field takes a JSON array (or the list
  * a {@code [*]} path yields; in CSV, the JSON text of an array), converting each element; null,
  * empty and null-value elements are skipped. A record that fails yields every problem at once.
+ *
+ * <p>{@link InputBounds} apply: a record the reader refused (over the record-size bound, not
+ * valid UTF-8) fails with the reader's reason (code {@code unreadable}); a record or value holding
+ * a NUL character fails (no warehouse stores one in text); a CSV record with more columns than the
+ * bound, a spec field's value longer than the field-size bound, or a JSON record nested deeper
+ * than the depth bound fails naming the bound and its value.
  */
 final class RecordParser implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,11 +64,18 @@ final class RecordParser implements Serializable {
   private final DateParser dates;
   private final String[] sourceNames;
   private final JsonPath[] paths;
+  private final InputBounds bounds;
+  private transient ObjectMapper boundedJson;
   private transient String lastHeader;
   private transient int[] lastIndexes;
   private transient int lastHeaderWidth;
 
   RecordParser(List<FieldDef> fields, RecordFormat format) {
+    this(fields, format, InputBounds.defaults());
+  }
+
+  RecordParser(List<FieldDef> fields, RecordFormat format, InputBounds bounds) {
+    this.bounds = bounds;
     this.fields = List.copyOf(fields);
     this.format = format;
     this.schema = Schemas.of(fields);
@@ -78,15 +96,27 @@ final class RecordParser implements Serializable {
   }
 
   Outcome parse(SourceRecord record) {
+    if (record.getReadProblem() != null) {
+      return new Outcome(null, List.of("unreadable"), List.of(record.getReadProblem()));
+    }
+    int nul = record.getText().indexOf('\0');
+    if (nul >= 0) {
+      return new Outcome(null, List.of("malformed:nul"), List.of("the record holds a NUL"
+          + " character at character " + (nul + 1) + " (a binary or damaged file?)"));
+    }
     Object[] raw = new Object[fields.size()];
-    String problem =
-        format.kind() == RecordFormat.Kind.CSV ? extractCsv(record, raw) : extractJson(record, raw);
+    String[] code = {format.kind() == RecordFormat.Kind.CSV ? "malformed:csv" : "malformed:json"};
+    String problem = format.kind() == RecordFormat.Kind.CSV
+        ? extractCsv(record, raw, code) : extractJson(record, raw, code);
     if (problem != null) {
-      String code = format.kind() == RecordFormat.Kind.CSV ? "malformed:csv" : "malformed:json";
-      return new Outcome(null, List.of(code), List.of(problem));
+      return new Outcome(null, List.of(code[0]), List.of(problem));
     }
     List<String> codes = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
+    checkFieldSizes(raw, codes, reasons);
+    if (!codes.isEmpty()) {
+      return new Outcome(null, codes, reasons);
+    }
     Object[] values = new Object[fields.size()];
     for (int i = 0; i < raw.length; i++) {
       FieldDef f = fields.get(i);
@@ -179,7 +209,36 @@ final class RecordParser implements Serializable {
     return v.isValueNode() ? v.asText() : v.toString();
   }
 
-  private String extractCsv(SourceRecord record, Object[] raw) {
+  /** Adds one reason per spec field whose value is longer than the field-size bound. */
+  private void checkFieldSizes(Object[] raw, List<String> codes, List<String> reasons) {
+    int max = bounds.maxFieldBytes();
+    for (int i = 0; i < raw.length; i++) {
+      long bytes = 0;
+      if (raw[i] instanceof String text) {
+        bytes = utf8Length(text, max);
+      } else if (raw[i] instanceof List<?> elements) {
+        for (Object e : elements) {
+          bytes += e == null ? 0 : utf8Length((String) e, max);
+        }
+      }
+      if (raw[i] instanceof String text && text.indexOf('\0') >= 0) {
+        codes.add("malformed:nul");
+        reasons.add(fields.get(i).name() + ": the value holds a NUL character");
+      } else if (bytes > max) {
+        codes.add("oversized:" + fields.get(i).name());
+        reasons.add(fields.get(i).name() + ": the value is " + bytes + " bytes, over the bound"
+            + " maxFieldBytes=" + max);
+      }
+    }
+  }
+
+  /** The UTF-8 length of {@code text}, computed exactly only when it may exceed {@code max}. */
+  private static long utf8Length(String text, int max) {
+    return text.length() <= max / 3 ? text.length()
+        : text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private String extractCsv(SourceRecord record, Object[] raw, String[] code) {
     String header = record.getHeader();
     if (header == null) {
       return "CSV record without a header";
@@ -208,6 +267,11 @@ final class RecordParser implements Serializable {
     } catch (CsvLine.MalformedCsvException e) {
       return "malformed CSV: " + e.getMessage();
     }
+    if (values.size() > bounds.maxColumns()) {
+      code[0] = "oversized:columns";
+      return "the record has " + values.size() + " fields, over the bound maxColumns="
+          + bounds.maxColumns();
+    }
     if (values.size() != lastHeaderWidth) {
       return "malformed CSV: " + values.size() + " fields where the header has " + lastHeaderWidth;
     }
@@ -217,10 +281,13 @@ final class RecordParser implements Serializable {
     return null;
   }
 
-  private String extractJson(SourceRecord record, Object[] raw) {
+  private String extractJson(SourceRecord record, Object[] raw, String[] code) {
     JsonNode node;
     try {
-      node = JSON.readTree(record.getText());
+      node = boundedJson().readTree(record.getText());
+    } catch (StreamConstraintsException e) {
+      code[0] = "oversized:depth";
+      return "the record nests deeper than the bound maxJsonDepth=" + bounds.maxJsonDepth();
     } catch (JsonProcessingException e) {
       return "malformed JSON: " + e.getOriginalMessage();
     }
@@ -236,6 +303,17 @@ final class RecordParser implements Serializable {
       }
     }
     return null;
+  }
+
+  private ObjectMapper boundedJson() {
+    if (boundedJson == null) {
+      boundedJson = new ObjectMapper(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(bounds.maxJsonDepth())
+              .build())
+          .build());
+    }
+    return boundedJson;
   }
 
   private static boolean isNullValue(FieldDef f, FieldType type, String text) {

@@ -2,6 +2,7 @@ package dev.intake.transforms.sources;
 
 import static dev.intake.transforms.model.Arguments.check;
 
+import dev.intake.transforms.model.InputBounds;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -20,12 +21,13 @@ public final class ApiTuning implements Serializable {
   private int maxPagesPerWindow;
   private int maxConcurrentRequests;
   private Integer requestsPerMinute;
+  private int maxPageBytes;
 
   private ApiTuning() {}
 
   /**
    * The spec's base URL, page size and rate limit, 60 s per request, 100 retries (share 0), 100
-   * pages, 4 in flight.
+   * pages, 4 in flight, answers of at most 256 MiB.
    */
   public static ApiTuning defaults() {
     ApiTuning t = new ApiTuning();
@@ -33,6 +35,7 @@ public final class ApiTuning implements Serializable {
     t.retryBudget = 100;
     t.maxPagesPerWindow = 100;
     t.maxConcurrentRequests = 4;
+    t.maxPageBytes = InputBounds.defaults().maxPageBytes();
     return t;
   }
 
@@ -46,7 +49,20 @@ public final class ApiTuning implements Serializable {
     t.maxPagesPerWindow = maxPagesPerWindow;
     t.maxConcurrentRequests = maxConcurrentRequests;
     t.requestsPerMinute = requestsPerMinute;
+    t.maxPageBytes = maxPageBytes;
     return t;
+  }
+
+  /** The largest answer body (one page) a request may get, in bytes; larger fails the run. */
+  public ApiTuning withMaxPageBytes(int bytes) {
+    check(bytes > 0, "maxPageBytes must be > 0, but was %s", bytes);
+    ApiTuning t = copy();
+    t.maxPageBytes = bytes;
+    return t;
+  }
+
+  public int maxPageBytes() {
+    return maxPageBytes;
   }
 
   /** Another base URL than the spec's (tests point it at a local server); null: the spec's. */

@@ -1,6 +1,7 @@
 package dev.intake.transforms.sources.file;
 
 import dev.intake.transforms.csv.RecordScanner;
+import dev.intake.transforms.model.InputBounds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -18,10 +19,12 @@ class PlanSplitsFn extends DoFn<FileIO.ReadableFile, FileSplit> {
   private static final Counter FILES = Metrics.counter(ReadExport.class, "filesMatched");
   private final boolean csv;
   private final long splitBytes;
+  private final InputBounds bounds;
 
-  PlanSplitsFn(boolean csv, long splitBytes) {
+  PlanSplitsFn(boolean csv, long splitBytes, InputBounds bounds) {
     this.csv = csv;
     this.splitBytes = splitBytes;
+    this.bounds = bounds;
   }
 
   @ProcessElement
@@ -29,12 +32,17 @@ class PlanSplitsFn extends DoFn<FileIO.ReadableFile, FileSplit> {
       throws IOException {
     FILES.inc();
     String name = file.getMetadata().resourceId().toString();
-    try (InputStream in = Channels.newInputStream(file.open())) {
-      RecordScanner scanner = new RecordScanner(in, csv, 0, 1);
+    try (InputStream in = Channels.newInputStream(
+        ReadSplitFn.open(name, bounds.maxDecompressionRatio()))) {
+      RecordScanner scanner = new RecordScanner(in, csv, 0, 1, bounds.maxRecordBytes());
       String header = null;
       if (csv) {
         if (!scanner.next()) {
           return;
+        }
+        if (scanner.oversized()) {
+          throw new IOException(name + ": the header row is " + scanner.length() + " bytes, over"
+              + " the bound maxRecordBytes=" + bounds.maxRecordBytes());
         }
         header = scanner.text();
       }

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * repeats records of the previous page, or the paginator finds its cursor did not move, as when a
  * server ignores the offset or the keyset) ends paging with one warning and without delivering
  * its records; {@link #stalledWindows()} counts them. More than {@code maxPagesPerWindow} pages
- * throw {@link WindowTooLargeException}. Thread-safe if the requester is; closing it closes the
- * requester.
+ * throw {@link WindowTooLargeException}. A next page whose request would go to another scheme,
+ * host or port than the first page's throws {@link ApiException} (kind {@code BAD_ANSWER}): an
+ * answer never redirects requests, or the secret they carry, elsewhere. Thread-safe if the
+ * requester is; closing it closes the requester.
  */
 public final class PagedWindowFetcher implements WindowFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(PagedWindowFetcher.class);
@@ -75,6 +77,7 @@ public final class PagedWindowFetcher implements WindowFetcher {
     Requester.AnswerReader<RecordSelector.Selection> reader = body -> selector.select(body, fields);
     Paginator.Window paging = paginator.start(from, to);
     ApiRequest request = paging.first();
+    String origin = origin(request);
     Set<String> previous = Set.of();
     long records = 0;
     for (int number = 0; ; number++) {
@@ -106,6 +109,12 @@ public final class PagedWindowFetcher implements WindowFetcher {
       request = paging.next(page, answer);
       if (request == null) {
         return records;
+      }
+      if (!origin(request).equals(origin)) {
+        throw new ApiException(ApiException.Kind.BAD_ANSWER, "page " + (number + 1) + " of window"
+            + " [" + from + ", " + to + ") of " + what + " would be asked from "
+            + origin(request) + ", not from " + origin + " where paging began: requests go only"
+            + " to the spec's base URL (or --apiBaseUrl), never to a host an answer names");
       }
     }
   }
@@ -150,6 +159,11 @@ public final class PagedWindowFetcher implements WindowFetcher {
       sb.append(v).append('\u0000');
     }
     return any ? sb.toString() : page.records().get(i);
+  }
+
+  /** "https://host:port" of a request, without path, query or credentials. */
+  private static String origin(ApiRequest request) {
+    return request.url().scheme() + "://" + request.url().host() + ":" + request.url().port();
   }
 
   private static Page page(int number, Requester.Answer<RecordSelector.Selection> a) {

@@ -2,6 +2,7 @@ package dev.intake.transforms.sources.http;
 
 import static dev.intake.transforms.model.Arguments.check;
 
+import dev.intake.transforms.model.InputBounds;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -43,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * comes from the protocol's {@link Builder#errorDetail} function (else a glimpse of the body) and
  * the request id from the header {@link Builder#requestIdHeader} names. The secret is never part
  * of a URL it reports and is scrubbed from every message, even one an answer echoes. Redirects
- * are not followed (a header secret would travel to the other host). Thread-safe; close it when
- * done.
+ * are not followed (a header secret would travel to the other host). A 200 body larger than
+ * {@link Builder#maxPageBytes} fails at once, read no further. Thread-safe; close it when done.
  *
  * <p>With a {@link RateLimiter} every attempt, retries included, first waits for its slot, so a
  * client-side limit holds on top of the server's 429s and {@code Retry-After}.
@@ -83,6 +84,7 @@ public final class Requester implements AutoCloseable {
   private final Clock clock;
   private final OkHttpClient http;
   private final RateLimiter rateLimiter;
+  private final int maxPageBytes;
   private final AtomicLong requestsSent = new AtomicLong();
   private final AtomicLong retriesSpent = new AtomicLong();
 
@@ -96,6 +98,7 @@ public final class Requester implements AutoCloseable {
     this.sleeper = b.sleeper;
     this.clock = b.clock;
     this.rateLimiter = b.rateLimiter;
+    this.maxPageBytes = b.maxPageBytes;
     Duration timeout = b.timeout;
     this.http = new OkHttpClient.Builder()
         .callTimeout(timeout)
@@ -227,11 +230,18 @@ public final class Requester implements AutoCloseable {
       if (status == 200) {
         byte[] body;
         try {
-          body = responseBody.bytes();
+          body = responseBody.byteStream()
+              .readNBytes(Math.min(maxPageBytes, Integer.MAX_VALUE - 9) + 1);
         } catch (IOException e) {
           checkInterrupt(request, e);
           return new Problem(describe(e, "reading the body of a 200 failed"), 200, requestId,
               null, e);
+        }
+        if (body.length > maxPageBytes) {
+          throw new ApiException(ApiException.Kind.BAD_ANSWER, credentials.scrub(label
+              + " answered a page of more than " + maxPageBytes + " bytes (the bound"
+              + " maxPageBytes) for " + request.describe() + requestIdSuffix(requestId)
+              + "; lower --pageSize or raise --maxPageBytes"), status, requestId, null);
         }
         try {
           return new Answer<>(request, requestId, body, reader.read(body), clock.instant());
@@ -378,6 +388,7 @@ public final class Requester implements AutoCloseable {
     private Sleeper sleeper = Sleeper.REAL;
     private Clock clock = Clock.systemUTC();
     private RateLimiter rateLimiter;
+    private int maxPageBytes = InputBounds.defaults().maxPageBytes();
 
     private Builder(String label) {
       check(label != null && !label.isBlank(), "label must not be blank, but was %s", label);
@@ -449,6 +460,16 @@ public final class Requester implements AutoCloseable {
     /** The client-side limit every attempt waits for (share one per API); null: none. */
     public Builder rateLimiter(RateLimiter limiter) {
       this.rateLimiter = limiter;
+      return this;
+    }
+
+    /**
+     * The largest 200 body accepted (default {@link InputBounds#defaults()}); a larger one is
+     * not read further and fails with {@link ApiException.Kind#BAD_ANSWER}, without retries.
+     */
+    public Builder maxPageBytes(int bytes) {
+      check(bytes > 0, "maxPageBytes must be > 0, but was %s", bytes);
+      this.maxPageBytes = bytes;
       return this;
     }
 

@@ -146,7 +146,8 @@ public final class HttpSource implements ApiSource {
     int perMinute = tuning.requestsPerMinute() != null ? tuning.requestsPerMinute()
         : settings.requestsPerMinute();
     return new Run(settings, records, url.toString(), rows, perMinute, tuning.requestTimeout(),
-        tuning.retryBudget(), tuning.retryShare(), tuning.maxPagesPerWindow());
+        tuning.retryBudget(), tuning.retryShare(), tuning.maxPagesPerWindow(),
+        tuning.maxPageBytes());
   }
 
   @Override
@@ -174,7 +175,7 @@ public final class HttpSource implements ApiSource {
   /** One run's settings, as workers open requesters and fetchers from them. */
   record Run(Settings settings, Endpoint records, String baseUrl, int pageSize,
       int requestsPerMinute, Duration timeout, int retryBudget, double retryShare,
-      int maxPagesPerWindow) implements Serializable {
+      int maxPagesPerWindow, int maxPageBytes) implements Serializable {
     HttpUrl base() {
       return HttpUrl.get(baseUrl);
     }
@@ -202,6 +203,7 @@ public final class HttpSource implements ApiSource {
           .clock(clock)
           .rateLimiter(requestsPerMinute > 0 ? RateLimiter.shared(baseUrl, requestsPerMinute)
               : null)
+          .maxPageBytes(maxPageBytes)
           .build();
     }
 

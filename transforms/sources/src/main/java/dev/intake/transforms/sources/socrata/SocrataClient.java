@@ -92,6 +92,7 @@ public final class SocrataClient implements WindowFetcher, WindowCounter {
         .environment(environment)
         .sleeper(sleeper)
         .clock(clock)
+        .maxPageBytes(config.maxPageBytes())
         .build();
     return new SocrataClient(config, requester);
   }

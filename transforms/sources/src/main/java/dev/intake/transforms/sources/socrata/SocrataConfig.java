@@ -4,6 +4,7 @@ import static dev.intake.transforms.model.Arguments.check;
 
 import dev.intake.transforms.sources.http.RetryPolicy;
 import dev.intake.transforms.sources.http.WindowTooLargeException;
+import dev.intake.transforms.model.InputBounds;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -59,6 +60,7 @@ public final class SocrataConfig implements Serializable {
   private final Duration requestTimeout;
   private final RetryPolicy retryPolicy;
   private final int maxPagesPerWindow;
+  private final int maxPageBytes;
   private final String select;
 
   private SocrataConfig(Builder b) {
@@ -72,6 +74,7 @@ public final class SocrataConfig implements Serializable {
     this.requestTimeout = b.requestTimeout;
     this.retryPolicy = b.retryPolicy;
     this.maxPagesPerWindow = b.maxPagesPerWindow;
+    this.maxPageBytes = b.maxPageBytes;
     this.select = b.select;
   }
 
@@ -135,6 +138,11 @@ public final class SocrataConfig implements Serializable {
     return maxPagesPerWindow;
   }
 
+  /** The largest answer body accepted, in bytes; 256 MiB by default. */
+  public int maxPageBytes() {
+    return maxPageBytes;
+  }
+
   /**
    * The retries and backoff of the requester: Socrata's retryable statuses; 8 retries per request
    * within a budget of 100 per client (all threads together); backoff from 500 ms (doubled each
@@ -157,13 +165,14 @@ public final class SocrataConfig implements Serializable {
         && requestTimeout.equals(c.requestTimeout)
         && retryPolicy.equals(c.retryPolicy)
         && maxPagesPerWindow == c.maxPagesPerWindow
+        && maxPageBytes == c.maxPageBytes
         && select.equals(c.select);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(baseUrl, resource, tokenEnv, windowField, windowFieldZone, paging,
-        pageSize, requestTimeout, retryPolicy, maxPagesPerWindow, select);
+        pageSize, requestTimeout, retryPolicy, maxPagesPerWindow, maxPageBytes, select);
   }
 
   @Override
@@ -190,6 +199,7 @@ public final class SocrataConfig implements Serializable {
     private Duration requestTimeout = Duration.ofSeconds(60);
     private RetryPolicy retryPolicy = RetryPolicy.defaults().withRetryableStatuses(RETRYABLE);
     private int maxPagesPerWindow = 1000;
+    private int maxPageBytes = InputBounds.defaults().maxPageBytes();
     private String select = Soql.SELECT_ALL;
 
     private Builder() {}
@@ -205,6 +215,7 @@ public final class SocrataConfig implements Serializable {
       requestTimeout = c.requestTimeout;
       retryPolicy = c.retryPolicy;
       maxPagesPerWindow = c.maxPagesPerWindow;
+      maxPageBytes = c.maxPageBytes;
       select = c.select;
     }
 
@@ -326,6 +337,13 @@ public final class SocrataConfig implements Serializable {
     /** The longest wait before a retry, also capping {@code Retry-After}; 30 s by default. */
     public Builder backoffMax(Duration max) {
       this.retryPolicy = retryPolicy.withBackoffMax(max);
+      return this;
+    }
+
+    /** The largest answer body accepted, in bytes. */
+    public Builder maxPageBytes(int bytes) {
+      check(bytes > 0, "maxPageBytes must be > 0, but was %s", bytes);
+      this.maxPageBytes = bytes;
       return this;
     }
 

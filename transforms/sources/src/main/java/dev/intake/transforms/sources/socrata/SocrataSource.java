@@ -119,6 +119,7 @@ public final class SocrataSource implements ApiSource {
         .retryBudget(tuning.retryBudget())
         .retryShare(tuning.retryShare())
         .maxPagesPerWindow(tuning.maxPagesPerWindow())
+        .maxPageBytes(tuning.maxPageBytes())
         .build();
   }
 

@@ -3,6 +3,7 @@ package dev.intake.transforms.sources.file;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.testing.Causes;
@@ -107,7 +108,7 @@ class ReadExportTest {
   private static PCollection<FileSplit> planSplits(Pipeline p, String pattern, long splitBytes) {
     return p.apply(FileIO.match().filepattern(pattern))
         .apply(FileIO.readMatches())
-        .apply(ParDo.of(new PlanSplitsFn(true, splitBytes)));
+        .apply(ParDo.of(new PlanSplitsFn(true, splitBytes, InputBounds.defaults())));
   }
 
   @Test
