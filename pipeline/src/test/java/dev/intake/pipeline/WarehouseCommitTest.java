@@ -71,7 +71,7 @@ class WarehouseCommitTest {
   }
 
   private String watermark() throws Exception {
-    List<String> rows = db.query("SELECT " + db.iso("watermark") + " FROM " + db.table("intake_state")
+    List<String> rows = db.query("SELECT " + db.iso("watermark") + " FROM " + db.raw("intake_state")
         + " WHERE dataset = 'sf311'");
     return rows.isEmpty() ? null : rows.get(0);
   }
@@ -106,7 +106,7 @@ class WarehouseCommitTest {
     FullLoadTest.assertAggregatesMatchCleanRows(lake());
     assertThat(
         db.query("SELECT run_id, status, read, written, superseded, rejected FROM "
-            + db.table("intake_runs") + " ORDER BY started_at"),
+            + db.raw("intake_runs") + " ORDER BY started_at"),
         contains("a\tsucceeded\t5\t5\t0\t0", "b\tsucceeded\t4\t4\t0\t0",
             "old\tsucceeded\t3\t0\t3\t0"));
     RunSummary old = lake().summary("old");
@@ -128,7 +128,7 @@ class WarehouseCommitTest {
     assertThat(db.query("SELECT * FROM " + db.table("sf311_daily") + " ORDER BY 1, 2, 3"), equalTo(daily));
     assertThat(lakeRows(), equalTo(lakeRows));
     assertThat(watermark(), is(watermark));
-    assertThat(db.query("SELECT count(*) FROM " + db.table("intake_runs")), contains("2"));
+    assertThat(db.query("SELECT count(*) FROM " + db.raw("intake_runs")), contains("2"));
   }
 
   @Test
@@ -193,7 +193,7 @@ class WarehouseCommitTest {
     }
     // A crash inside the commit is completed by the next run, which records it as committed.
     assertThat(
-        db.query("SELECT run_id, status FROM " + db.table("intake_runs") + " WHERE run_id = 'crashed'"),
+        db.query("SELECT run_id, status FROM " + db.raw("intake_runs") + " WHERE run_id = 'crashed'"),
         contains("crashed\t" + (lakeSwapped ? "succeeded" : "failed")));
   }
 

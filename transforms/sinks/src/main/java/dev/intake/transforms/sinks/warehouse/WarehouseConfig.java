@@ -64,9 +64,22 @@ public final class WarehouseConfig implements Serializable {
     return dialect;
   }
 
-  /** The schema of Intake's tables. */
+  /** The schema of the clean layer: clean, aggregate and history tables. */
   public String schema() {
     return schema == null ? dialect.defaultSchema() : schema;
+  }
+
+  /**
+   * The schema of the raw layer: dead letters, tombstones, staging tables, the run history,
+   * watermarks, locks and the layout version; {@code <schema>_raw}.
+   */
+  public String rawSchema() {
+    return schema() + "_raw";
+  }
+
+  /** The schema of the public layer: views over the clean tables; {@code <schema>_public}. */
+  public String publicSchema() {
+    return schema() + "_public";
   }
 
   /** Beam's description of the data source, with the password read from the environment. */
