@@ -294,6 +294,7 @@ final class RunPlan {
     return WarehouseConfig.of(url)
         .withUser(options.getJdbcUser())
         .withPasswordEnv(options.getJdbcPasswordEnv())
+        .withPasswordFile(options.getJdbcPasswordFile())
         .withSchema(options.getJdbcSchema());
   }
 
