@@ -115,7 +115,8 @@ public final class IntakePipeline {
   static DeriveColumns derive(DatasetSpec spec) {
     return DeriveColumns.of(spec.derived())
         .withHashed(spec.hashed(), spec.hashKeyEnv())
-        .withDropped(spec.dropped());
+        .withDropped(spec.dropped())
+        .withMasked(spec.masked());
   }
 
   /** Adds the run's transforms to {@code p}. */

@@ -198,34 +198,6 @@ class WarehouseCommitTest {
   }
 
   @Test
-  void aReaderRoleSeesTheCleanDataButNotDeadLettersOrRunHistory() throws Exception {
-    db = new Warehouses(Kind.POSTGRES, lake().root);
-    db.execute("DO $$ BEGIN CREATE ROLE intake_reader_test NOLOGIN;"
-        + " EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-    List<String> args = new ArrayList<>(List.of("run", "--dataset=sf311",
-        "--inputFile=" + TestData.file("rules_export.csv"), "--lakePath=" + lake().root,
-        "--runId=reader", "--maxRejectedRatio=1", "--readerRole=intake_reader_test"));
-    args.addAll(db.options());
-    Cli cli = Cli.run(args.toArray(new String[0]));
-    assertThat(cli.toString(), cli.exitCode, is(0));
-    try (java.sql.Connection c = db.connect();
-        java.sql.Statement s = c.createStatement()) {
-      s.execute("SET ROLE intake_reader_test");
-      assertThat(dev.intake.pipeline.testing.SqlRows.query(c,
-          "SELECT service_request_id FROM " + db.table("sf311") + " ORDER BY 1"),
-          contains("101", "102", "103", "110"));
-      assertThat(dev.intake.pipeline.testing.SqlRows.query(c,
-          "SELECT count(*) FROM " + db.table("sf311_daily")).size(), is(1));
-      for (String hidden : List.of("sf311_deadletter", "intake_runs", "intake_state")) {
-        java.sql.SQLException denied = org.junit.jupiter.api.Assertions.assertThrows(
-            java.sql.SQLException.class,
-            () -> dev.intake.pipeline.testing.SqlRows.query(c, "SELECT * FROM " + db.table(hidden)));
-        assertThat(denied.getMessage(), containsString("permission denied"));
-      }
-    }
-  }
-
-  @Test
   void aTableThatDisagreesWithTheSpecStopsTheRunAndNamesTheColumns() throws Exception {
     db = new Warehouses(Kind.POSTGRES, lake().root);
     db.execute("CREATE SCHEMA " + db.schema);

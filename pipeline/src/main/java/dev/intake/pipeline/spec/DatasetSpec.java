@@ -3,6 +3,7 @@ package dev.intake.pipeline.spec;
 import dev.intake.transforms.aggregate.AggregateRows;
 import dev.intake.transforms.aggregate.TimeBucket;
 import dev.intake.transforms.derive.Derivation;
+import dev.intake.transforms.derive.TextMask;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.sinks.lake.Partitioner;
@@ -84,6 +85,8 @@ public final class DatasetSpec implements Serializable {
   final List<Aggregate> aggregates;
   /** Set once by {@link SpecLoader}, right after construction. */
   boolean history;
+  /** Masked text fields and their masks, in the spec's order of each field's list. */
+  Map<String, List<TextMask>> masked = Map.of();
 
   DatasetSpec(
       String name,
@@ -222,5 +225,10 @@ public final class DatasetSpec implements Serializable {
    */
   public boolean history() {
     return history;
+  }
+
+  /** The text fields with {@code pii: mask}, each with its masks in order; empty if none. */
+  public Map<String, List<TextMask>> masked() {
+    return masked;
   }
 }

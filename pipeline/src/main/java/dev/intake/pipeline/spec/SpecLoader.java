@@ -91,7 +91,7 @@ public final class SpecLoader {
       throw nodes.error(root, "a spec is a mapping of settings");
     }
     nodes.known(root, "name", "description", "zone", "source", "key", "version", "watermark",
-        "fields", "derived", "piiHashKeyEnv", "formats", "fullLoad", "partition", "aggregates",
+        "fields", "derived", "piiHashKeyEnv", "maskPatterns", "formats", "fullLoad", "partition", "aggregates",
         "history");
     String name = nodes.text(root, "name", true);
     String zone = nodes.text(root, "zone", true);
@@ -108,6 +108,7 @@ public final class SpecLoader {
     String version = fields.version(root);
     String watermark = fields.watermark(root);
     String hashKeyEnv = pii.hashKeyEnv(root);
+    pii.masks(root);
 
     JsonNode derivedList = nodes.list(root, "derived", false);
     pii.checkReadable(root, key, version);
@@ -154,6 +155,7 @@ public final class SpecLoader {
         partition.partitioner,
         aggregates);
     spec.history = history;
+    spec.masked = java.util.Collections.unmodifiableMap(pii.masked);
     return spec;
   }
 }

@@ -1,7 +1,9 @@
 package dev.intake.transforms.derive;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -11,24 +13,27 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Adds calculated columns and applies PII handling: a hashed field's value becomes the hex
  * HMAC-SHA256 of its text under a key read on the worker from an environment variable (the key is
- * never part of the pipeline), a dropped field leaves the schema. One output row per input row.
+ * never part of the pipeline), a masked text field keeps its text with what its {@link TextMask}s
+ * match replaced, a dropped field leaves the schema. One output row per input row.
  */
 public final class DeriveColumns extends PTransform<PCollection<Row>, PCollection<Row>> {
   private final List<Derivation> derivations;
   private final List<String> hashed;
   private final List<String> dropped;
   private final String hashKeyEnv;
+  private final Map<String, List<TextMask>> masked;
 
-  private DeriveColumns(
-      List<Derivation> derivations, List<String> hashed, List<String> dropped, String hashKeyEnv) {
+  private DeriveColumns(List<Derivation> derivations, List<String> hashed, List<String> dropped,
+      String hashKeyEnv, Map<String, List<TextMask>> masked) {
     this.derivations = derivations;
     this.hashed = hashed;
     this.dropped = dropped;
     this.hashKeyEnv = hashKeyEnv;
+    this.masked = masked;
   }
 
   public static DeriveColumns of(List<Derivation> derivations) {
-    return new DeriveColumns(List.copyOf(derivations), List.of(), List.of(), null);
+    return new DeriveColumns(List.copyOf(derivations), List.of(), List.of(), null, Map.of());
   }
 
   /** Hashes these fields with the key in environment variable {@code keyEnv}. */
@@ -36,12 +41,24 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
     if (!fields.isEmpty() && (keyEnv == null || keyEnv.isEmpty())) {
       throw new IllegalArgumentException("hashing needs the name of the key's environment variable");
     }
-    return new DeriveColumns(derivations, List.copyOf(fields), dropped, keyEnv);
+    return new DeriveColumns(derivations, List.copyOf(fields), dropped, keyEnv, masked);
   }
 
   /** Removes these fields. */
   public DeriveColumns withDropped(List<String> fields) {
-    return new DeriveColumns(derivations, hashed, List.copyOf(fields), hashKeyEnv);
+    return new DeriveColumns(derivations, hashed, List.copyOf(fields), hashKeyEnv, masked);
+  }
+
+  /** Masks these text fields, each by its patterns in order (field name to its masks). */
+  public DeriveColumns withMasked(Map<String, List<TextMask>> fields) {
+    Map<String, List<TextMask>> copy = new LinkedHashMap<>();
+    fields.forEach((f, masks) -> {
+      if (masks.isEmpty()) {
+        throw new IllegalArgumentException("masked field " + f + " needs at least one mask");
+      }
+      copy.put(f, List.copyOf(masks));
+    });
+    return new DeriveColumns(derivations, hashed, dropped, hashKeyEnv, copy);
   }
 
   /** The output schema for rows of {@code input}. */
@@ -55,6 +72,12 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
     for (String f : dropped) {
       if (!input.hasField(f)) {
         throw new IllegalArgumentException("dropped field " + f + " is not in the schema");
+      }
+    }
+    for (String f : masked.keySet()) {
+      if (!input.hasField(f)
+          || input.getField(f).getType().getTypeName() != Schema.TypeName.STRING) {
+        throw new IllegalArgumentException("masked field " + f + " is not a text field");
       }
     }
     for (Schema.Field f : input.getFields()) {
@@ -83,7 +106,8 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
       }
     }
     return input
-        .apply("Compute", ParDo.of(new DeriveColumnsFn(out, kept, hashed, hashKeyEnv, derivations)))
+        .apply("Compute", ParDo.of(new DeriveColumnsFn(out, kept, hashed, hashKeyEnv, masked,
+            derivations)))
         .setRowSchema(out);
   }
 }

@@ -4,18 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 
-/** Builds the output row: kept fields (hashed where asked), then the derived columns. */
+/** Builds the output row: kept fields (hashed or masked where asked), then the derived columns. */
 class DeriveColumnsFn extends DoFn<Row, Row> {
   private final Schema outputSchema;
   private final List<String> keptFields;
   private final List<String> hashedFields;
   private final String hashKeyEnv;
+  private final Map<String, List<TextMask>> masked;
   private final List<Derivation> derivations;
   private transient Mac mac;
 
@@ -24,11 +26,13 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
       List<String> keptFields,
       List<String> hashedFields,
       String hashKeyEnv,
+      Map<String, List<TextMask>> masked,
       List<Derivation> derivations) {
     this.outputSchema = outputSchema;
     this.keptFields = keptFields;
     this.hashedFields = hashedFields;
     this.hashKeyEnv = hashKeyEnv;
+    this.masked = masked;
     this.derivations = derivations;
   }
 
@@ -53,6 +57,8 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
       Object v = row.getValue(f);
       if (v != null && hashedFields.contains(f)) {
         v = HexFormat.of().formatHex(mac.doFinal(v.toString().getBytes(StandardCharsets.UTF_8)));
+      } else if (v != null && masked.containsKey(f)) {
+        v = TextMask.applyAll(masked.get(f), (String) v);
       }
       b.addValue(v);
     }
