@@ -30,6 +30,9 @@ final class PiiParser {
   /** Reads the {@code pii} setting of field node {@code f}. */
   void field(JsonNode f) {
     String pii = nodes.text(f, "pii", false);
+    if (f.has("mask") && !"mask".equals(pii)) {
+      throw nodes.error(f.get("mask"), "'mask' lists the patterns of a field with pii: mask");
+    }
     if (pii == null) {
       return;
     }
@@ -51,9 +54,6 @@ final class PiiParser {
         break;
       default:
         throw nodes.error(f.get("pii"), "pii must be keep, hash, drop or mask, not '" + pii + "'");
-    }
-    if (f.has("mask") && !"mask".equals(pii)) {
-      throw nodes.error(f.get("mask"), "'mask' lists the patterns of a field with pii: mask");
     }
   }
 
