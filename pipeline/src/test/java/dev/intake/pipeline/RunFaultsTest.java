@@ -94,7 +94,7 @@ class RunFaultsTest {
 
   private List<String> stagingTables() throws Exception {
     return db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-        + db.schema + "' AND table_name LIKE '\\_stage%' ORDER BY 1");
+        + db.schema + "_raw' AND table_name LIKE '\\_stage%' ORDER BY 1");
   }
 
   private void assertFinalStateOfAThenB() throws Exception {

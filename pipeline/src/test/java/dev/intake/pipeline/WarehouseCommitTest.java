@@ -189,7 +189,7 @@ class WarehouseCommitTest {
     assertThat(Files.exists(lake().root.resolve("_staging")), is(false));
     if (kind == Kind.POSTGRES) {
       assertThat(db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-          + db.schema + "' AND table_name LIKE '\\_stage%'"), empty());
+          + db.schema + "_raw' AND table_name LIKE '\\_stage%'"), empty());
     }
     // A crash inside the commit is completed by the next run, which records it as committed.
     assertThat(

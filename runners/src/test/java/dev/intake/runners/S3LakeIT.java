@@ -170,7 +170,7 @@ class S3LakeIT {
     assertThat(
         warehouse(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-                + schema
+                + schema + "_raw"
                 + "' AND table_name LIKE '%stage%'"),
         empty());
   }

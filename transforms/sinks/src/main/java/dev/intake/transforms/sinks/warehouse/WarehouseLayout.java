@@ -101,6 +101,16 @@ final class WarehouseLayout {
       } catch (SQLException secondary) {
         e.addSuppressed(secondary);
       }
+      // Another run (of another dataset) may have applied it at the same moment: then its
+      // version row is there and this run goes on.
+      try {
+        connection.setAutoCommit(true);
+        if (version() >= version) {
+          return;
+        }
+      } catch (SQLException secondary) {
+        e.addSuppressed(secondary);
+      }
       throw e;
     } finally {
       connection.setAutoCommit(true);
