@@ -173,6 +173,16 @@ public final class OptionsValidation {
           "--jdbcPasswordEnv=" + options.getJdbcPasswordEnv() + " names an environment variable "
               + "that is not set");
     }
+    if (options.getJdbcPasswordFile() != null) {
+      if (options.getJdbcPasswordEnv() != null) {
+        throw new InvalidOptionsException(
+            "give the database password by --jdbcPasswordEnv or by --jdbcPasswordFile, not both");
+      }
+      if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(options.getJdbcPasswordFile()))) {
+        throw new InvalidOptionsException("--jdbcPasswordFile=" + options.getJdbcPasswordFile()
+            + " is not a readable file");
+      }
+    }
     if (options.getLakePath() == null || options.getLakePath().isBlank()) {
       throw new InvalidOptionsException("--lakePath must not be empty");
     }

@@ -26,8 +26,15 @@ public interface WarehouseOptions extends PipelineOptions {
 
   void setJdbcPasswordEnv(String value);
 
-  @Description("Database schema of Intake's tables (e.g. public, main). Default: public on "
-      + "PostgreSQL, main on DuckDB.")
+  @Description(
+      "Path of a file holding the database password on its first line (e.g. a mounted secret,"
+          + " /run/secrets/intake-db); the other way to give it than --jdbcPasswordEnv.")
+  String getJdbcPasswordFile();
+
+  void setJdbcPasswordFile(String value);
+
+  @Description("Database schema of the clean layer (e.g. intake); the raw layer is <schema>_raw"
+      + " and the public layer <schema>_public. Default: public on PostgreSQL, main on DuckDB.")
   String getJdbcSchema();
 
   void setJdbcSchema(String value);
@@ -41,8 +48,8 @@ public interface WarehouseOptions extends PipelineOptions {
   void setLoadMethod(String value);
 
   @Description(
-      "PostgreSQL role that may read the dataset's clean and aggregate tables and nothing else "
-          + "(not dead letters, run history or staging), e.g. analyst. It must exist.")
+      "PostgreSQL role that may read the dataset's clean layer and its public views and nothing"
+          + " of the raw layer (dead letters, run history, staging), e.g. analyst. It must exist.")
   String getReaderRole();
 
   void setReaderRole(String value);

@@ -74,7 +74,7 @@ final class DatasetOutputs {
     this.lake = lake;
     Schema cleanSchema = IntakePipeline.cleanSchema(spec);
     this.clean = new Output(Outputs.CLEAN,
-        new WarehouseTable(spec.name(), cleanSchema, spec.key()),
+        new WarehouseTable(spec.name(), cleanSchema, spec.key()).hiddenFromPublic(hidden(spec)),
         Scope.TOUCHED_PARTITIONS, null, null);
     for (DatasetSpec.Aggregate a : spec.aggregates()) {
       Partitioner p = a.lakePartitioner(spec.partitioner());
@@ -85,22 +85,35 @@ final class DatasetOutputs {
           a.name()));
     }
     this.deadLetters = new Output(Outputs.DEAD_LETTERS,
-        new WarehouseTable(spec.name() + "_deadletter", DeadLetterRows.SCHEMA, List.of()),
+        new WarehouseTable(spec.name() + "_deadletter", DeadLetterRows.SCHEMA, List.of())
+            .inRawLayer(),
         Scope.RUN, null, null);
     boolean deletable = spec.api() != null && cleanSchema.getField(spec.version()).getType()
         .getTypeName() == Schema.TypeName.DATETIME;
     this.tombstones = !deletable ? null
         : new Output(Outputs.TOMBSTONES,
             new WarehouseTable(spec.name() + "_tombstones",
-                ParseDeletions.schema(cleanSchema, spec.key()), List.of()),
+                ParseDeletions.schema(cleanSchema, spec.key()), List.of()).inRawLayer(),
             Scope.RUN, null, null);
     List<String> historyKey = new ArrayList<>(spec.key());
     historyKey.add(VersionHistory.VALID_FROM);
     this.history = !spec.history() ? null
         : new Output(Outputs.HISTORY,
             new WarehouseTable(spec.name() + "_history", VersionHistory.schema(cleanSchema),
-                historyKey),
+                historyKey).hiddenFromPublic(hidden(spec)),
             Scope.HISTORY_PARTITIONS, null, null);
+  }
+
+  /**
+   * The clean columns the public layer leaves out: the hashed PII fields (a hash still links a
+   * person's records) and the watermark field, the source's bookkeeping.
+   */
+  static List<String> hidden(DatasetSpec spec) {
+    List<String> hidden = new ArrayList<>(spec.hashed());
+    if (spec.watermark() != null) {
+      hidden.add(spec.watermark());
+    }
+    return hidden;
   }
 
   /** Every output, clean first, dead letters then tombstones and history (if any) last. */

@@ -158,6 +158,7 @@ public final class IntakePipeline {
     return DeriveColumns.of(spec.derived())
         .withHashed(spec.hashed(), spec.hashKeyEnv())
         .withDropped(spec.dropped())
+        .withMasked(spec.masked())
         .withNulled(spec.retired());
   }
 

@@ -12,7 +12,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -146,16 +145,12 @@ final class RunCommit {
     warehouse.dropStaging(outputs.tableNames(), summary.runId);
   }
 
-  /** Lets {@code role} read the clean and aggregate tables, not dead letters or run history. */
+  /**
+   * Lets {@code role} read the clean, aggregate and history tables and their public views, not
+   * dead letters, tombstones or run history.
+   */
   void grantReader(String role) throws SQLException {
-    List<String> readable = new ArrayList<>();
-    readable.add(outputs.clean.table.name());
-    outputs.aggregates.forEach(a -> readable.add(a.table.name()));
-    if (outputs.history != null) {
-      readable.add(outputs.history.table.name());
-    }
-    warehouse.grantReader(role, readable,
-        List.of(outputs.deadLetters.table.name(), Warehouse.RUNS, Warehouse.STATE));
+    warehouse.grantReader(role, outputs.tables());
   }
 
   /**

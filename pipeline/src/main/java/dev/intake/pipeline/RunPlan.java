@@ -61,6 +61,12 @@ final class RunPlan {
     this.log = log;
     this.mode = OptionsValidation.validate(options);
     this.spec = SpecLoader.load(options.getDataset());
+    String key = spec.hashKeyEnv() == null ? null : System.getenv(spec.hashKeyEnv());
+    if (!spec.hashed().isEmpty() && (key == null || key.isEmpty())) {
+      throw new InvalidOptionsException(spec.file() + ": fields " + spec.hashed() + " have pii:"
+          + " hash, but the environment variable " + spec.hashKeyEnv() + " (the hash key) is not"
+          + " set; set it to the dataset's secret key");
+    }
     S3Storage.configure(options);
     FileSystems.setDefaultPipelineOptions(options);
     this.runId = options.getRunId() == null || mode == OptionsValidation.Mode.REPLAY
@@ -326,6 +332,7 @@ final class RunPlan {
     return WarehouseConfig.of(url)
         .withUser(options.getJdbcUser())
         .withPasswordEnv(options.getJdbcPasswordEnv())
+        .withPasswordFile(options.getJdbcPasswordFile())
         .withSchema(options.getJdbcSchema());
   }
 

@@ -43,6 +43,7 @@ class CommandLineErrorsTest {
         "--staleLockSeconds=0 | --staleLockSeconds must be > 0, but was 0",
         "--maxRecordBytes=0 | --maxRecordBytes must be > 0, but was 0",
         "--maxDecompressionRatio=-1 | --maxDecompressionRatio must be > 0, but was -1",
+        "--jdbcPasswordFile=/no/such/password | --jdbcPasswordFile=/no/such/password is not a readable file",
       })
   void badOptionIsOneLineAndExitTwo(String option, String expected) {
     String input = "--inputFile=" + TestData.file("rules_export.csv");
@@ -56,6 +57,17 @@ class CommandLineErrorsTest {
         Cli.run("run", dataset, input, "--lakePath=" + tmp.resolve("lake"), "--runner=DirectRunner",
             option.startsWith("--inputFile") || option.startsWith("--dataset") ? "--runId=x" : option);
     assertRefused(cli, expected);
+  }
+
+  @Test
+  void aPasswordFromBothAVariableAndAFileIsRefused() throws Exception {
+    Path file = tmp.resolve("password");
+    Files.writeString(file, "x\n");
+    assertRefused(
+        Cli.run("run", "--dataset=sf311", "--inputFile=" + TestData.file("rules_export.csv"),
+            "--lakePath=" + tmp.resolve("lake"), "--jdbcPasswordEnv=INTAKE_TEST_DB_PASSWORD",
+            "--jdbcPasswordFile=" + file),
+        "give the database password by --jdbcPasswordEnv or by --jdbcPasswordFile, not both");
   }
 
   @Test

@@ -190,7 +190,7 @@ class CrunchbaseRunsTest {
     assertThat(List.of(deletes.deletions, deletes.deleted, deletes.tombstoned),
         contains(3L, 3L, 0L));
     assertThat(deletes.outputs.get("tombstones"), is(3L));
-    assertThat(w.query("SELECT uuid FROM " + w.table(DATASET + "_tombstones") + " ORDER BY 1"),
+    assertThat(w.query("SELECT uuid FROM " + w.raw(DATASET + "_tombstones") + " ORDER BY 1"),
         equalTo(new java.util.TreeSet<>(List.of(a, b, c)).stream().toList()));
 
     // The same deletions read again change nothing and keep no second tombstone.

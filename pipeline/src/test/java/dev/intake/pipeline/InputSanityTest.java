@@ -50,7 +50,7 @@ class InputSanityTest {
     assertThat(summary.warnings, contains(empty + " is empty (0 bytes)"));
     Warehouses db = new Warehouses(Kind.DUCKDB, lake.root);
     assertThat(db.query("SELECT count(*) FROM " + db.table("sf311")), contains("0"));
-    assertThat(db.query("SELECT status FROM " + db.table("intake_runs")), contains("refused"));
+    assertThat(db.query("SELECT status FROM " + db.raw("intake_runs")), contains("refused"));
     assertThat(Files.exists(lake.root.resolve("clean")), is(false));
   }
 
@@ -89,7 +89,7 @@ class InputSanityTest {
     assertThat(cli.toString(), cli.exitCode, is(0));
     Warehouses db = new Warehouses(Kind.DUCKDB, lake);
     assertThat(db.query("SELECT count(*) FROM " + db.table("sf311")), contains("5"));
-    assertThat(db.query("SELECT run_id FROM " + db.table("intake_runs") + " WHERE status <>"
+    assertThat(db.query("SELECT run_id FROM " + db.raw("intake_runs") + " WHERE status <>"
         + " 'succeeded'"), empty());
     List<String> files = new Lake(lake).files();
     assertThat(files.contains("runs/sf311/fresh.json"), is(true));

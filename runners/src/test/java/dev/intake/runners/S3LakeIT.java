@@ -134,7 +134,8 @@ class S3LakeIT {
     if (schema != null) {
       try (Connection c = DriverManager.getConnection(POSTGRES, "postgres", "");
           Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        s.execute("DROP SCHEMA IF EXISTS " + schema + ", " + schema + "_raw, " + schema
+            + "_public CASCADE");
       }
     }
     if (s3 != null) {
@@ -156,7 +157,7 @@ class S3LakeIT {
                     s3.get(BUCKET, PREFIX + "runs/sf311/crashed.json"), StandardCharsets.UTF_8));
     assertThat(summary.path("status").asText(), is("failed"));
     assertThat(
-        warehouse("SELECT run_id, status FROM " + schema + ".intake_runs ORDER BY 1"),
+        warehouse("SELECT run_id, status FROM " + schema + "_raw.intake_runs ORDER BY 1"),
         contains("crashed\tfailed", "full\tsucceeded"));
   }
 
@@ -169,7 +170,7 @@ class S3LakeIT {
     assertThat(
         warehouse(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-                + schema
+                + schema + "_raw"
                 + "' AND table_name LIKE '%stage%'"),
         empty());
   }
@@ -190,7 +191,7 @@ class S3LakeIT {
   @Test
   void theWarehouseHoldsTheRowsOfTheS3Lake() throws Exception {
     assertThat(warehouse("SELECT count(*) FROM " + schema + ".sf311"), contains("1004"));
-    assertThat(warehouse("SELECT count(*) FROM " + schema + ".sf311_deadletter"), contains("7"));
+    assertThat(warehouse("SELECT count(*) FROM " + schema + "_raw.sf311_deadletter"), contains("7"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.intake.pipeline.spec;
 import dev.intake.transforms.aggregate.AggregateRows;
 import dev.intake.transforms.aggregate.TimeBucket;
 import dev.intake.transforms.derive.Derivation;
+import dev.intake.transforms.derive.TextMask;
 import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.RecordFormat;
 import dev.intake.transforms.sinks.lake.Partitioner;
@@ -87,6 +88,8 @@ public final class DatasetSpec implements Serializable {
   List<Reference> references = List.of();
   final List<String> retired;
   final Map<String, String> renamedFrom;
+  /** Masked text fields and their masks, in the spec's order of each field's list. */
+  Map<String, List<TextMask>> masked = Map.of();
 
   DatasetSpec(
       String name,
@@ -245,5 +248,10 @@ public final class DatasetSpec implements Serializable {
   /** Field name to its former name, for the fields declared with {@code renamedFrom}. */
   public Map<String, String> renamedFrom() {
     return renamedFrom;
+  }
+
+  /** The text fields with {@code pii: mask}, each with its masks in order; empty if none. */
+  public Map<String, List<TextMask>> masked() {
+    return masked;
   }
 }

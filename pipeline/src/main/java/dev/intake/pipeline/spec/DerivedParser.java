@@ -18,7 +18,7 @@ import java.util.Map;
  * one of {@link #FUNCTIONS} (a new function is one line there, plus its parser) and {@code args}
  * names the fields it reads; some functions take more settings ({@code part}, {@code unit}, {@code
  * steps}, {@code map}, {@code default}, {@code expr}). A derived column may read the fields and the
- * derived columns declared above it, never one below it, nor a hashed or dropped field. Every
+ * derived columns declared above it, never one below it, nor a hashed, masked or dropped field. Every
  * argument is checked here, so each column's type is known before the run.
  */
 final class DerivedParser {
@@ -118,7 +118,7 @@ final class DerivedParser {
       }
       if (pii.contains(field)) {
         throw nodes.error(at, "derived column " + name + " reads '" + field
-            + "', which is hashed or dropped (pii): its value must not reach another column");
+            + "', which is hashed, masked or dropped (pii): its value must not reach another column");
       }
     }
 

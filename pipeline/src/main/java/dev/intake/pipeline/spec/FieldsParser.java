@@ -49,7 +49,7 @@ final class FieldsParser {
     }
     List<String> keys = new ArrayList<>(List.of("name", "type"));
     keys.addAll(RuleParsers.RULES.names());
-    keys.addAll(List.of("nullValues", "pii", "description", "retired", "renamedFrom"));
+    keys.addAll(List.of("nullValues", "pii", "mask", "description", "retired", "renamedFrom"));
     nodes.known(f, keys);
     String name = nodes.text(f, "name", true);
     if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {

@@ -126,8 +126,8 @@ public final class SpecLoader {
       throw nodes.error(root, "a spec is a mapping of settings");
     }
     nodes.known(root, "name", "description", "zone", "source", "key", "version", "watermark",
-        "fields", "derived", "piiHashKeyEnv", "formats", "fullLoad", "partition", "aggregates",
-        "history", "references");
+        "fields", "derived", "piiHashKeyEnv", "maskPatterns", "formats", "fullLoad", "partition",
+        "aggregates", "history", "references");
     String name = nodes.text(root, "name", true);
     if (loading.contains(name)) {
       throw nodes.error(root.get("name"), "dataset '" + name + "' is its own reference, through "
@@ -147,11 +147,13 @@ public final class SpecLoader {
     String version = fields.version(root);
     String watermark = fields.watermark(root);
     String hashKeyEnv = pii.hashKeyEnv(root);
+    pii.masks(root);
 
     JsonNode derivedList = nodes.list(root, "derived", false);
     pii.checkReadable(root, key, version);
     List<String> hiddenFields = new ArrayList<>(pii.hashed);
     hiddenFields.addAll(pii.dropped);
+    hiddenFields.addAll(pii.masked.keySet());
     List<Derivation> derived =
         DerivedParser.parse(nodes, derivedList, fields.fields, zone, hiddenFields);
     Schema cleanSchema;
@@ -204,6 +206,7 @@ public final class SpecLoader {
         fields.renamedFrom);
     spec.history = history;
     spec.references = List.copyOf(references);
+    spec.masked = java.util.Collections.unmodifiableMap(pii.masked);
     return spec;
   }
 }

@@ -104,7 +104,7 @@ class SpecLoaderTest {
         "key: [id]|key: [nope]|t.yaml:3: key field 'nope' is not among the fields",
         "version: updated|version: kind|t.yaml:4: version field 'kind' must be a timestamp or a number",
         "zone: America/Los_Angeles|zone: Mars/Olympus|t.yaml:2: unknown time zone 'Mars/Olympus' (e.g. America/Los_Angeles)",
-        "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, requird: true}|t.yaml:9: unknown setting 'requird' (known here: name, type, required, min, max, oneOf, pattern, notBefore, nullValues, pii, description, retired, renamedFrom)",
+        "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, requird: true}|t.yaml:9: unknown setting 'requird' (known here: name, type, required, min, max, oneOf, pattern, notBefore, nullValues, pii, mask, description, retired, renamedFrom)",
         "min: 37.6, max: 37.9|min: 38, max: 37.9|t.yaml:10: range of lat: min 38.0 is greater than max 37.9",
         "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, min: 1}|t.yaml:9: min/max apply to numeric fields, and 'kind' is a string",
         "columns: {ID: id}|columns: {ID: ident}|t.yaml:15: format csv1: column 'ID' maps to 'ident', which is not a field",
@@ -112,11 +112,30 @@ class SpecLoaderTest {
         "notBefore: opened|notBefore: kind|t.yaml:8: notBefore needs 'updated' and 'kind' to be timestamp fields, or both date fields",
         "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, pattern: '(a'}|t.yaml:9: pattern of 'kind' is not a valid regular expression: Unclosed group",
         "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, pii: hash}|t.yaml:1: fields [kind] have pii: hash, so 'piiHashKeyEnv' must name the environment variable that holds the hash key",
+        "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, pii: mask, mask: [phone, plate]}|t.yaml:9: unknown mask 'plate' (built-in: email, phone, street_number; or one of maskPatterns)",
+        "fullLoad: {csv: csv1}|fullLoad: {csv: csv1}\\nmaskPatterns: {plate: '[0-9'}|t.yaml:17: mask 'plate' is not a valid regular expression: Unclosed character class near index 3",
+        "fullLoad: {csv: csv1}|fullLoad: {csv: csv1}\\nmaskPatterns:\\n  plate: '[0-9]+'\\n  any: '.*'|t.yaml:19: mask 'any' matches the empty text",
+        "{name: opened, type: timestamp}|{name: opened, type: timestamp, pii: mask}|t.yaml:7: pii: mask is for text fields, and 'opened' is timestamp",
+        "{name: kind, type: string, oneOf: [a, b]}|{name: kind, type: string, mask: [phone]}|t.yaml:9: 'mask' lists the patterns of a field with pii: mask",
       })
   void specErrorsNameFileAndLine(String from, String to, String message) {
-    String text = VALID.replace(from, to);
+    String text = VALID.replace(from, to.replace("\\n", "\n"));
     SpecException e = assertThrows(SpecException.class, () -> SpecLoader.parse("t.yaml", text));
     assertThat(e.getMessage(), is(message));
+  }
+
+  @Test
+  void maskedFieldsGetTheirNamedPatternsOrEveryBuiltIn() {
+    DatasetSpec spec = SpecLoader.parse("t.yaml", VALID
+        .replace("{name: kind, type: string, oneOf: [a, b]}",
+            "{name: kind, type: string, pii: mask, mask: [plate, email]}\n"
+                + "  - {name: notes, type: string, pii: mask}")
+        .replace("fullLoad: {csv: csv1}", "fullLoad: {csv: csv1}\nmaskPatterns: {plate: '[0-9][A-Z]{3}[0-9]{3}'}"));
+    assertThat(spec.masked().get("kind").stream().map(m -> m.name()).toList(),
+        contains("plate", "email"));
+    assertThat(spec.masked().get("notes").stream().map(m -> m.name()).toList(),
+        contains("email", "phone", "street_number"));
+    assertThat(spec.masked().get("kind").get(0).apply("car 7ABC123"), is("car [plate]"));
   }
 
   @Test

@@ -55,6 +55,16 @@ public final class Warehouses {
     return "\"" + schema + "\".\"" + name + "\"";
   }
 
+  /** {@code schema_raw.table}: a table of the raw layer. */
+  public String raw(String name) {
+    return "\"" + schema + "_raw\".\"" + name + "\"";
+  }
+
+  /** {@code schema_public.view}: a view of the public layer. */
+  public String publicView(String name) {
+    return "\"" + schema + "_public\".\"" + name + "\"";
+  }
+
   /** Rows as tab-joined text (null as empty). */
   public List<String> query(String sql) throws SQLException {
     try (Connection c = connect()) {
@@ -90,10 +100,11 @@ public final class Warehouses {
     return "CAST(timezone('America/Los_Angeles', " + column + ") AS DATE)";
   }
 
-  /** Drops the test's schema (PostgreSQL). */
+  /** Drops the test's schemas, all three layers (PostgreSQL). */
   public void dropSchema() throws SQLException {
     if (kind == Kind.POSTGRES) {
-      execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      execute("DROP SCHEMA IF EXISTS " + schema + ", " + schema + "_raw, " + schema + "_public"
+          + " CASCADE");
     }
   }
 }

@@ -82,11 +82,11 @@ public final class WarehouseLoadBenchmark {
         start = System.nanoTime();
         w.commit(commit(runId, spec, table, List.of()));
         report("postgres merge (" + method.name().toLowerCase(Locale.ROOT) + " run)", rows, start);
-        w.dropTable("sf311");
       }
       try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, "");
           java.sql.Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA " + schemaName + " CASCADE");
+        s.execute("DROP SCHEMA " + schemaName + ", " + schemaName + "_raw, " + schemaName
+            + "_public CASCADE");
       }
     }
     Path dir = Files.createTempDirectory("intake-bench-duckdb");

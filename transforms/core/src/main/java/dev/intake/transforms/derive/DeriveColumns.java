@@ -1,7 +1,9 @@
 package dev.intake.transforms.derive;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -11,7 +13,8 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Adds calculated columns and applies PII handling: a hashed field's value becomes the hex
  * HMAC-SHA256 of its text under a key read on the worker from an environment variable (the key is
- * never part of the pipeline), a dropped field leaves the schema. One output row per input row.
+ * never part of the pipeline), a masked text field keeps its text with what its {@link TextMask}s
+ * match replaced, a dropped field leaves the schema. One output row per input row.
  *
  * <p>Derivations are computed in order, each from the input's fields and the derived columns
  * before it; one that reads a hashed or dropped field is refused (it would carry the value the PII
@@ -22,25 +25,28 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
   private final List<String> hashed;
   private final List<String> dropped;
   private final String hashKeyEnv;
+  private final Map<String, List<TextMask>> masked;
   private final List<String> nulled;
 
-  private DeriveColumns(
-      List<Derivation> derivations, List<String> hashed, List<String> dropped, String hashKeyEnv,
-      List<String> nulled) {
+  private DeriveColumns(List<Derivation> derivations, List<String> hashed, List<String> dropped,
+      String hashKeyEnv, Map<String, List<TextMask>> masked, List<String> nulled) {
     this.derivations = derivations;
     this.hashed = hashed;
     this.dropped = dropped;
     this.hashKeyEnv = hashKeyEnv;
+    this.masked = masked;
     this.nulled = nulled;
   }
 
   public static DeriveColumns of(List<Derivation> derivations) {
-    return new DeriveColumns(List.copyOf(derivations), List.of(), List.of(), null, List.of());
+    return new DeriveColumns(
+        List.copyOf(derivations), List.of(), List.of(), null, Map.of(), List.of());
   }
 
   /** Keeps these fields in the schema but always null (a retired field of an evolved spec). */
   public DeriveColumns withNulled(List<String> fields) {
-    return new DeriveColumns(derivations, hashed, dropped, hashKeyEnv, List.copyOf(fields));
+    return new DeriveColumns(
+        derivations, hashed, dropped, hashKeyEnv, masked, List.copyOf(fields));
   }
 
   /** Hashes these fields with the key in environment variable {@code keyEnv}. */
@@ -48,12 +54,24 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
     if (!fields.isEmpty() && (keyEnv == null || keyEnv.isEmpty())) {
       throw new IllegalArgumentException("hashing needs the name of the key's environment variable");
     }
-    return new DeriveColumns(derivations, List.copyOf(fields), dropped, keyEnv, nulled);
+    return new DeriveColumns(derivations, List.copyOf(fields), dropped, keyEnv, masked, nulled);
   }
 
   /** Removes these fields. */
   public DeriveColumns withDropped(List<String> fields) {
-    return new DeriveColumns(derivations, hashed, List.copyOf(fields), hashKeyEnv, nulled);
+    return new DeriveColumns(derivations, hashed, List.copyOf(fields), hashKeyEnv, masked, nulled);
+  }
+
+  /** Masks these text fields, each by its patterns in order (field name to its masks). */
+  public DeriveColumns withMasked(Map<String, List<TextMask>> fields) {
+    Map<String, List<TextMask>> copy = new LinkedHashMap<>();
+    fields.forEach((f, masks) -> {
+      if (masks.isEmpty()) {
+        throw new IllegalArgumentException("masked field " + f + " needs at least one mask");
+      }
+      copy.put(f, List.copyOf(masks));
+    });
+    return new DeriveColumns(derivations, hashed, dropped, hashKeyEnv, copy, nulled);
   }
 
   /** The output schema for rows of {@code input}. */
@@ -69,6 +87,12 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
         throw new IllegalArgumentException("dropped field " + f + " is not in the schema");
       }
     }
+    for (String f : masked.keySet()) {
+      if (!input.hasField(f)
+          || input.getField(f).getType().getTypeName() != Schema.TypeName.STRING) {
+        throw new IllegalArgumentException("masked field " + f + " is not a text field");
+      }
+    }
     for (Schema.Field f : input.getFields()) {
       if (dropped.contains(f.getName())) {
         continue;
@@ -81,9 +105,10 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
     Schema.Builder readable = Schema.builder().addFields(input.getFields());
     for (Derivation d : derivations) {
       for (String f : d.inputs()) {
-        if (hashed.contains(f) || dropped.contains(f)) {
+        if (hashed.contains(f) || dropped.contains(f) || masked.containsKey(f)) {
           throw new IllegalArgumentException("derived column " + d.name() + " reads " + f
-              + ", which is " + (hashed.contains(f) ? "hashed" : "dropped") + " (pii)");
+              + ", which is " + (hashed.contains(f) ? "hashed" : dropped.contains(f) ? "dropped"
+              : "masked") + " (pii)");
         }
       }
       d.checkInput(readable.build());
@@ -106,8 +131,8 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
       }
     }
     return input
-        .apply("Compute", ParDo.of(
-            new DeriveColumnsFn(out, kept, hashed, hashKeyEnv, derivations, nulled)))
+        .apply("Compute", ParDo.of(new DeriveColumnsFn(out, kept, hashed, hashKeyEnv, masked,
+            derivations, nulled)))
         .setRowSchema(out);
   }
 }

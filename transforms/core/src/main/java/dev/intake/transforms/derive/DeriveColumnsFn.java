@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.beam.sdk.schemas.Schema;
@@ -12,14 +13,15 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * Builds the output row: kept fields (hashed where asked), then the derived columns, each computed
- * from the input row and the derived columns before it.
+ * Builds the output row: kept fields (hashed or masked where asked, null when retired), then the
+ * derived columns, each computed from the input row and the derived columns before it.
  */
 class DeriveColumnsFn extends DoFn<Row, Row> {
   private final Schema outputSchema;
   private final List<String> keptFields;
   private final List<String> hashedFields;
   private final String hashKeyEnv;
+  private final Map<String, List<TextMask>> masked;
   private final List<Derivation> derivations;
   private final HashMap<String, Integer> derivedIndex = new HashMap<>();
   private final List<String> nulledFields;
@@ -30,12 +32,14 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
       List<String> keptFields,
       List<String> hashedFields,
       String hashKeyEnv,
+      Map<String, List<TextMask>> masked,
       List<Derivation> derivations,
       List<String> nulledFields) {
     this.outputSchema = outputSchema;
     this.keptFields = keptFields;
     this.hashedFields = hashedFields;
     this.hashKeyEnv = hashKeyEnv;
+    this.masked = masked;
     this.derivations = derivations;
     for (Derivation d : derivations) {
       derivedIndex.put(d.name(), derivedIndex.size());
@@ -64,6 +68,8 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
       Object v = nulledFields.contains(f) ? null : row.getValue(f);
       if (v != null && hashedFields.contains(f)) {
         v = HexFormat.of().formatHex(mac.doFinal(v.toString().getBytes(StandardCharsets.UTF_8)));
+      } else if (v != null && masked.containsKey(f)) {
+        v = TextMask.applyAll(masked.get(f), (String) v);
       }
       b.addValue(v);
     }

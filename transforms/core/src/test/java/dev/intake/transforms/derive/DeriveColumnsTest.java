@@ -126,6 +126,33 @@ class DeriveColumnsTest {
   }
 
   @Test
+  void masksTextFieldsByTheirPatternsAndKeepsTheRest(TestPipeline p) {
+    DeriveColumns masking = DeriveColumns.of(List.of())
+        .withMasked(java.util.Map.of("reporter",
+            List.of(TextMask.builtIn("email"), TextMask.of("badge", "#\\d{4}"))));
+    PCollection<Row> derived =
+        p.apply(Create.of(in(1L, null, "officer #1234, jd@example.org", "415-555-0100"),
+                in(2L, null, null, null))
+            .withRowSchema(INPUT))
+            .apply(masking);
+
+    assertEquals(INPUT, derived.getSchema());
+    PAssert.that(derived)
+        .containsInAnyOrder(in(1L, null, "officer [badge], [email]", "415-555-0100"),
+            in(2L, null, null, null));
+    p.run();
+  }
+
+  @Test
+  void onlyTextFieldsCanBeMasked() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DeriveColumns.of(List.of())
+            .withMasked(java.util.Map.of("id", TextMask.builtIns()))
+            .outputSchema(INPUT));
+    assertEquals("masked field id is not a text field", e.getMessage());
+  }
+
+  @Test
   void withoutOptionsRowsOnlyGainTheDerivedColumns(TestPipeline p) {
     Schema expected =
         Schema.builder()

@@ -136,6 +136,9 @@ public abstract class Dialect implements Serializable {
   abstract void createStaging(Connection c, String schema, WarehouseTable t, String runId)
       throws SQLException;
 
+  /** Moves {@code table} with its rows from schema {@code from} to schema {@code to}. */
+  abstract void moveTable(Connection c, String from, String to, String table) throws SQLException;
+
   /** Staging tables of {@code table} left in {@code schema} by runs that did not finish. */
   abstract List<String> leftoverStaging(Connection c, String schema, String table)
       throws SQLException;

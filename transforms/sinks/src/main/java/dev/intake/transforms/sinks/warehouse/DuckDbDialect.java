@@ -1,6 +1,8 @@
 package dev.intake.transforms.sinks.warehouse;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +57,16 @@ final class DuckDbDialect extends Dialect {
 
   @Override
   void createStaging(Connection c, String schema, WarehouseTable t, String runId) {}
+
+  /** DuckDB cannot move a table to another schema: a copy, then the original dropped. */
+  @Override
+  void moveTable(Connection c, String from, String to, String table) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE " + qualified(to, table) + " AS SELECT * FROM "
+          + qualified(from, table));
+      s.execute("DROP TABLE " + qualified(from, table));
+    }
+  }
 
   @Override
   List<String> leftoverStaging(Connection c, String schema, String table) {

@@ -68,6 +68,13 @@ final class PostgresDialect extends Dialect {
   }
 
   @Override
+  void moveTable(Connection c, String from, String to, String table) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE " + qualified(from, table) + " SET SCHEMA " + quote(to));
+    }
+  }
+
+  @Override
   List<String> leftoverStaging(Connection c, String schema, String table) throws SQLException {
     List<String> out = new ArrayList<>();
     DatabaseMetaData md = c.getMetaData();

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The run lock of one dataset, held in the warehouse beside Intake's run history: one row of
- * {@code intake_locks} per dataset with the holder's run id, host, process id, when it took the
- * lock and its last heartbeat (ISO-8601 UTC, the holder's clock). The lock has its own connection,
+ * The run lock of one dataset, held in the warehouse's raw layer beside Intake's run history: one
+ * row of {@code intake_locks} per dataset with the holder's run id, host, process id, when it took
+ * the lock and its last heartbeat (ISO-8601 UTC, the holder's clock). The lock has its own connection,
  * so a heartbeat (every {@code staleAfter / 4}, at most every 10 s) never shares the run's.
  *
  * <p>A second run of the dataset is refused with {@link LockHeldException}. A lock whose holder is
@@ -92,14 +92,11 @@ public final class RunLock implements AutoCloseable {
     try {
       Connection c = session.connection();
       c.setAutoCommit(true);
-      String table = Dialect.qualified(config.schema(), LOCKS);
+      String table = Dialect.qualified(config.rawSchema(), LOCKS);
       try (Statement s = c.createStatement()) {
-        s.execute("CREATE SCHEMA IF NOT EXISTS " + Dialect.quote(config.schema()));
-        String text = config.dialect().textType();
-        s.execute("CREATE TABLE IF NOT EXISTS " + table + " (dataset " + text + " PRIMARY KEY,"
-            + " run_id " + text + " NOT NULL, host " + text + ", pid BIGINT, acquired_at " + text
-            + ", heartbeat_at " + text + ")");
+        s.execute("CREATE SCHEMA IF NOT EXISTS " + Dialect.quote(config.rawSchema()));
       }
+      createTable(c, config);
       for (int attempt = 0; ; attempt++) {
         String now = Instant.now().toString();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
@@ -132,6 +129,16 @@ public final class RunLock implements AutoCloseable {
     } catch (SQLException | LockHeldException | RuntimeException e) {
       session.close();
       throw e;
+    }
+  }
+
+  /** Creates the lock table in the raw layer if it is missing. */
+  static void createTable(Connection c, WarehouseConfig config) throws SQLException {
+    String text = config.dialect().textType();
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS " + Dialect.qualified(config.rawSchema(), LOCKS)
+          + " (dataset " + text + " PRIMARY KEY, run_id " + text + " NOT NULL, host " + text
+          + ", pid BIGINT, acquired_at " + text + ", heartbeat_at " + text + ")");
     }
   }
 

@@ -16,7 +16,9 @@ import java.util.Optional;
 /**
  * The SQL warehouse of one dataset, from the driver: its clean table (one row per key), aggregate
  * tables, dead-letter table, and Intake's run history and watermarks ({@code intake_runs}, {@code
- * intake_state}).
+ * intake_state}), each in its layer ({@link WarehouseLayout}: clean tables in the configured
+ * schema, dead letters, staging and Intake's own tables in {@code <schema>_raw}, views without
+ * hidden columns in {@code <schema>_public}).
  *
  * <p>Tables are created from the spec when missing; an existing table whose columns disagree with
  * the spec stops the run, with {@link SchemaMismatchException}, before anything is written. A run's
@@ -35,6 +37,7 @@ public final class Warehouse implements AutoCloseable {
   private final WarehouseConfig config;
   private final Dialect dialect;
   private final String schema;
+  private final String raw;
   private final WarehouseConfig.Session session;
   private final Connection connection;
   private final RunLedger ledger;
@@ -43,19 +46,31 @@ public final class Warehouse implements AutoCloseable {
     this.config = config;
     this.dialect = config.dialect();
     this.schema = config.schema();
+    this.raw = config.rawSchema();
     this.session = session;
     this.connection = session.connection();
-    this.ledger = new RunLedger(connection, schema, dialect);
+    this.ledger = new RunLedger(connection, raw, dialect);
   }
 
-  /** Connects with {@code config}. */
+  /**
+   * Connects with {@code config}, and creates or upgrades the warehouse's layers ({@link
+   * WarehouseLayout}); a warehouse laid out by a newer Intake is refused with an {@link
+   * IllegalStateException} whose message says so.
+   */
   public static Warehouse connect(WarehouseConfig config) throws SQLException {
-    return new Warehouse(config, config.open());
+    WarehouseConfig.Session session = config.open();
+    try {
+      new WarehouseLayout(session.connection(), config).upgrade();
+    } catch (SQLException | RuntimeException e) {
+      session.close();
+      throw e;
+    }
+    return new Warehouse(config, session);
   }
 
-  /** {@code schema.table}, quoted. */
-  public String qualified(String table) {
-    return Dialect.qualified(schema, table);
+  /** The table in its layer's schema, quoted. */
+  String qualified(WarehouseTable t) {
+    return Dialect.qualified(t.raw ? raw : schema, t.name());
   }
 
   /**
@@ -73,22 +88,81 @@ public final class Warehouse implements AutoCloseable {
   public void prepare(List<WarehouseTable> tables, String runId, List<TableChange> changes)
       throws SQLException {
     connection.setAutoCommit(true);
-    try (Statement s = connection.createStatement()) {
-      s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
-    }
     ledger.create();
     for (WarehouseTable t : tables) {
-      Map<String, String> existing = SchemaCheck.columns(connection, schema, t.name());
+      String layer = t.raw ? raw : schema;
+      Map<String, String> existing = SchemaCheck.columns(connection, layer, t.name());
       if (existing.isEmpty()) {
         try (Statement s = connection.createStatement()) {
-          s.execute(dialect.createTable(qualified(t.name()), t));
+          s.execute(dialect.createTable(qualified(t), t));
         }
       } else {
         List<TableChange> own = new java.util.ArrayList<>();
         changes.stream().filter(c -> c.table.equals(t.name())).forEach(own::add);
-        SchemaCheck.check(dialect, schema, t, TableChange.applied(existing, own, dialect));
+        SchemaCheck.check(dialect, layer, t, TableChange.applied(existing, own, dialect));
       }
-      dialect.createStaging(connection, schema, t, runId);
+      if (!t.raw) {
+        publish(t);
+      }
+      dialect.createStaging(connection, raw, t, runId);
+    }
+  }
+
+  /**
+   * Creates the public view of clean table {@code t} (its columns less the hidden ones), or
+   * replaces one whose columns differ; a view that is already right is left alone, so its grants
+   * stay.
+   */
+  private void publish(WarehouseTable t) throws SQLException {
+    List<String> columns = publicColumns(t);
+    String view = Dialect.qualified(config.publicSchema(), t.name());
+    Map<String, String> existing = SchemaCheck.columns(connection, config.publicSchema(), t.name());
+    if (List.copyOf(existing.keySet()).equals(columns)) {
+      return;
+    }
+    execute("DROP VIEW IF EXISTS " + view);
+    execute(createView(t));
+  }
+
+  private String createView(WarehouseTable t) {
+    return "CREATE VIEW " + Dialect.qualified(config.publicSchema(), t.name()) + " AS SELECT "
+        + Dialect.quotedList(publicColumns(t)) + " FROM " + qualified(t);
+  }
+
+  private static List<String> publicColumns(WarehouseTable t) {
+    List<String> columns = new java.util.ArrayList<>();
+    t.schema().getFields().forEach(f -> columns.add(f.getName()));
+    columns.removeAll(t.hidden);
+    return columns;
+  }
+
+  /**
+   * Applies a newer schema version's table changes (clean-layer tables), inside the commit's
+   * transaction. A view over a column blocks changing its type in PostgreSQL, so the public views
+   * of the changed tables are dropped first and created again, as the spec now has them, after.
+   */
+  private void applyChanges(WarehouseCommit c) throws SQLException {
+    if (c.changes.isEmpty()) {
+      return;
+    }
+    Map<String, WarehouseTable> tables = new java.util.LinkedHashMap<>();
+    tables.put(c.clean.name(), c.clean);
+    c.aggregates.keySet().forEach(t -> tables.put(t.name(), t));
+    if (c.history != null) {
+      tables.put(c.history.name(), c.history);
+    }
+    java.util.Set<String> changed = new java.util.LinkedHashSet<>();
+    c.changes.forEach(change -> changed.add(change.table));
+    for (String t : changed) {
+      execute("DROP VIEW IF EXISTS " + Dialect.qualified(config.publicSchema(), t));
+    }
+    for (TableChange change : c.changes) {
+      execute(change.sql(dialect, Dialect.qualified(schema, change.table)));
+    }
+    for (String t : changed) {
+      if (tables.containsKey(t)) {
+        execute(createView(tables.get(t)));
+      }
     }
   }
 
@@ -102,7 +176,8 @@ public final class Warehouse implements AutoCloseable {
       return Optional.empty();
     }
     return Optional.of(
-        LoadStagingTable.into(config, qualified(Dialect.stagingName(table.name(), runId)))
+        LoadStagingTable.into(config,
+                Dialect.qualified(raw, Dialect.stagingName(table.name(), runId)))
             .withMethod(method));
   }
 
@@ -135,12 +210,10 @@ public final class Warehouse implements AutoCloseable {
     }
     connection.setAutoCommit(false);
     try {
-      for (TableChange change : c.changes) {
-        execute(change.sql(dialect, qualified(change.table)));
-      }
-      String rows = dialect.runRows(schema, c.clean, c.runId, c.version, c.filesOf(c.clean));
+      applyChanges(c);
+      String rows = dialect.runRows(raw, c.clean, c.runId, c.version, c.filesOf(c.clean));
       if (rows != null) {
-        execute(dialect.upsert(qualified(c.clean.name()), c.clean, c.version, rows));
+        execute(dialect.upsert(qualified(c.clean), c.clean, c.version, rows));
       }
       for (Map.Entry<WarehouseTable, Replacement> a : c.aggregates.entrySet()) {
         replace(a.getKey(), a.getValue());
@@ -154,10 +227,10 @@ public final class Warehouse implements AutoCloseable {
         deleteTombstoned(c);
       }
       if (c.history != null) {
-        String history = dialect.runRows(schema, c.history, c.runId,
+        String history = dialect.runRows(raw, c.history, c.runId,
             c.history.key().get(c.history.key().size() - 1), c.filesOf(c.history));
         if (history != null) {
-          execute(dialect.replaceRows(qualified(c.history.name()), c.history, history));
+          execute(dialect.replaceRows(qualified(c.history), c.history, history));
         }
       }
       ledger.advanceWatermark(c.run);
@@ -193,7 +266,7 @@ public final class Warehouse implements AutoCloseable {
   /** Appends the run's rows of {@code t}, replacing those of an earlier try of the run. */
   private void replaceRun(WarehouseTable t, WarehouseCommit c) throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(
-        "DELETE FROM " + qualified(t.name()) + " WHERE run_id = ?")) {
+        "DELETE FROM " + qualified(t) + " WHERE run_id = ?")) {
       ps.setString(1, c.runId);
       ps.executeUpdate();
     }
@@ -202,14 +275,14 @@ public final class Warehouse implements AutoCloseable {
 
   /** Deletes the clean rows the run's tombstones remove: their key, a version not after them. */
   private void deleteTombstoned(WarehouseCommit c) throws SQLException {
-    String clean = qualified(c.clean.name());
+    String clean = qualified(c.clean);
     StringBuilder same = new StringBuilder();
     for (String k : c.clean.key()) {
       same.append(" AND d.").append(quote(k)).append(" = ").append(clean).append('.')
           .append(quote(k));
     }
     try (PreparedStatement ps = connection.prepareStatement(
-        "DELETE FROM " + clean + " WHERE EXISTS (SELECT 1 FROM " + qualified(c.tombstones.name())
+        "DELETE FROM " + clean + " WHERE EXISTS (SELECT 1 FROM " + qualified(c.tombstones)
             + " d WHERE d.run_id = ?" + same + " AND (" + clean + "." + quote(c.version)
             + " IS NULL OR " + clean + "." + quote(c.version) + " <= d.deleted_at))")) {
       ps.setString(1, c.runId);
@@ -231,13 +304,13 @@ public final class Warehouse implements AutoCloseable {
 
   private void replace(WarehouseTable t, Replacement r) throws SQLException {
     if (r.column() == null) {
-      execute("DELETE FROM " + qualified(t.name()));
+      execute("DELETE FROM " + qualified(t));
       return;
     }
     for (LocalDate[] range : r.rangesList()) {
       try (PreparedStatement ps =
           connection.prepareStatement(
-              "DELETE FROM " + qualified(t.name()) + " WHERE " + quote(r.column()) + " >= ? AND "
+              "DELETE FROM " + qualified(t) + " WHERE " + quote(r.column()) + " >= ? AND "
                   + quote(r.column()) + " < ?")) {
         ps.setObject(1, range[0]);
         ps.setObject(2, range[1]);
@@ -247,9 +320,9 @@ public final class Warehouse implements AutoCloseable {
   }
 
   private void append(WarehouseTable t, WarehouseCommit c) throws SQLException {
-    String rows = dialect.runRows(schema, t, c.runId, null, c.filesOf(t));
+    String rows = dialect.runRows(raw, t, c.runId, null, c.filesOf(t));
     if (rows != null) {
-      execute("INSERT INTO " + qualified(t.name()) + " (" + Dialect.columns(t) + ") " + rows);
+      execute("INSERT INTO " + qualified(t) + " (" + Dialect.columns(t) + ") " + rows);
     }
   }
 
@@ -272,40 +345,48 @@ public final class Warehouse implements AutoCloseable {
   /** Drops the staging tables of {@code runId} for these tables, where the dialect has them. */
   public void dropStaging(List<String> tables, String runId) throws SQLException {
     for (String t : tables) {
-      dialect.dropStaging(connection, schema, t, runId);
+      dialect.dropStaging(connection, raw, t, runId);
     }
   }
 
   /** Names of staging tables of {@code table} left by runs that did not finish. */
   public List<String> stagingTables(String table) throws SQLException {
-    return dialect.leftoverStaging(connection, schema, table);
+    return dialect.leftoverStaging(connection, raw, table);
   }
 
   /**
-   * Lets {@code role} read {@code readable} (and use the schema), and nothing else of Intake's:
-   * its SELECT on {@code hidden} is revoked.
+   * Lets {@code role} read the clean layer's {@code tables} and their public views (and use those
+   * two schemas), and nothing of the raw layer: its USAGE on the raw schema and any SELECT on the
+   * raw {@code tables} are revoked. Run by the tables' owner (the loader), it needs no superuser.
    *
    * @throws UnsupportedOperationException if the database has no roles
    */
-  public void grantReader(String role, List<String> readable, List<String> hidden)
-      throws SQLException {
+  public void grantReader(String role, List<WarehouseTable> tables) throws SQLException {
     if (!dialect.supportsRoles()) {
       throw new UnsupportedOperationException(dialect + " has no roles to grant to");
     }
+    String r = quote(role);
     try (Statement s = connection.createStatement()) {
-      s.execute("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(role));
-      for (String t : readable) {
-        s.execute("GRANT SELECT ON " + qualified(t) + " TO " + quote(role));
+      s.execute("GRANT USAGE ON SCHEMA " + quote(schema) + ", " + quote(config.publicSchema())
+          + " TO " + r);
+      s.execute("REVOKE ALL ON SCHEMA " + quote(raw) + " FROM " + r);
+      for (WarehouseTable t : tables) {
+        if (t.raw) {
+          s.execute("REVOKE ALL ON " + qualified(t) + " FROM " + r);
+        } else {
+          s.execute("GRANT SELECT ON " + qualified(t) + ", "
+              + Dialect.qualified(config.publicSchema(), t.name()) + " TO " + r);
+        }
       }
-      for (String t : hidden) {
-        s.execute("REVOKE ALL ON " + qualified(t) + " FROM " + quote(role));
+      for (String own : List.of(RUNS, STATE, RunLock.LOCKS)) {
+        s.execute("REVOKE ALL ON " + Dialect.qualified(raw, own) + " FROM " + r);
       }
     }
   }
 
-  /** Drops a table by name, if it exists. */
+  /** Drops a staging table of the raw layer by name, if it exists. */
   public void dropTable(String table) throws SQLException {
-    execute("DROP TABLE IF EXISTS " + qualified(table));
+    execute("DROP TABLE IF EXISTS " + Dialect.qualified(raw, table));
   }
 
   @Override

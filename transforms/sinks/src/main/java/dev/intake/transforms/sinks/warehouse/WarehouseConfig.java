@@ -12,9 +12,9 @@ import org.apache.beam.sdk.options.ValueProvider;
 /**
  * Where the warehouse is and how to log in: the one connection configuration of the driver (DDL,
  * commit) and of the workers (staging loads), as a Beam {@link JdbcIO.DataSourceConfiguration}.
- * It holds the <em>name</em> of the environment variable with the password, never the password,
- * which is read where a connection is opened; an unset variable fails that connection with a
- * message naming it. Immutable and serializable.
+ * It holds the <em>name</em> of the environment variable with the password (or the path of a file
+ * holding it), never the password, which is read where a connection is opened; an unset variable
+ * or unreadable file fails that connection with a message naming it. Immutable and serializable.
  */
 public final class WarehouseConfig implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,36 +23,46 @@ public final class WarehouseConfig implements Serializable {
   private final Dialect dialect;
   private final String user;
   private final String passwordEnv;
+  private final String passwordFile;
   private final String schema;
 
-  private WarehouseConfig(
-      String url, Dialect dialect, String user, String passwordEnv, String schema) {
+  private WarehouseConfig(String url, Dialect dialect, String user, String passwordEnv,
+      String passwordFile, String schema) {
     this.url = url;
     this.dialect = dialect;
     this.user = user;
     this.passwordEnv = passwordEnv;
+    this.passwordFile = passwordFile;
     this.schema = schema;
   }
 
   /** The warehouse at {@code jdbcUrl}, as the driver's default user, in the dialect's schema. */
   public static WarehouseConfig of(String jdbcUrl) {
     checkArgumentNotNull(jdbcUrl, "jdbcUrl must not be null");
-    return new WarehouseConfig(jdbcUrl, Dialect.forUrl(jdbcUrl), null, null, null);
+    return new WarehouseConfig(jdbcUrl, Dialect.forUrl(jdbcUrl), null, null, null, null);
   }
 
   /** Logs in as {@code user}; null: the URL's or the driver's. */
   public WarehouseConfig withUser(String user) {
-    return new WarehouseConfig(url, dialect, user, passwordEnv, schema);
+    return new WarehouseConfig(url, dialect, user, passwordEnv, passwordFile, schema);
   }
 
   /** Reads the password from this environment variable when connecting; null: no password. */
   public WarehouseConfig withPasswordEnv(String env) {
-    return new WarehouseConfig(url, dialect, user, env, schema);
+    return new WarehouseConfig(url, dialect, user, env, passwordFile, schema);
   }
 
-  /** Intake's tables go to this schema; null: the dialect's default. */
+  /**
+   * Reads the password from the first line of this file when connecting (a mounted secret); null:
+   * none. Only the path is held, never the password.
+   */
+  public WarehouseConfig withPasswordFile(String path) {
+    return new WarehouseConfig(url, dialect, user, passwordEnv, path, schema);
+  }
+
+  /** Intake's clean layer goes to this schema; null: the dialect's default. */
   public WarehouseConfig withSchema(String schema) {
-    return new WarehouseConfig(url, dialect, user, passwordEnv, schema);
+    return new WarehouseConfig(url, dialect, user, passwordEnv, passwordFile, schema);
   }
 
   /** The URL, for messages (it holds no password: passwords never go in URLs here). */
@@ -64,9 +74,22 @@ public final class WarehouseConfig implements Serializable {
     return dialect;
   }
 
-  /** The schema of Intake's tables. */
+  /** The schema of the clean layer: clean, aggregate and history tables. */
   public String schema() {
     return schema == null ? dialect.defaultSchema() : schema;
+  }
+
+  /**
+   * The schema of the raw layer: dead letters, tombstones, staging tables, the run history,
+   * watermarks, locks and the layout version; {@code <schema>_raw}.
+   */
+  public String rawSchema() {
+    return schema() + "_raw";
+  }
+
+  /** The schema of the public layer: views over the clean tables; {@code <schema>_public}. */
+  public String publicSchema() {
+    return schema() + "_public";
   }
 
   /** Beam's description of the data source, with the password read from the environment. */
@@ -78,6 +101,8 @@ public final class WarehouseConfig implements Serializable {
     }
     if (passwordEnv != null) {
       c = c.withPassword(new PasswordFromEnvironment(passwordEnv));
+    } else if (passwordFile != null) {
+      c = c.withPassword(new PasswordFromFile(passwordFile));
     }
     return c;
   }
@@ -126,6 +151,48 @@ public final class WarehouseConfig implements Serializable {
           throw new SQLException("cannot close the data source: " + e.getMessage(), e);
         }
       }
+    }
+  }
+
+  /** A password read from the first line of a file each time it is asked for; never serialized. */
+  static final class PasswordFromFile implements ValueProvider<String> {
+    private static final long serialVersionUID = 1L;
+    private final String path;
+
+    PasswordFromFile(String path) {
+      this.path = path;
+    }
+
+    @Override
+    public String get() {
+      try {
+        return java.nio.file.Files.readString(java.nio.file.Path.of(path)).lines().findFirst()
+            .orElse("");
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(
+            "cannot read the database password file " + path + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public boolean isAccessible() {
+      return true;
+    }
+
+    /** By path, so that equal configurations share JdbcIO's cached data source. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PasswordFromFile p && path.equals(p.path);
+    }
+
+    @Override
+    public int hashCode() {
+      return path.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "password from file " + path;
     }
   }
 

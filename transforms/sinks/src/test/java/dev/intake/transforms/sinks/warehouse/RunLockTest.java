@@ -34,7 +34,7 @@ class RunLockTest {
 
   @AfterEach
   void dropSchema() throws SQLException {
-    execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    execute("DROP SCHEMA IF EXISTS " + schema + "_raw CASCADE");
   }
 
   private void execute(String sql) throws SQLException {
@@ -49,7 +49,7 @@ class RunLockTest {
     try (Connection c = DriverManager.getConnection(URL, "postgres", "");
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT dataset, run_id FROM " + schema
-            + ".intake_locks ORDER BY 1")) {
+            + "_raw.intake_locks ORDER BY 1")) {
       while (rs.next()) {
         out.add(rs.getString(1) + " " + rs.getString(2));
       }
@@ -78,7 +78,7 @@ class RunLockTest {
     RunLock stalled = RunLock.acquire(config, "sf311", "stalled", STALE, log::add);
     stalled.verify();
     String old = Instant.now().minus(Duration.ofMinutes(10)).toString();
-    execute("UPDATE " + schema + ".intake_locks SET heartbeat_at = '" + old + "'");
+    execute("UPDATE " + schema + "_raw.intake_locks SET heartbeat_at = '" + old + "'");
 
     try (RunLock taker = RunLock.acquire(config, "sf311", "taker", STALE, log::add)) {
       assertThat(log.size(), is(1));
