@@ -105,7 +105,7 @@ class LayersTest {
     layOutAsBeforeLayers();
     assertThat(tablesIn(db.schema),
         contains("intake_locks", "intake_runs", "intake_state", "sf311", "sf311_daily",
-            "sf311_deadletter", "sf311_tombstones"));
+            "sf311_deadletter", "sf311_monthly_by_source", "sf311_tombstones"));
 
     List<String> upgrading = new ArrayList<>(options);
     if (kind == Kind.POSTGRES) {
@@ -113,10 +113,11 @@ class LayersTest {
     }
     Cli upgraded = load("after", upgrading);
     assertThat(upgraded.toString(), upgraded.exitCode, is(0));
-    assertThat(tablesIn(db.schema), contains("sf311", "sf311_daily"));
+    assertThat(tablesIn(db.schema), contains("sf311", "sf311_daily", "sf311_monthly_by_source"));
     assertThat(tablesIn(db.schema + "_raw"), contains("intake_layout_version", "intake_locks",
-        "intake_runs", "intake_state", "sf311_deadletter", "sf311_tombstones"));
-    assertThat(tablesIn(db.schema + "_public"), contains("sf311", "sf311_daily"));
+        "intake_runs", "intake_schemas", "intake_state", "sf311_deadletter", "sf311_tombstones"));
+    assertThat(tablesIn(db.schema + "_public"),
+        contains("sf311", "sf311_daily", "sf311_monthly_by_source"));
     assertThat(db.query("SELECT version FROM " + db.raw("intake_layout_version")), contains("1"));
     assertThat(db.query("SELECT run_id, status FROM " + db.raw("intake_runs") + " ORDER BY 1"),
         contains("after\tsucceeded", "before\tsucceeded"));

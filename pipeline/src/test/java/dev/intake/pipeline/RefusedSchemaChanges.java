@@ -51,10 +51,10 @@ final class RefusedSchemaChanges {
             + " type long",
         "{name: lat, type: double,", "{name: lat, type: long,"});
     c.put("incompatible", new String[] {
-        "refused schema change: field 'source' is stored as string and the spec says timestamp:"
-            + " a type can only widen (int → long → double); restore type: string, or add a new"
-            + " field of type timestamp",
-        "{name: source, type: string}", "{name: source, type: timestamp}"});
+        "refused schema change: field 'status_notes' is stored as string and the spec says"
+            + " timestamp: a type can only widen (int → long → double); restore type: string, or"
+            + " add a new field of type timestamp",
+        "{name: status_notes, type: string}", "{name: status_notes, type: timestamp}"});
     c.put("removed", new String[] {removedField,
         "  - {name: police_district, type: string}\n", "",
         "      Police District: police_district\n", ""});
@@ -77,8 +77,8 @@ final class RefusedSchemaChanges {
       Path older) throws Exception {
     String olderText = Files.readString(older);
     List<String> files = lake.files();
-    List<String> runs = db.query("SELECT run_id, status FROM " + db.table("intake_runs"));
-    List<String> schemas = db.query("SELECT * FROM " + db.table("intake_schemas"));
+    List<String> runs = db.query("SELECT run_id, status FROM " + db.raw("intake_runs"));
+    List<String> schemas = db.query("SELECT * FROM " + db.raw("intake_schemas"));
     for (Map.Entry<String, String[]> e : cases().entrySet()) {
       String[] edit = e.getValue();
       String text = olderText;
@@ -96,9 +96,9 @@ final class RefusedSchemaChanges {
       assertThat(e.getKey(), cli.errorLines(),
           contains("intake: error: " + spec + ": " + edit[0]));
       assertThat(e.getKey(), lake.files(), equalTo(files));
-      assertThat(e.getKey(), db.query("SELECT run_id, status FROM " + db.table("intake_runs")),
+      assertThat(e.getKey(), db.query("SELECT run_id, status FROM " + db.raw("intake_runs")),
           equalTo(runs));
-      assertThat(e.getKey(), db.query("SELECT * FROM " + db.table("intake_schemas")),
+      assertThat(e.getKey(), db.query("SELECT * FROM " + db.raw("intake_schemas")),
           equalTo(schemas));
     }
   }

@@ -250,7 +250,7 @@ class SchemaEvolutionRunsTest {
     assertThat(db.query("SELECT data_type FROM information_schema.columns WHERE table_schema = '"
         + db.schema + "' AND table_name = 'sf311' AND column_name = 'supervisor_district'"),
         contains(kind == Warehouses.Kind.POSTGRES ? "bigint" : "BIGINT"));
-    assertThat(db.query("SELECT version, fingerprint FROM " + db.table("intake_schemas")
+    assertThat(db.query("SELECT version, fingerprint FROM " + db.raw("intake_schemas")
         + " WHERE dataset = 'sf311' ORDER BY 1"),
         contains("1\t" + s1.schemaFingerprint, "2\t" + s2.schemaFingerprint));
     JsonNode lakeRecord = new ObjectMapper().readTree(

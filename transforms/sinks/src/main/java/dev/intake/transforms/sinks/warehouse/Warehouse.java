@@ -92,16 +92,17 @@ public final class Warehouse implements AutoCloseable {
     for (WarehouseTable t : tables) {
       String layer = t.raw ? raw : schema;
       Map<String, String> existing = SchemaCheck.columns(connection, layer, t.name());
+      List<TableChange> own = new java.util.ArrayList<>();
+      changes.stream().filter(c -> c.table.equals(t.name())).forEach(own::add);
       if (existing.isEmpty()) {
         try (Statement s = connection.createStatement()) {
           s.execute(dialect.createTable(qualified(t), t));
         }
       } else {
-        List<TableChange> own = new java.util.ArrayList<>();
-        changes.stream().filter(c -> c.table.equals(t.name())).forEach(own::add);
         SchemaCheck.check(dialect, layer, t, TableChange.applied(existing, own, dialect));
       }
-      if (!t.raw) {
+      // A table still to be changed gets its view in the commit, after the change (applyChanges).
+      if (!t.raw && own.isEmpty()) {
         publish(t);
       }
       dialect.createStaging(connection, raw, t, runId);
