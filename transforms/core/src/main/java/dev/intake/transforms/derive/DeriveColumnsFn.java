@@ -2,7 +2,6 @@ package dev.intake.transforms.derive;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
   private final String hashKeyEnv;
   private final Map<String, List<TextMask>> masked;
   private final List<Derivation> derivations;
-  private final HashMap<String, Integer> derivedIndex = new HashMap<>();
+  private final Map<String, Integer> derivedIndex;
   private final List<String> nulledFields;
   private transient Mac mac;
 
@@ -41,9 +40,7 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
     this.hashKeyEnv = hashKeyEnv;
     this.masked = masked;
     this.derivations = derivations;
-    for (Derivation d : derivations) {
-      derivedIndex.put(d.name(), derivedIndex.size());
-    }
+    this.derivedIndex = RowValues.indexOf(derivations);
     this.nulledFields = nulledFields;
   }
 
@@ -73,11 +70,8 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
       }
       b.addValue(v);
     }
-    Object[] derived = new Object[derivations.size()];
-    RowValues values = new RowValues(row, derivedIndex, derived);
-    for (int i = 0; i < derived.length; i++) {
-      derived[i] = derivations.get(i).compute(values);
-      b.addValue(derived[i]);
+    for (Object v : RowValues.computeInOrder(derivations, derivedIndex, row)) {
+      b.addValue(v);
     }
     out.output(b.build());
   }

@@ -1,6 +1,5 @@
 package dev.intake.transforms.derive;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -40,23 +39,19 @@ public final class RecomputeColumns extends PTransform<PCollection<Row>, PCollec
   static final class RecomputeFn extends DoFn<Row, Row> {
     private final List<Derivation> derivations;
 
-    private final Map<String, Integer> index = new HashMap<>();
+    private final Map<String, Integer> index;
 
     RecomputeFn(List<Derivation> derivations) {
       this.derivations = derivations;
-      for (Derivation d : derivations) {
-        index.put(d.name(), index.size());
-      }
+      this.index = RowValues.indexOf(derivations);
     }
 
     // A recomputed column that reads another recomputed one sees the new value, not the stored.
     @ProcessElement
     public void process(@Element Row row, OutputReceiver<Row> out) {
       Row.FieldValueBuilder b = Row.fromRow(row);
-      Object[] computed = new Object[derivations.size()];
-      RowValues values = new RowValues(row, index, computed);
+      Object[] computed = RowValues.computeInOrder(derivations, index, row);
       for (int i = 0; i < computed.length; i++) {
-        computed[i] = derivations.get(i).compute(values);
         b = b.withFieldValue(derivations.get(i).name(), computed[i]);
       }
       out.output(b.build());

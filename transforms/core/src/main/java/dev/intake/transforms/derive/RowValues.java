@@ -1,5 +1,7 @@
 package dev.intake.transforms.derive;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.values.Row;
 
@@ -16,6 +18,29 @@ final class RowValues {
     this.row = row;
     this.derivedIndex = derivedIndex;
     this.derived = derived;
+  }
+
+  /** Each derivation's position in {@code derivations}, by its column name. */
+  static Map<String, Integer> indexOf(List<Derivation> derivations) {
+    Map<String, Integer> index = new HashMap<>();
+    for (Derivation d : derivations) {
+      index.put(d.name(), index.size());
+    }
+    return index;
+  }
+
+  /**
+   * Computes {@code derivations} on {@code row} in order, each reading the row's values and the
+   * ones computed before it ({@code index}: {@link #indexOf} of {@code derivations}).
+   */
+  static Object[] computeInOrder(
+      List<Derivation> derivations, Map<String, Integer> index, Row row) {
+    Object[] computed = new Object[derivations.size()];
+    RowValues values = new RowValues(row, index, computed);
+    for (int i = 0; i < computed.length; i++) {
+      computed[i] = derivations.get(i).compute(values);
+    }
+    return computed;
   }
 
   /** A row's own values, without derived columns. */
