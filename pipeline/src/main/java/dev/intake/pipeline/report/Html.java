@@ -72,7 +72,7 @@ final class Html {
   static final String STYLE = String.join("\n",
       "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px auto;",
       "max-width:1100px;padding:0 16px;color:#1f2328;line-height:1.4}",
-      "h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:28px 0 8px;",
+      "h1{font-size:22px;margin:0 0 8px}h3{font-size:14px;margin:12px 0 4px}h2{font-size:17px;margin:28px 0 8px;",
       "border-bottom:1px solid #d0d7de;padding-bottom:4px}",
       "table{border-collapse:collapse;margin:6px 0}th,td{padding:3px 10px;text-align:left;",
       "border-bottom:1px solid #eaeef2;vertical-align:top}th{background:#f6f8fa;font-weight:600}",
