@@ -89,5 +89,6 @@ final class Html {
       "word-break:break-all;font-size:12px;max-width:1000px}",
       ".sample{margin:4px 0 4px 16px}.muted{color:#57606a;font-size:13px}",
       "svg text{font-family:inherit;font-size:11px;fill:#1f2328}",
-      "ul.compact{margin:4px 0;padding-left:20px}");
+      "ul.compact{margin:4px 0;padding-left:20px}.nowrap{white-space:nowrap}",
+      "td.why{max-width:420px;overflow-wrap:anywhere}");
 }

@@ -39,14 +39,16 @@ public final class RunIndex {
       sb.append("<tr class=\"run\" data-run=\"").append(esc(runId)).append("\"><td><a href=\"")
           .append(esc(runId)).append(".html\">").append(esc(runId)).append("</a></td><td>")
           .append("<span class=\"status status-").append(esc(status)).append("\">")
-          .append(esc(status)).append("</span></td><td>").append(esc(Html.text(s.get("startedAt"))))
-          .append("</td><td class=\"n\">")
+          .append(esc(status)).append("</span></td><td class=\"nowrap\">").append(esc(Html.text(s.get("startedAt"))))
+          .append("</td><td class=\"n nowrap\">")
           .append(s.hasNonNull("durationSeconds")
               ? esc(Html.duration(s.get("durationSeconds").asDouble())) : "")
           .append("</td><td class=\"n\">").append(Html.count(s.path("read").asLong()))
           .append("</td><td class=\"n\">").append(Html.count(s.path("written").asLong()))
           .append("</td><td class=\"n\">").append(Html.count(s.path("rejected").asLong()))
-          .append("</td><td>").append(esc(Html.text(s.get("watermark")))).append("</td><td>")
+          .append("</td><td>").append(RunReport.committed(s)
+              ? esc(Html.text(s.get("watermark"))) : "<span class=\"muted\">not committed</span>")
+          .append("</td><td class=\"why\">")
           .append(esc(Html.truncate(Html.text(s.get("error")), 200))).append("</td></tr>\n");
     }
     sb.append("</table></body></html>\n");

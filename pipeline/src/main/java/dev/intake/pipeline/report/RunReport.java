@@ -67,7 +67,10 @@ public final class RunReport {
       fact(sb, "duration", "duration", Html.duration(s.get("durationSeconds").asDouble()));
     }
     String before = s.hasNonNull("watermarkBefore") ? Html.text(s.get("watermarkBefore")) : "—";
-    String after = s.hasNonNull("watermark") ? Html.text(s.get("watermark")) : "—";
+    String after = !s.hasNonNull("watermark") ? "—"
+        : committed(s) ? Html.text(s.get("watermark"))
+        : "unchanged: the run did not commit (the newest version it read: "
+            + Html.text(s.get("watermark")) + ")";
     sb.append("<dt>watermark</dt><dd><span id=\"watermark-before\">").append(esc(before))
         .append("</span> → <span id=\"watermark-after\">").append(esc(after))
         .append("</span></dd>");
@@ -77,6 +80,11 @@ public final class RunReport {
           + Html.text(s.get("retryBudget")));
     }
     sb.append("</dl>\n");
+  }
+
+  /** Whether the run committed (so its watermark is the dataset's). */
+  static boolean committed(JsonNode s) {
+    return "succeeded".equals(Html.text(s.get("status")));
   }
 
   static void fact(StringBuilder sb, String id, String label, String value) {

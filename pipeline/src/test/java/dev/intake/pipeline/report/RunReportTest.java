@@ -107,7 +107,8 @@ class RunReportTest {
     assertThat(dom.text("reconciliation"),
         is("read 1,234 = written 1,200 + superseded 20 + rejected 14 ✓ reconciles"));
     assertThat(dom.text("watermark-before"), is("2021-07-12T09:58:00Z"));
-    assertThat(dom.text("watermark-after"), is("2021-07-13T09:59:00Z"));
+    assertThat(dom.text("watermark-after"), is("unchanged: the run did not commit (the newest"
+        + " version it read: 2021-07-13T09:59:00Z)"));
     assertThat(dom.text("duration"), is("14.0 s"));
     assertThat(dom.rows("reject"), contains(
         List.of("parse/malformed:csv", "4", ""), List.of("validate/range:lat", "10", "")));
@@ -167,11 +168,11 @@ class RunReportTest {
     Chromium.Dom dom = new Chromium(tmp.resolve("chromium")).dumpDom(index);
     assertThat(dom.rows("run"), contains(
         List.of("r-2021-07-13", "refused", "2021-07-13T10:00:00Z", "14.0 s", "1,234", "1,200",
-            "14", "2021-07-13T09:59:00Z",
+            "14", "not committed",
             "gate null_share(lat) breached: 0.25 > 0.1 <script>alert(1)</script>"),
         List.of("a", "succeeded", "2021-07-12T10:00:00Z", "1 min 15 s", "5", "4", "1",
             "2021-07-12T09:00:00Z", ""),
-        List.of("c<x>", "failed", "2021-07-11T10:00:00Z", "", "0", "0", "0", "",
+        List.of("c<x>", "failed", "2021-07-11T10:00:00Z", "", "0", "0", "0", "not committed",
             "the pipeline failed: <disk full>")));
     assertThat(dom.links(), contains("../index.html", "r-2021-07-13.html", "a.html", "c<x>.html"));
   }
