@@ -90,5 +90,5 @@ final class Html {
       ".sample{margin:4px 0 4px 16px}.muted{color:#57606a;font-size:13px}",
       "svg text{font-family:inherit;font-size:11px;fill:#1f2328}",
       "ul.compact{margin:4px 0;padding-left:20px}.nowrap{white-space:nowrap}",
-      "td.why{max-width:420px;overflow-wrap:anywhere}");
+      "td.why{min-width:280px;max-width:480px;overflow-wrap:anywhere}");
 }
