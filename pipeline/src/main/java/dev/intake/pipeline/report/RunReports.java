@@ -40,6 +40,11 @@ public final class RunReports {
     }
   }
 
+  /** Where the report of run {@code runId} is: beside its summary, {@code <run id>.html}. */
+  public static String page(LakeLayout lake, String runId) {
+    return lake.runSummary(runId).replaceFirst("\\.json$", ".html");
+  }
+
   /** Writes the pages after run {@code runId} (see the class comment). */
   public static void write(LakeLayout lake, String runId) throws IOException {
     String dir = lake.root() + "/runs/" + lake.dataset() + "/";
@@ -56,7 +61,7 @@ public final class RunReports {
       JsonNode summary = JSON.readTree(LakeFiles.read(file.toString()));
       summaries.add(summary);
       if (id.equals(runId) || !reported.contains(id)) {
-        LakeFiles.write(dir + id + ".html", RunReport.render(summary, samples(lake, id)));
+        LakeFiles.write(page(lake, id), RunReport.render(summary, samples(lake, id)));
       }
     }
     LakeFiles.write(dir + "index.html", RunIndex.render(lake.dataset(), summaries));
