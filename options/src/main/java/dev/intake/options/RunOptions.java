@@ -58,4 +58,12 @@ public interface RunOptions extends PipelineOptions {
   Integer getStaleLockSeconds();
 
   void setStaleLockSeconds(Integer value);
+
+  @Description(
+      "Write the run's HTML report beside its summary (runs/<dataset>/<run id>.html) and "
+          + "regenerate the dataset's index of runs (runs/<dataset>/index.html). Default: true")
+  @Default.Boolean(true)
+  Boolean getReport();
+
+  void setReport(Boolean value);
 }

@@ -3,6 +3,7 @@ package dev.intake.pipeline;
 import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.options.OptionsValidation;
+import dev.intake.pipeline.report.RunReports;
 import dev.intake.transforms.sinks.lake.LakeFiles;
 import dev.intake.transforms.sinks.warehouse.RunLock;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
@@ -31,6 +32,17 @@ public final class IntakeRun {
   public static RunSummary execute(
       IntakeOptions options, boolean runnerExplicit, Consumer<String> log) throws IOException {
     RunPlan plan = RunPlan.of(options, log);
+    try {
+      return execute(plan, options, runnerExplicit, log);
+    } finally {
+      if (options.getReport()) {
+        RunReports.afterRun(plan.lake, plan.runId, log);
+      }
+    }
+  }
+
+  private static RunSummary execute(RunPlan plan, IntakeOptions options, boolean runnerExplicit,
+      Consumer<String> log) throws IOException {
     try (Warehouse warehouse = plan.connect();
         RunLock lock = plan.lock()) {
       RunCommit commit = new RunCommit(plan.outputs, warehouse, lock, log);

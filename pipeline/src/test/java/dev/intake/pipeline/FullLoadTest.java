@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.intake.pipeline.testing.Chromium;
 import dev.intake.pipeline.testing.Cli;
 import dev.intake.pipeline.testing.Lake;
 import dev.intake.pipeline.testing.SqlRows;
@@ -111,7 +112,8 @@ class FullLoadTest {
     filesBefore = filesBefore.stream().filter(f -> !f.startsWith("runs/")).toList();
     assertThat(filesAfter.stream().filter(f -> !f.startsWith("runs/")).toList(), equalTo(filesBefore));
     assertThat(filesAfter.stream().filter(f -> f.startsWith("runs/")).toList(),
-        contains("runs/sf311/first.json", "runs/sf311/second.json"));
+        contains("runs/index.html", "runs/sf311/first.html", "runs/sf311/first.json",
+            "runs/sf311/index.html", "runs/sf311/second.html", "runs/sf311/second.json"));
     RunSummary s2 = lake.summary("second");
     assertThat(List.of(s2.read, s2.written, s2.replacedStored, s2.carriedOver),
         contains(1000L, 1000L, 1000L, 0L));
@@ -166,18 +168,94 @@ class FullLoadTest {
     assertAggregatesMatchCleanRows(lake);
   }
 
+  /**
+   * The rules export with a script in the raw text of its short record (line 12, still 5 fields):
+   * a dead letter whose text is hostile to the report page.
+   */
+  private Path hostileRulesExport() throws Exception {
+    String csv = Files.readString(Path.of(TestData.file("rules_export.csv")));
+    String hostile = csv.replace("01/07/2021 09:00:00 AM,108,01/07/2021 08:00:00 AM,,Open\n",
+        "01/07/2021 09:00:00 AM,108," + HOSTILE + ",,Open\n");
+    assertThat(hostile, not(equalTo(csv)));
+    Path file = tmp.resolve("rules_export.csv");
+    Files.writeString(file, hostile);
+    return file;
+  }
+
+  private static final String HOSTILE =
+      "<script>document.body.dataset.pwned='yes'</script>";
+
   @Test
-  void tooManyRejectedRecordsRefuseTheRunButKeepItsDeadLetters() throws Exception {
+  void tooManyRejectedRecordsRefuseTheRunButKeepItsDeadLettersAndTheReportSaysWhy()
+      throws Exception {
     Lake lake = new Lake(tmp.resolve("lake"));
-    Cli run = load(lake.root, TestData.file("rules_export.csv"), "--runId=refused");
+    String input = hostileRulesExport().toString();
+    Cli run = load(lake.root, input, "--runId=refused");
     assertThat(run.toString(), run.exitCode, is(1));
     assertThat(run.errorLines().get(run.errorLines().size() - 1),
         startsWith("intake: run failed: 53.8% of records were rejected, more than --maxRejectedRatio=0.05"));
     assertThat(Files.exists(lake.root.resolve("clean")), is(false));
     assertThat(Files.exists(lake.root.resolve("aggregates")), is(false));
     assertThat(lake.count("SELECT count(*) FROM " + lake.deadLetters()), is(7L));
-    assertThat(lake.summary("refused").status, is("refused"));
+    RunSummary refused = lake.summary("refused");
+    assertThat(refused.status, is("refused"));
     assertThat(lake.files(), everyItem(not(startsWith("_staging"))));
+
+    Cli accepted = load(lake.root, input, "--runId=accepted", "--maxRejectedRatio=1");
+    assertThat(accepted.toString(), accepted.exitCode, is(0));
+    RunSummary committed = lake.summary("accepted");
+
+    Path runs = lake.root.resolve("runs/sf311");
+    Chromium chromium = new Chromium(tmp.resolve("chromium"));
+    Path screenshots = Path.of("target", "report-screenshots");
+    Chromium.Dom refusedPage = chromium.dumpDom(runs.resolve("refused.html"));
+    chromium.screenshot(runs.resolve("refused.html"), screenshots.resolve("refused-run.png"));
+    assertThat(refusedPage.text("status"), is("refused"));
+    assertThat(refusedPage.text("error"), is(refused.error));
+    assertThat(refusedPage.text("error"), startsWith("53.8% of records were rejected"));
+    assertReportShows(refusedPage, refused);
+
+    Chromium.Dom committedPage = chromium.dumpDom(runs.resolve("accepted.html"));
+    chromium.screenshot(runs.resolve("accepted.html"), screenshots.resolve("committed-run.png"));
+    assertThat(committedPage.text("status"), is("succeeded"));
+    assertThat(committedPage.html.contains("id=\"error\""), is(false));
+    assertReportShows(committedPage, committed);
+    assertThat(committedPage.text("partitions-count"),
+        is(String.valueOf(committed.partitions.size())));
+
+    Chromium.Dom index = chromium.dumpDom(runs.resolve("index.html"));
+    chromium.screenshot(runs.resolve("index.html"), screenshots.resolve("index.png"));
+    List<List<String>> rows = index.rows("run");
+    assertThat(rows.stream().map(r -> r.subList(0, 2)).toList(),
+        contains(List.of("accepted", "succeeded"), List.of("refused", "refused")));
+    assertThat(rows.get(0).subList(4, 8), contains(
+        String.valueOf(committed.read), String.valueOf(committed.written),
+        String.valueOf(committed.rejected), committed.watermark));
+    assertThat(rows.get(1).get(8), is(refused.error));
+    assertThat(index.links(), contains("../index.html", "accepted.html", "refused.html"));
+    for (String link : index.links()) {
+      assertThat(link, Files.isRegularFile(runs.resolve(link)), is(true));
+    }
+    assertThat(chromium.dumpDom(lake.root.resolve("runs/index.html")).rows("dataset"),
+        contains(List.of("sf311", "2")));
+  }
+
+  /** The page's figures are the summary's, the hostile dead letter shows as text and runs not. */
+  private static void assertReportShows(Chromium.Dom page, RunSummary s) {
+    assertThat(page.html.contains("data-pwned=\""), is(false));
+    assertThat(List.of(page.text("count-read"), page.text("count-written"),
+            page.text("count-superseded"), page.text("count-rejected")),
+        contains(String.valueOf(s.read), String.valueOf(s.written), String.valueOf(s.superseded),
+            String.valueOf(s.rejected)));
+    assertThat(page.text("reconciliation"), endsWith("✓ reconciles"));
+    Map<String, Long> shown = new java.util.LinkedHashMap<>();
+    page.rows("reject").forEach(r -> shown.put(r.get(0), Long.parseLong(r.get(1))));
+    assertThat(shown, equalTo(s.rejectedByReason));
+    assertThat(page.text(), containsString("malformed CSV: 5 fields where the header has 20 ("));
+    assertThat(page.text(), containsString(
+        "rules_export.csv, line 12)01/07/2021 09:00:00 AM,108," + HOSTILE + ",,Open"));
+    assertThat(page.text("watermark-after"), is(s.status.equals("succeeded") ? s.watermark
+        : "unchanged: the run did not commit (the newest version it read: " + s.watermark + ")"));
   }
 
   @Test

@@ -1,10 +1,13 @@
 package dev.intake.runners;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -147,9 +150,15 @@ class S3LakeIT {
   void aRunThatFailsBeforeItsCommitLeavesNothingVisibleInTheBucket() throws Exception {
     assertThat(failed.toString(), failed.exitCode, is(1));
     assertThat(failed.intakeLines(), hasItem(containsString("injected failure at write.parquet")));
-    // Only the failed run's own summary is published; its partial output stays in _staging/.
+    // Only the failed run's own summary and report are published; its partial output stays in
+    // _staging/.
     assertThat(
-        outside("_staging/", keysAfterFailure), contains(PREFIX + "runs/sf311/crashed.json"));
+        outside("_staging/", keysAfterFailure),
+        containsInAnyOrder(PREFIX + "runs/index.html", PREFIX + "runs/sf311/crashed.html",
+            PREFIX + "runs/sf311/crashed.json", PREFIX + "runs/sf311/index.html"));
+    String report =
+        new String(s3.get(BUCKET, PREFIX + "runs/sf311/crashed.html"), StandardCharsets.UTF_8);
+    assertThat(report, containsString("injected failure at write.parquet"));
     JsonNode summary =
         new ObjectMapper()
             .readTree(
@@ -185,7 +194,13 @@ class S3LakeIT {
     assertThat(s3Lake.deadLetterRows(), equalTo(localLake.deadLetterRows()));
     List<String> s3Files = files(s3Lake.root());
     s3Files.remove("runs/sf311/crashed.json");
+    s3Files.remove("runs/sf311/crashed.html");
     assertThat(s3Files, equalTo(files(localLake.root())));
+    // The report of the run on S3 read its sample dead letters from the bucket's Parquet files.
+    String s3Report = Files.readString(s3Lake.root().resolve("runs/sf311/full.html"));
+    String localReport = Files.readString(localLake.root().resolve("runs/sf311/full.html"));
+    assertThat(s3Report.split("class=\"sample\"").length - 1,
+        allOf(greaterThan(0), equalTo(localReport.split("class=\"sample\"").length - 1)));
   }
 
   @Test

@@ -59,7 +59,7 @@ public final class Lake {
       return out;
     }
     try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.sorted().toList()) {
+      for (Path p : s.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
         out.add(RunSummary.fromJson(Files.readString(p)));
       }
     }
