@@ -70,8 +70,9 @@ else
 fi
 echo "full-load: generator: $(cat "$gen_summary")"
 
-# measure LOG CMD...: runs CMD with its output in LOG, sampling its peak resident memory every
-# 0.5 s; sets rc, wall (seconds) and peak_mb.
+# measure LOG CMD...: runs CMD with its output in LOG, sampling its peak resident memory and its
+# CPU time (user + system, the last sample: up to 0.5 s short) every 0.5 s; sets rc, wall and cpu
+# (seconds) and peak_mb. CPU time is the figure to compare on a machine shared with other work.
 measure() {
   local log="$1"; shift
   local start end kb status
@@ -80,7 +81,12 @@ measure() {
   pid=$!
   trap 'kill "$pid" 2>/dev/null || true' INT TERM
   peak_kb=0
+  cpu_ticks=0
   while kill -0 "$pid" 2>/dev/null; do
+    if stat_line="$(cat "/proc/$pid/stat" 2>/dev/null)"; then
+      # Fields 14 and 15 (utime, stime) after the command name in parentheses.
+      cpu_ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' <<< "$stat_line")
+    fi
     # VmHWM is the kernel's own peak; VmRSS covers kernels without it. Keep the max seen.
     if status="$(cat "/proc/$pid/status" 2>/dev/null)"; then
       for kb in $(awk '/^(VmHWM|VmRSS):/ { print $2 }' <<< "$status"); do
@@ -95,6 +101,7 @@ measure() {
   trap - INT TERM
   wall=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
   peak_mb=$(awk -v k="$peak_kb" 'BEGIN { printf "%.0f", k / 1024 }')
+  cpu=$(awk -v t="$cpu_ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')
 }
 
 # --- the reference: DuckDB doing the same job on the same file -------------------------------------
@@ -108,8 +115,8 @@ if [[ "$reference" == "duckdb" ]]; then
     tail -n 20 "$ref_out.log" >&2
     exit 1
   fi
-  ref_wall="$wall"; ref_peak_mb="$peak_mb"; ref_line="$(tail -n 1 "$ref_out.log")"
-  echo "full-load: $ref_line (wall ${ref_wall} s, peak RSS ${ref_peak_mb} MB)"
+  ref_wall="$wall"; ref_cpu="$cpu"; ref_peak_mb="$peak_mb"; ref_line="$(tail -n 1 "$ref_out.log")"
+  echo "full-load: $ref_line (wall ${ref_wall} s, CPU ${ref_cpu} s, peak RSS ${ref_peak_mb} MB)"
   if [[ "${KEEP_LAKE:-0}" != "1" ]]; then rm -rf "$ref_out"; fi
 fi
 
@@ -150,6 +157,7 @@ echo "heap (-Xmx)     ${HEAP:-4g}"
 echo "exit code       $rc"
 echo "status          $(field status)"
 echo "wall seconds    $wall"
+echo "CPU seconds     $cpu"
 echo "rows/s          $rate"
 echo "peak RSS MB     $peak_mb"
 echo "read            $(field read)"
@@ -175,11 +183,11 @@ fi
 if [[ "$reference" == "duckdb" ]]; then
   ref_rate=$(awk -v r="$rows" -v w="$ref_wall" 'BEGIN { printf "%.0f", (w > 0 ? r / w : 0) }')
   echo
-  echo "                 wall s   rows/s   peak RSS MB"
-  printf "DuckDB         %8s %8s %13s\n" "$ref_wall" "$ref_rate" "$ref_peak_mb"
-  printf "Intake         %8s %8s %13s\n" "$wall" "$rate" "$peak_mb"
-  awk -v i="$wall" -v d="$ref_wall" -v im="$peak_mb" -v dm="$ref_peak_mb" \
-    'BEGIN { printf "ratio          %7.1fx %17.1fx   (Intake / DuckDB; target: wall <= 3.0x)\n", i / d, im / dm }'
+  echo "                 wall s   rows/s    CPU s   peak RSS MB"
+  printf "DuckDB         %8s %8s %8s %13s\n" "$ref_wall" "$ref_rate" "$ref_cpu" "$ref_peak_mb"
+  printf "Intake         %8s %8s %8s %13s\n" "$wall" "$rate" "$cpu" "$peak_mb"
+  awk -v i="$wall" -v d="$ref_wall" -v ic="$cpu" -v dc="$ref_cpu" -v im="$peak_mb" -v dm="$ref_peak_mb" \
+    'BEGIN { printf "ratio          %7.1fx %17.1fx %12.1fx   (Intake / DuckDB; target: wall <= 3.0x)\n", i / d, (dc > 0 ? ic / dc : 0), im / dm }'
 fi
 if (( rc != 0 )) || [[ "$(field status)" != "succeeded" ]]; then
   echo "full-load: the run failed (exit $rc); lake kept at $lake; last lines of $log:" >&2
