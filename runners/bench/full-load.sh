@@ -9,9 +9,18 @@
 # rows/s, peak RSS and the run summary's read/written/superseded/rejected, next to what the
 # generator says a correct load gives.
 #
-# Builds nothing. Needs runners/target/intake.jar and testdata/target/intake-testdata-*.jar.
+# Before Intake, unless REFERENCE=none, the same job runs in DuckDB on the same file
+# (dev.intake.bench.DuckDbFullLoad: parse, validate, dedup newest-by-key, derive, daily and monthly
+# aggregates, month-partitioned Snappy Parquet, DUCKDB_THREADS threads), measured the same way, and
+# the last lines print both runs side by side with Intake's wall-time ratio to DuckDB's.
+#
+# Builds nothing. Needs runners/target/intake.jar, runners/bench/target/intake-bench.jar and
+# testdata/target/intake-testdata-*.jar.
 # Environment: HEAP (default 4g, the run's -Xmx), SEED (42), DUPLICATE_SHARE (0.1),
-# INVALID_SHARE (0.01), BENCH_DIR (/tmp/intake-bench), KEEP_LAKE=1 to keep the lake afterwards.
+# INVALID_SHARE (0.01), BENCH_DIR (/tmp/intake-bench), KEEP_LAKE=1 to keep the lake afterwards,
+# REFERENCE (duckdb, or none), DUCKDB_THREADS (2), JAVA_OPTS (extra JVM flags for Intake's run,
+# e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile), INTAKE_ARGS (extra
+# arguments for the run, e.g. --parallelism=1).
 set -euo pipefail
 
 rows="${1:-1000000}"
@@ -32,6 +41,12 @@ for j in testdata/target/intake-testdata-*.jar; do
   case "$j" in *-sources.jar|*-tests.jar|*-javadoc.jar) continue ;; esac
   if [[ -f "$j" ]]; then testdata_jar="$j"; fi
 done
+bench_jar="runners/bench/target/intake-bench.jar"
+reference="${REFERENCE:-duckdb}"
+if [[ "$reference" == "duckdb" && ! -f "$bench_jar" ]]; then
+  echo "full-load: missing ${bench_jar} for the DuckDB reference (REFERENCE=none skips it); build it: (cd $root && mvn -B -o -q package -DskipTests)" >&2
+  exit 2
+fi
 if [[ ! -f "$intake_jar" || -z "$testdata_jar" ]]; then
   echo "full-load: missing ${intake_jar} or testdata/target/intake-testdata-*.jar; build them: (cd $root && mvn -B -o -q package -DskipTests)" >&2
   exit 2
@@ -55,6 +70,56 @@ else
 fi
 echo "full-load: generator: $(cat "$gen_summary")"
 
+# measure LOG CMD...: runs CMD with its output in LOG, sampling its peak resident memory and its
+# CPU time (user + system, the last sample: up to 0.5 s short) every 0.5 s; sets rc, wall and cpu
+# (seconds) and peak_mb. CPU time is the figure to compare on a machine shared with other work.
+measure() {
+  local log="$1"; shift
+  local start end kb status
+  start=$(date +%s.%N)
+  "$@" > "$log" 2>&1 &
+  pid=$!
+  trap 'kill "$pid" 2>/dev/null || true' INT TERM
+  peak_kb=0
+  cpu_ticks=0
+  while kill -0 "$pid" 2>/dev/null; do
+    if stat_line="$(cat "/proc/$pid/stat" 2>/dev/null)"; then
+      # Fields 14 and 15 (utime, stime) after the command name in parentheses.
+      cpu_ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' <<< "$stat_line")
+    fi
+    # VmHWM is the kernel's own peak; VmRSS covers kernels without it. Keep the max seen.
+    if status="$(cat "/proc/$pid/status" 2>/dev/null)"; then
+      for kb in $(awk '/^(VmHWM|VmRSS):/ { print $2 }' <<< "$status"); do
+        if (( kb > peak_kb )); then peak_kb=$kb; fi
+      done
+    fi
+    sleep 0.5
+  done
+  rc=0
+  wait "$pid" || rc=$?
+  end=$(date +%s.%N)
+  trap - INT TERM
+  wall=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
+  peak_mb=$(awk -v k="$peak_kb" 'BEGIN { printf "%.0f", k / 1024 }')
+  cpu=$(awk -v t="$cpu_ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')
+}
+
+# --- the reference: DuckDB doing the same job on the same file -------------------------------------
+if [[ "$reference" == "duckdb" ]]; then
+  ref_out="$(mktemp -d "$bench_dir/duckdb.XXXXXX")"
+  echo "full-load: DuckDB reference (${DUCKDB_THREADS:-2} threads) into $ref_out"
+  measure "$ref_out.log" java -Xmx1g -cp "$intake_jar:$bench_jar" dev.intake.bench.DuckDbFullLoad \
+    --input="$input" --output="$ref_out" --threads="${DUCKDB_THREADS:-2}"
+  if (( rc != 0 )); then
+    echo "full-load: the DuckDB reference failed (exit $rc):" >&2
+    tail -n 20 "$ref_out.log" >&2
+    exit 1
+  fi
+  ref_wall="$wall"; ref_cpu="$cpu"; ref_peak_mb="$peak_mb"; ref_line="$(tail -n 1 "$ref_out.log")"
+  echo "full-load: $ref_line (wall ${ref_wall} s, CPU ${ref_cpu} s, peak RSS ${ref_peak_mb} MB)"
+  if [[ "${KEEP_LAKE:-0}" != "1" ]]; then rm -rf "$ref_out"; fi
+fi
+
 # --- the run --------------------------------------------------------------------------------------
 lake="$(mktemp -d "$bench_dir/lake.XXXXXX")"
 log="$lake.log"
@@ -62,27 +127,13 @@ args=(run --dataset=sf311 --inputFile="$input" --lakePath="$lake" --runner="$run
 if [[ "$runner" == "FlinkRunner" ]]; then
   args+=("--flinkMaster=[local]")
 fi
-echo "full-load: java -Xmx${HEAP:-4g} -jar $intake_jar ${args[*]}  (log: $log)"
-
-start=$(date +%s.%N)
-java -Xmx"${HEAP:-4g}" -jar "$intake_jar" "${args[@]}" > "$log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true' INT TERM
-
-peak_kb=0
-while kill -0 "$pid" 2>/dev/null; do
-  # VmHWM is the kernel's own peak; VmRSS covers kernels without it. Keep the max seen.
-  if status="$(cat "/proc/$pid/status" 2>/dev/null)"; then
-    for kb in $(awk '/^(VmHWM|VmRSS):/ { print $2 }' <<< "$status"); do
-      if (( kb > peak_kb )); then peak_kb=$kb; fi
-    done
-  fi
-  sleep 0.5
-done
-rc=0
-wait "$pid" || rc=$?
-end=$(date +%s.%N)
-trap - INT TERM
+# shellcheck disable=SC2206
+extra_args=(${INTAKE_ARGS:-})
+# shellcheck disable=SC2206
+java_opts=(${JAVA_OPTS:-})
+args+=("${extra_args[@]}")
+echo "full-load: java -Xmx${HEAP:-4g} ${java_opts[*]} -jar $intake_jar ${args[*]}  (log: $log)"
+measure "$log" java -Xmx"${HEAP:-4g}" "${java_opts[@]}" -jar "$intake_jar" "${args[@]}"
 
 # --- the figures -----------------------------------------------------------------------------------
 summary_json="$(ls -t "$lake"/runs/sf311/*.json 2>/dev/null | head -n 1 || true)"
@@ -96,9 +147,7 @@ field() { # field NAME: a top-level number or string of the run summary
 }
 
 size_mb=$(awk -v b="$(stat -c %s "$input")" 'BEGIN { printf "%.1f", b / 1e6 }')
-wall=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
 rate=$(awk -v r="$rows" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? r / w : 0) }')
-peak_mb=$(awk -v k="$peak_kb" 'BEGIN { printf "%.0f", k / 1024 }')
 
 echo
 echo "rows            $rows"
@@ -108,6 +157,7 @@ echo "heap (-Xmx)     ${HEAP:-4g}"
 echo "exit code       $rc"
 echo "status          $(field status)"
 echo "wall seconds    $wall"
+echo "CPU seconds     $cpu"
 echo "rows/s          $rate"
 echo "peak RSS MB     $peak_mb"
 echo "read            $(field read)"
@@ -130,6 +180,15 @@ if [[ -n "$summary_json" ]]; then
   fi
 fi
 
+if [[ "$reference" == "duckdb" ]]; then
+  ref_rate=$(awk -v r="$rows" -v w="$ref_wall" 'BEGIN { printf "%.0f", (w > 0 ? r / w : 0) }')
+  echo
+  echo "                 wall s   rows/s    CPU s   peak RSS MB"
+  printf "DuckDB         %8s %8s %8s %13s\n" "$ref_wall" "$ref_rate" "$ref_cpu" "$ref_peak_mb"
+  printf "Intake         %8s %8s %8s %13s\n" "$wall" "$rate" "$cpu" "$peak_mb"
+  awk -v i="$wall" -v d="$ref_wall" -v ic="$cpu" -v dc="$ref_cpu" -v im="$peak_mb" -v dm="$ref_peak_mb" \
+    'BEGIN { printf "ratio          %7.1fx %17.1fx %12.1fx   (Intake / DuckDB; target: wall <= 3.0x)\n", i / d, (dc > 0 ? ic / dc : 0), im / dm }'
+fi
 if (( rc != 0 )) || [[ "$(field status)" != "succeeded" ]]; then
   echo "full-load: the run failed (exit $rc); lake kept at $lake; last lines of $log:" >&2
   tail -n 40 "$log" >&2

@@ -116,18 +116,29 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
     }
     PCollection<DeadLetter> deadLetters =
         deadLetterList.apply("AllDeadLetters", Flatten.pCollections());
+    // Every record read is either parsed or a parse dead letter, so "read" is counted from those
+    // two rather than by a second consumer of the records: on Flink's batch translation each
+    // extra consumer of a collection serializes every element once more.
+    PCollection<KV<TallyKey, Long>> parsedTally =
+        parsed
+            .output()
+            .apply(
+                "TallyParsed",
+                Tallies.count((KV<SourceRecord, Row> kv) -> TallyKey.of(TallyKey.Kind.PARSED)));
     PCollection<KV<TallyKey, Long>> tallies =
-        PCollectionList.of(
-                records.apply(
-                    "TallyRead",
-                    Tallies.count((SourceRecord r) -> TallyKey.of(TallyKey.Kind.READ))))
+        PCollectionList.of(parsedTally)
+            .and(
+                parsedTally.apply(
+                    "ParsedWereRead",
+                    Tallies.sum(
+                        (KV<TallyKey, Long> kv) ->
+                            KV.of(TallyKey.of(TallyKey.Kind.READ), kv.getValue()))))
             .and(
                 parsed
-                    .output()
+                    .deadLetters()
                     .apply(
-                        "TallyParsed",
-                        Tallies.count(
-                            (KV<SourceRecord, Row> kv) -> TallyKey.of(TallyKey.Kind.PARSED))))
+                        "TallyUnparsed",
+                        Tallies.count((DeadLetter d) -> TallyKey.of(TallyKey.Kind.READ))))
             .and(missTallies.getAll())
             .apply("AllTallies", Flatten.pCollections());
     return PCollectionTuple.of(ROWS, derived)

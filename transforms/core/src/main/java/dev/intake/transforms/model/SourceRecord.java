@@ -44,6 +44,17 @@ public abstract class SourceRecord {
     return new AutoValue_SourceRecord(source, line, offset, text, header, problem);
   }
 
+  /**
+   * This record without its header: what later stages keep once the record is parsed (the header
+   * is only needed to parse it, and is most of a CSV record's bytes when the record crosses a
+   * runner's stage boundary).
+   */
+  public SourceRecord withoutHeader() {
+    return getHeader() == null ? this
+        : new AutoValue_SourceRecord(getSource(), getLine(), getOffset(), getText(), null,
+            getReadProblem());
+  }
+
   /** "file:line" or "window/page#index", for messages. */
   public String position() {
     return getLine() > 0 ? getSource() + ":" + getLine() : getSource() + "#" + getOffset();

@@ -25,7 +25,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Parses {@link SourceRecord}s into {@link Row}s of the dataset's schema, keeping each row's
- * source record beside it for the stages that may still reject it.
+ * source record beside it for the stages that may still reject it (without its CSV header, which
+ * only parsing needs: {@link SourceRecord#withoutHeader()}).
  *
  * <p>CSV fields are found by header name (column order does not matter; unnamed columns are
  * ignored), JSON values by key. Empty and missing values, and a field's null values, become null.

@@ -35,7 +35,7 @@ class ParseRecordsFn extends DoFn<SourceRecord, KV<SourceRecord, Row>> {
   public void process(@Element SourceRecord record, MultiOutputReceiver out) {
     RecordParser.Outcome outcome = parser.parse(record);
     if (outcome.ok()) {
-      out.get(ParseRecords.PARSED).output(KV.of(record, outcome.row));
+      out.get(ParseRecords.PARSED).output(KV.of(record.withoutHeader(), outcome.row));
       PARSED.inc();
     } else {
       out.get(failures)

@@ -104,8 +104,11 @@ class ParseRecordsTest {
 
     PAssert.that(parsed.output())
         .containsInAnyOrder(
-            KV.of(good, row(101004001L, 1552712700000L, "Open", 37.808)),
-            KV.of(noLocation, row(101004002L, null, "Closed", null)));
+            KV.of(SourceRecord.of("cases.csv", 2, 36,
+                    "Open,37.808,101004001,03/15/2019 10:05:00 PM,x", null),
+                row(101004001L, 1552712700000L, "Open", 37.808)),
+            KV.of(SourceRecord.of("cases.csv", 3, 83, "Closed,0.000000000000,101004002,,", null),
+                row(101004002L, null, "Closed", null)));
     PAssert.that(parsed.deadLetters().apply(DeadLetterText.of()))
         .containsInAnyOrder(
             "parse | type:service_request_id;type:requested_datetime;type:lat"
