@@ -102,8 +102,12 @@ final class ProgressReport implements AutoCloseable {
       b.append(String.format(Locale.ROOT, " (%d%%)", Math.round(done * 100)));
     }
     b.append(String.format(Locale.ROOT, ", %,.0f rows/s", rows / seconds));
-    if (done != null && done > 0 && done < 1) {
-      b.append(", ETA ").append(duration(Math.round(seconds * (1 - done) / done)));
+    boolean allWindows = totals.api() && progress.windows() >= totals.windows();
+    if (allWindows || (done != null && done >= 1)) {
+      b.append(", reading done, writing");
+    } else if (done != null && done > 0) {
+      long eta = Math.round(seconds * (1 - done) / done);
+      b.append(eta >= 1 ? ", ETA " + duration(eta) : ", reading done, writing");
     }
     b.append(", ").append(duration(Math.round(seconds))).append(" elapsed");
     return b.toString();
