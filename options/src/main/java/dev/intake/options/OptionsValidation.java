@@ -68,6 +68,32 @@ public final class OptionsValidation {
     }
   }
 
+  /**
+   * A progress interval: {@code 0} (off), seconds, minutes or hours written {@code 30s}, {@code 2m},
+   * {@code 1h}, or an ISO-8601 duration ({@code PT30S}).
+   */
+  public static java.time.Duration interval(String option, String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smh]?)")
+        .matcher(text == null ? "" : text.trim());
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      if (m.group(2).isEmpty() && n != 0) {
+        throw new InvalidOptionsException(option + "=" + text
+            + " needs a unit (e.g. 30s, 2m, 1h; 0 turns it off)");
+      }
+      return switch (m.group(2)) {
+        case "m" -> java.time.Duration.ofMinutes(n);
+        case "h" -> java.time.Duration.ofHours(n);
+        default -> java.time.Duration.ofSeconds(n);
+      };
+    }
+    if (text != null && text.trim().toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
+      return duration(option, text.trim());
+    }
+    throw new InvalidOptionsException(option + "=" + text
+        + " is not an interval (e.g. 30s, 2m, 1h, PT30S; 0 turns it off)");
+  }
+
   private static void positive(String option, Integer value) {
     if (value == null || value <= 0) {
       throw new InvalidOptionsException(option + " must be > 0, but was " + value);
@@ -117,6 +143,7 @@ public final class OptionsValidation {
       throw new InvalidOptionsException("--window must be longer than zero");
     }
     duration("--lookback", options.getLookback());
+    interval("--progressInterval", options.getProgressInterval());
     positive("--maxConcurrentRequests", options.getMaxConcurrentRequests());
     positive("--maxPagesPerWindow", options.getMaxPagesPerWindow());
     positive("--requestTimeoutSeconds", options.getRequestTimeoutSeconds());

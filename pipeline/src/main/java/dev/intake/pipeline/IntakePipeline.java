@@ -5,6 +5,7 @@ import dev.intake.pipeline.spec.Reference;
 import dev.intake.pipeline.spec.SpecLoader;
 import dev.intake.pipeline.steps.BuildVersionHistory;
 import dev.intake.pipeline.steps.CleanRecords;
+import dev.intake.pipeline.steps.CountProgress;
 import dev.intake.pipeline.steps.MergeWithLake;
 import dev.intake.pipeline.steps.ParseDeletions;
 import dev.intake.pipeline.steps.Outputs;
@@ -69,6 +70,7 @@ public final class IntakePipeline {
     List<Derivation> backfill = List.of();
     boolean recomputeAll;
     InputBounds bounds = InputBounds.defaults();
+    String progressKey;
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -123,6 +125,15 @@ public final class IntakePipeline {
       return this;
     }
 
+    /**
+     * Counts the records read in the run's {@link dev.intake.transforms.model.RunProgress} under
+     * {@code key}, for a source that does not count them itself (files, the raw layer).
+     */
+    public Config withProgress(String key) {
+      this.progressKey = key;
+      return this;
+    }
+
     /** Also tombstones the stored keys that {@code keys} (the source's) no longer hold. */
     public Config withReconcile(PTransform<PBegin, PCollection<SourceRecord>> keys,
         VanishedKeys reconcile) {
@@ -166,8 +177,12 @@ public final class IntakePipeline {
   public static void build(Pipeline p, Config c) {
     DatasetSpec spec = c.spec;
     LakeLayout.Staging staging = c.lake.staging(c.lineage.getRunId());
+    PCollection<SourceRecord> read = p.apply("ReadRecords", c.source);
+    if (c.progressKey != null) {
+      read = read.apply("CountProgress", CountProgress.under(c.progressKey));
+    }
     PCollectionTuple clean =
-        p.apply("ReadRecords", c.source)
+        read
             .apply(
                 "CleanRecords",
                 CleanRecords.of(

@@ -4,6 +4,7 @@ import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.options.OptionsValidation;
 import dev.intake.pipeline.report.RunReports;
+import dev.intake.transforms.model.RunProgress;
 import dev.intake.transforms.sinks.lake.LakeFiles;
 import dev.intake.transforms.sinks.warehouse.RunLock;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
@@ -31,9 +32,15 @@ public final class IntakeRun {
    */
   public static RunSummary execute(
       IntakeOptions options, boolean runnerExplicit, Consumer<String> log) throws IOException {
+    return execute(options, runnerExplicit, log, log::accept);
+  }
+
+  /** As {@link #execute(IntakeOptions, boolean, Consumer)}, showing progress on {@code progress}. */
+  static RunSummary execute(IntakeOptions options, boolean runnerExplicit, Consumer<String> log,
+      ProgressReport.Sink progress) throws IOException {
     RunPlan plan = RunPlan.of(options, log);
     try {
-      return execute(plan, options, runnerExplicit, log);
+      return execute(plan, options, runnerExplicit, log, progress);
     } finally {
       if (options.getReport()) {
         RunReports.afterRun(plan.lake, plan.runId, log);
@@ -42,7 +49,7 @@ public final class IntakeRun {
   }
 
   private static RunSummary execute(RunPlan plan, IntakeOptions options, boolean runnerExplicit,
-      Consumer<String> log) throws IOException {
+      Consumer<String> log, ProgressReport.Sink progress) throws IOException {
     try (Warehouse warehouse = plan.connect();
         RunLock lock = plan.lock()) {
       RunCommit commit = new RunCommit(plan.outputs, warehouse, lock, log);
@@ -52,7 +59,7 @@ public final class IntakeRun {
       if (refusal == null) {
         try {
           PausePoints.pause("run.beforePipeline");
-          run(plan, warehouse);
+          run(plan, warehouse, progress);
           refusal = RunCheck.check(summary, RunTally.read(plan.lake.staging(plan.runId).tallies()),
               plan.spec, options.getMaxRejectedRatio(), plan.lake.deadLetters(plan.runId));
           if (refusal == null && plan.mode == OptionsValidation.Mode.RECONCILE) {
@@ -99,14 +106,21 @@ public final class IntakeRun {
   }
 
   /** Runs the pipeline; a failure is a {@link RunCheck.Failed} with the runner's reason. */
-  private static void run(RunPlan plan, Warehouse warehouse) throws RunCheck.Failed {
+  private static void run(RunPlan plan, Warehouse warehouse, ProgressReport.Sink sink)
+      throws RunCheck.Failed {
     Pipeline p = Pipeline.create(plan.options);
     IntakePipeline.build(p, plan.pipelineConfig(warehouse));
     PipelineResult.State state;
-    try {
+    String key = plan.progressKey();
+    try (ProgressReport progress = ProgressReport.start(RunProgress.of(key),
+        plan.progressTotals(),
+        OptionsValidation.interval("--progressInterval", plan.options.getProgressInterval()),
+        RunnerChoice.inProcess(plan.options), sink)) {
       state = p.run().waitUntilFinish();
     } catch (RuntimeException e) {
       throw new RunCheck.Failed("the pipeline failed: " + rootMessage(e));
+    } finally {
+      RunProgress.forget(key);
     }
     if (state != PipelineResult.State.DONE) {
       throw new RunCheck.Failed("the pipeline did not finish (state " + state

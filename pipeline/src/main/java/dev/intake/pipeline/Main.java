@@ -2,19 +2,25 @@ package dev.intake.pipeline;
 
 import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
+import dev.intake.pipeline.cli.Commands;
+import dev.intake.pipeline.cli.HelpText;
 import dev.intake.pipeline.spec.SpecException;
 import dev.intake.transforms.sinks.warehouse.SchemaMismatchException;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * The command line: {@code intake run --dataset=sf311 --inputFile=… [options]}. Exit codes:
- * {@value #COMMITTED} the run committed; {@value #FAILED} the run failed and nothing changed (also
- * an outage, or another run holding the dataset's lock); {@value #USAGE} bad usage (options, spec,
- * input paths and headers, credentials); {@value #INCOMPLETE} the commit is incomplete (it failed
- * after the lake's partitions were swapped; the next run completes it). Errors are one line on
- * stderr; {@code INTAKE_DEBUG=1} adds the stack trace.
+ * The command line: {@code intake run --dataset=sf311 --inputFile=… [options]} (a bare {@code intake
+ * --dataset=…} is {@code run}), and the commands of {@link Commands}: {@code datasets}, {@code
+ * validate-spec}, {@code runs}, {@code status}, {@code help}. Exit codes: {@value #COMMITTED} the
+ * run committed (the command did its work); {@value #FAILED} the run failed and nothing changed
+ * (also an outage, or another run holding the dataset's lock); {@value #USAGE} bad usage (options,
+ * spec, input paths and headers, credentials); {@value #INCOMPLETE} the commit is incomplete (it
+ * failed after the lake's partitions were swapped; the next run completes it). Errors are one line
+ * on stderr; {@code INTAKE_DEBUG=1} adds the stack trace. The libraries' log lines are off unless
+ * {@code --verbose} is given.
  */
 public final class Main {
   public static final int COMMITTED = 0;
@@ -25,25 +31,51 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    if (Arrays.stream(args).anyMatch(a -> a.equals("--verbose") || a.equals("--verbose=true"))) {
+      Logging.verbose();
+    }
+    System.exit(run(args, System.out, System.err, Progress.forTerminal(System.err)));
   }
 
-  /** Runs the command and returns its exit code. */
+  /** Runs the command and returns its exit code; progress goes to {@code err} as log lines. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    String[] rest = args;
-    if (rest.length > 0 && rest[0].equals("run")) {
-      rest = Arrays.copyOfRange(rest, 1, rest.length);
-    }
-    if (rest.length > 0 && !rest[0].startsWith("--")) {
-      err.println("intake: error: unknown command '" + rest[0] + "' (usage: intake run --dataset=… "
-          + "--inputFile=…; intake --help)");
+    return run(args, out, err, line -> err.println("intake: " + line));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err, ProgressReport.Sink progress) {
+    if (args.length == 0) {
+      err.print(HelpText.overview());
       return USAGE;
     }
+    String first = args[0];
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    if (first.equals("--help") || first.equals("-h")
+        || (first.equals("help") && rest.isEmpty())) {
+      out.print(HelpText.overview());
+      out.println();
+      out.print(HelpText.run());
+      return COMMITTED;
+    }
+    if (Commands.has(first)) {
+      return Commands.run(first, rest, out, err);
+    }
+    String[] runArgs = args;
+    if (first.equals("run")) {
+      runArgs = rest.toArray(String[]::new);
+    } else if (!first.startsWith("--")) {
+      err.println("intake: error: unknown command '" + first + "' (usage: intake run --dataset=… "
+          + "--inputFile=…; intake help lists the commands)");
+      return USAGE;
+    }
+    return runDataset(runArgs, out, err, progress);
+  }
+
+  private static int runDataset(String[] rest, PrintStream out, PrintStream err,
+      ProgressReport.Sink progress) {
     PipelineOptionsFactory.register(IntakeOptions.class);
     PipelineOptionsFactory.register(org.apache.beam.sdk.io.aws2.options.S3Options.class);
-    if (Arrays.asList(rest).contains("--help")) {
-      out.println("usage: intake run --dataset=<name or spec file> --inputFile=<path or glob> [options]");
-      PipelineOptionsFactory.printHelp(out, IntakeOptions.class);
+    if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+      out.print(HelpText.run());
       return COMMITTED;
     }
     boolean runnerExplicit = Arrays.stream(rest).anyMatch(a -> a.startsWith("--runner="));
@@ -57,7 +89,8 @@ public final class Main {
     }
     try {
       options.setJobName("intake-" + options.getDataset());
-      RunSummary summary = IntakeRun.execute(options, runnerExplicit, line -> err.println("intake: " + line));
+      RunSummary summary = IntakeRun.execute(options, runnerExplicit,
+          line -> err.println("intake: " + line), progress);
       out.print(summary.toText());
       return COMMITTED;
     } catch (InvalidOptionsException | SpecException | SchemaMismatchException e) {

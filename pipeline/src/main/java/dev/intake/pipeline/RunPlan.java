@@ -271,6 +271,9 @@ final class RunPlan {
         .withEvolution(spec.renamedFrom(), SchemaVersion.derivations(spec, evolution.backfill),
             options.getRecomputeAll())
         .withBounds(SourcePlan.bounds(options));
+    if (!source.isApi) {
+      config.withProgress(progressKey());
+    }
     if (source.keys != null) {
       config.withReconcile(source.keys, VanishedKeys.of(lake.clean(),
           IntakePipeline.cleanSchema(spec), IntakePipeline.keyFields(spec), SourcePlan.keyNames(spec, source.format),
@@ -278,6 +281,18 @@ final class RunPlan {
     }
     return source.deletions == null ? config
         : config.withDeletions(source.deletions, source.deletionsFormat, source.deletedAt);
+  }
+
+  /** The key of the run's {@link dev.intake.transforms.model.RunProgress}: its raw-page folder. */
+  String progressKey() {
+    String dir = rawDirectory();
+    return dir.endsWith("/") ? dir : dir + "/";
+  }
+
+  /** What the run reads, for its progress report. */
+  ProgressReport.Totals progressTotals() {
+    return new ProgressReport.Totals(source.isApi, source.windowsPlanned, source.countedRows,
+        source.inputBytes);
   }
 
   String rawDirectory() {
@@ -311,32 +326,10 @@ final class RunPlan {
   }
 
   private static WarehouseConfig warehouseConfig(IntakeOptions options, LakeLayout lake) {
-    String url = options.getJdbcUrl();
-    if (url == null) {
-      if (!LakeFiles.isLocal(lake.root())) {
-        throw new InvalidOptionsException("--jdbcUrl is required when the lake is not on local "
-            + "disk (the embedded DuckDB warehouse is a local file)");
-      }
-      url = "jdbc:duckdb:" + lake.root() + ".duckdb";
-    }
-    Dialect dialect;
-    try {
-      dialect = Dialect.forUrl(url);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidOptionsException(e.getMessage());
-    }
-    if (options.getReaderRole() != null && !dialect.supportsRoles()) {
-      throw new InvalidOptionsException(
-          "--readerRole needs a PostgreSQL warehouse (--jdbcUrl=jdbc:postgresql://…)");
-    }
-    return WarehouseConfig.of(url)
-        .withUser(options.getJdbcUser())
-        .withPasswordEnv(options.getJdbcPasswordEnv())
-        .withPasswordFile(options.getJdbcPasswordFile())
-        .withSchema(options.getJdbcSchema());
+    return WarehouseChoice.of(options, lake.root());
   }
 
-  private static String absolute(String path) {
+  static String absolute(String path) {
     return LakeFiles.isLocal(path)
         ? Path.of(path.replaceFirst("^file://", "")).toAbsolutePath().normalize().toString()
         : path;

@@ -58,4 +58,20 @@ final class RunnerChoice {
     FileSystems.setDefaultPipelineOptions(options);
     return name + ", " + why;
   }
+
+  /**
+   * Whether the job's steps run in this process (the DirectRunner, embedded Flink), so that what
+   * they count in memory is seen here.
+   */
+  static boolean inProcess(PipelineOptions options) {
+    String runner = options.getRunner().getSimpleName();
+    if (runner.equals("DirectRunner")) {
+      return true;
+    }
+    if (options.getRunner() == FlinkRunner.class) {
+      String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
+      return master == null || master.equals("[local]") || master.equals("[auto]");
+    }
+    return false;
+  }
 }

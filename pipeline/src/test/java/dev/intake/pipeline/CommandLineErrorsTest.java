@@ -44,6 +44,8 @@ class CommandLineErrorsTest {
         "--maxRecordBytes=0 | --maxRecordBytes must be > 0, but was 0",
         "--maxDecompressionRatio=-1 | --maxDecompressionRatio must be > 0, but was -1",
         "--jdbcPasswordFile=/no/such/password | --jdbcPasswordFile=/no/such/password is not a readable file",
+        "--progressInterval=5 | --progressInterval=5 needs a unit (e.g. 30s, 2m, 1h; 0 turns it off)",
+        "--progressInterval=soon | --progressInterval=soon is not an interval (e.g. 30s, 2m, 1h, PT30S; 0 turns it off)",
       })
   void badOptionIsOneLineAndExitTwo(String option, String expected) {
     String input = "--inputFile=" + TestData.file("rules_export.csv");

@@ -32,11 +32,11 @@ public final class Cli {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  /** The lines of stderr that Intake wrote (its "intake: …" lines). */
+  /** The lines of stderr that Intake wrote (its "intake: …" lines), less its progress lines. */
   public List<String> errorLines() {
     List<String> lines = new ArrayList<>();
     for (String l : err.split("\n")) {
-      if (l.startsWith("intake: ")) {
+      if (l.startsWith("intake: ") && !l.startsWith("intake: progress: ")) {
         lines.add(l);
       }
     }

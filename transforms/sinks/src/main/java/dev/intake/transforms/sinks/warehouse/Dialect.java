@@ -48,6 +48,14 @@ public abstract class Dialect implements Serializable {
   /** The JDBC driver's class. */
   abstract String driverClass();
 
+  /**
+   * Why the database of {@code jdbcUrl} cannot hold any history yet (an embedded database file
+   * that does not exist), or null; lets a reader avoid creating it by connecting.
+   */
+  public String missingDatabase(String jdbcUrl) {
+    return null;
+  }
+
   /** The schema Intake's tables go to unless told otherwise. */
   public abstract String defaultSchema();
 

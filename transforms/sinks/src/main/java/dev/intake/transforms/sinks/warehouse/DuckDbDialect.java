@@ -31,6 +31,17 @@ final class DuckDbDialect extends Dialect {
   }
 
   @Override
+  public String missingDatabase(String jdbcUrl) {
+    String file = jdbcUrl.substring(urlPrefix().length()).replaceFirst("\\?.*$", "");
+    if (file.isEmpty() || file.startsWith(":memory:")) {
+      return "the in-memory database " + jdbcUrl + " holds nothing between processes";
+    }
+    return java.nio.file.Files.exists(java.nio.file.Path.of(file))
+        ? null
+        : "the database file " + file + " does not exist";
+  }
+
+  @Override
   public String defaultSchema() {
     return "main";
   }

@@ -1,5 +1,6 @@
 package dev.intake.transforms.sources.http;
 
+import dev.intake.transforms.model.RunProgress;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.sources.TimeWindow;
 import java.io.IOException;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Fetches the windows of a bundle concurrently, on an executor shared by the process (so the
  * process never has more than {@code maxConcurrent} requests in flight), and outputs their records
- * and pages when the bundle finishes.
+ * and pages when the bundle finishes. The pages counter is incremented there, on the DoFn's thread,
+ * where Beam can see it (the fetch threads have no metrics container); the fetch threads feed only
+ * the run's {@link RunProgress}, keyed by the raw-page folder.
  */
 class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(ReadApiPages.class);
@@ -97,7 +100,14 @@ class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
                       t.setDaemon(true);
                       return t;
                     }));
-    pending.add(executor.submit(() -> fetch(window)));
+    RunProgress progress = RunProgress.of(store.directory());
+    pending.add(
+        executor.submit(
+            () -> {
+              Fetched fetched = fetch(window);
+              progress.windowDone();
+              return fetched;
+            }));
   }
 
   @FinishBundle
@@ -105,6 +115,7 @@ class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
     try {
       for (Future<Fetched> f : pending) {
         Fetched fetched = f.get();
+        PAGES.inc(fetched.pages.size());
         for (SourceRecord r : fetched.records) {
           c.output(r, BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
         }
@@ -163,9 +174,11 @@ class FetchWindowsFn extends DoFn<TimeWindow, SourceRecord> {
         page.records().size(), page.fetchedAt().toString());
     fetched.pages.add(raw);
     List<String> texts = page.records();
+    RunProgress progress = RunProgress.of(store.directory());
     for (int i = 0; i < texts.size(); i++) {
       fetched.records.add(SourceRecord.of(raw.source(), 0, i, texts.get(i), null));
+      progress.recordRead(texts.get(i).length());
     }
-    PAGES.inc();
+    progress.pageDone();
   }
 }
