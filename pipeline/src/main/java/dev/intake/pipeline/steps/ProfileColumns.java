@@ -8,17 +8,15 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Filter;
-import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.transforms.Flatten;
 
 /**
@@ -28,7 +26,7 @@ import org.apache.beam.sdk.transforms.Flatten;
  * past that), and the rows per UTC day of a timestamp field. Outputs the figures as tallies:
  * {@link TallyKey.Kind#PROFILED_ROWS}, {@code COLUMN_NULLS}, {@code COLUMN_DISTINCT} and {@code
  * COLUMN_APPROX} (1 when estimated) with the column as output, {@code DAY_ROWS} with the day as
- * partition.
+ * partition. A run that writes no rows outputs none of these (read as 0).
  */
 public final class ProfileColumns
     extends PTransform<PCollection<Row>, PCollection<KV<TallyKey, Long>>> {
@@ -53,15 +51,13 @@ public final class ProfileColumns
   @Override
   public PCollection<KV<TallyKey, Long>> expand(PCollection<Row> touched) {
     PCollection<Row> written = touched.apply("Incoming", Filter.by(MarkOrigin::isIncoming));
-    int columns = clean.getFieldCount();
     List<String> names = clean.getFieldNames();
     PCollection<KV<TallyKey, Long>> profile =
         written
-            .apply("Profile", Combine.globally(new ProfileFn(columns)))
-            .apply("AsTallies", FlatMapElements.into(
-                    TypeDescriptors.kvs(TypeDescriptor.of(TallyKey.class), TypeDescriptors.longs()))
-                .via((Profile p) -> p.tallies(names)))
-            .setCoder(Tallies.coder(touched.getPipeline()));
+            .apply("Profile",
+                Combine.globally(new ProfileFn(names, Tallies.coder(touched.getPipeline())))
+                    .withoutDefaults())
+            .apply("AsTallies", Flatten.iterables());
     if (dayField == null) {
       return profile;
     }
@@ -123,16 +119,25 @@ public final class ProfileColumns
   }
 
   /** Folds rows into a {@link Profile}; independent of the order and split of the rows. */
-  static final class ProfileFn extends Combine.CombineFn<Row, Profile, Profile> {
-    private final int columns;
+  static final class ProfileFn extends Combine.CombineFn<Row, Profile, List<KV<TallyKey, Long>>> {
+    private final List<String> names;
+    private final org.apache.beam.sdk.coders.Coder<KV<TallyKey, Long>> tally;
 
-    ProfileFn(int columns) {
-      this.columns = columns;
+    ProfileFn(List<String> names, org.apache.beam.sdk.coders.Coder<KV<TallyKey, Long>> tally) {
+      this.names = List.copyOf(names);
+      this.tally = tally;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<List<KV<TallyKey, Long>>> getDefaultOutputCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Row> input) {
+      return ListCoder.of(tally);
     }
 
     @Override
     public Profile createAccumulator() {
-      return new Profile(columns);
+      return new Profile(names.size());
     }
 
     @Override
@@ -143,7 +148,7 @@ public final class ProfileColumns
 
     @Override
     public Profile mergeAccumulators(Iterable<Profile> profiles) {
-      Profile out = new Profile(columns);
+      Profile out = new Profile(names.size());
       for (Profile p : profiles) {
         out.merge(p);
       }
@@ -151,22 +156,15 @@ public final class ProfileColumns
     }
 
     @Override
-    public Profile extractOutput(Profile p) {
-      return p;
+    public List<KV<TallyKey, Long>> extractOutput(Profile p) {
+      return p.tallies(names);
     }
 
     @Override
     public org.apache.beam.sdk.coders.Coder<Profile> getAccumulatorCoder(
         org.apache.beam.sdk.coders.CoderRegistry registry,
         org.apache.beam.sdk.coders.Coder<Row> input) {
-      return new ProfileCoder(columns);
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Profile> getDefaultOutputCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Row> input) {
-      return new ProfileCoder(columns);
+      return new ProfileCoder(names.size());
     }
   }
 
