@@ -186,8 +186,8 @@ class GatesRunsTest {
           "--alertWebhookEnv=INTAKE_TEST_DEAD_WEBHOOK");
       assertThat(c.toString(), c.exitCode, is(0));
       assertThat(c.errorLines(), contains(
-          containsString("intake: run c of sf311"),
           is("intake: removing the staged output of run b, which did not commit"),
+          containsString("intake: run c of sf311"),
           is("intake: alert webhook: the alert was not delivered (ConnectException); the run's"
               + " outcome is unchanged")));
       assertThat(c.err, not(containsString("Exception:")));
