@@ -1,6 +1,5 @@
 package dev.intake.pipeline.steps;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -36,11 +35,36 @@ final class DistinctSketch {
 
   void addValue(Object value) {
     if (value != null) {
-      add(hash(String.valueOf(value)));
+      add(hashValue(value));
     }
   }
 
+  /**
+   * A 64-bit hash of a column value, by its type without making text of numbers and times (the
+   * profile hashes every value of every row written: this is its main cost). Values of one
+   * column share a type, so only equal values of it share a hash, but for 64-bit collisions.
+   */
+  static long hashValue(Object value) {
+    if (value instanceof String text) {
+      return hash(text);
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+        || value instanceof Byte) {
+      return mix(((Number) value).longValue());
+    } else if (value instanceof Double || value instanceof Float) {
+      return mix(Double.doubleToLongBits(((Number) value).doubleValue()));
+    } else if (value instanceof Boolean b) {
+      return mix(b ? 1 : 2);
+    } else if (value instanceof org.joda.time.ReadableInstant t) {
+      return mix(t.getMillis());
+    }
+    return hash(String.valueOf(value));
+  }
+
   void add(long hash) {
+    if (size == CAPACITY && Long.compareUnsigned(hash, hashes[size - 1]) > 0) {
+      full = true;
+      return;
+    }
     int at = search(hash);
     if (at >= 0) {
       return;
@@ -103,13 +127,19 @@ final class DistinctSketch {
     return -(lo + 1);
   }
 
-  /** A 64-bit FNV-1a hash of the text's UTF-8 bytes, finished with a SplitMix64 mix. */
+  /** A 64-bit FNV-1a hash of the text's UTF-16 code units, finished with {@link #mix}. */
   static long hash(String text) {
     long h = 0xcbf29ce484222325L;
-    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
+    for (int i = 0; i < text.length(); i++) {
+      h ^= text.charAt(i);
       h *= 0x100000001b3L;
     }
+    return mix(h);
+  }
+
+  /** SplitMix64's finalizer: spreads every input bit over the whole hash. */
+  static long mix(long value) {
+    long h = value;
     h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
     h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
     return h ^ (h >>> 31);
