@@ -213,6 +213,32 @@ public final class OptionsValidation {
     if (options.getLakePath() == null || options.getLakePath().isBlank()) {
       throw new InvalidOptionsException("--lakePath must not be empty");
     }
+    monitoring(options);
     return mode;
+  }
+
+  /** The webhook (never echoed: it is a secret) and the Pushgateway's URL. */
+  private static void monitoring(MonitoringOptions options) {
+    if (options.getAlertWebhook() != null && options.getAlertWebhookEnv() != null) {
+      throw new InvalidOptionsException(
+          "give the alert webhook by --alertWebhook or by --alertWebhookEnv, not both");
+    }
+    String hook = options.getAlertWebhook();
+    if (options.getAlertWebhookEnv() != null) {
+      hook = System.getenv(options.getAlertWebhookEnv());
+      if (hook == null || hook.isBlank()) {
+        throw new InvalidOptionsException("--alertWebhookEnv=" + options.getAlertWebhookEnv()
+            + " names an environment variable that is not set");
+      }
+    }
+    if (hook != null && !hook.matches("(?i)https?://[^\\s/?#]+.*")) {
+      throw new InvalidOptionsException("the alert webhook is not an http:// or https:// URL"
+          + " (its value is not shown: it is a secret)");
+    }
+    String push = options.getMetricsPushUrl();
+    if (push != null && !push.matches("(?i)https?://[^\\s/?#]+/?")) {
+      throw new InvalidOptionsException("--metricsPushUrl=" + push + " is not a Pushgateway"
+          + " address such as http://pushgateway:9091");
+    }
   }
 }

@@ -9,6 +9,7 @@ import dev.intake.pipeline.steps.CountProgress;
 import dev.intake.pipeline.steps.MergeWithLake;
 import dev.intake.pipeline.steps.ParseDeletions;
 import dev.intake.pipeline.steps.Outputs;
+import dev.intake.pipeline.steps.ProfileColumns;
 import dev.intake.pipeline.steps.Tallies;
 import dev.intake.pipeline.steps.TallyKey;
 import dev.intake.pipeline.steps.VanishedKeys;
@@ -225,7 +226,9 @@ public final class IntakePipeline {
         PCollectionList.of(clean.get(CleanRecords.TALLIES))
             .and(merged.get(MergeWithLake.TALLIES))
             .and(written)
-            .and(rejected);
+            .and(rejected)
+            .and(merged.get(MergeWithLake.TOUCHED)
+                .apply("ProfileColumns", ProfileColumns.of(cleanSchema(spec), dayField(spec))));
     if (deletions != null) {
       tallies = tallies.and(deletions.get(ParseDeletions.TALLIES));
     }
@@ -261,6 +264,14 @@ public final class IntakePipeline {
                     .sortedBy(order).withMaxRowsPerFile(c.maxRowsPerFile),
                 Optional.ofNullable(c.loads.get(Outputs.HISTORY))));
     return PCollectionList.of(built.get(BuildVersionHistory.TALLIES)).and(written);
+  }
+
+  /** The field whose UTC day the run's rows per day are counted by: the version, else the watermark. */
+  static String dayField(DatasetSpec spec) {
+    Schema clean = cleanSchema(spec);
+    boolean versionIsTime =
+        clean.getField(spec.version()).getType().getTypeName() == Schema.TypeName.DATETIME;
+    return versionIsTime || spec.watermark() == null ? spec.version() : spec.watermark();
   }
 
   /** The spec's definitions of its key fields, in key order. */

@@ -35,12 +35,39 @@ public final class IntakeRun {
     return execute(options, runnerExplicit, log, log::accept);
   }
 
-  /** As {@link #execute(IntakeOptions, boolean, Consumer)}, showing progress on {@code progress}. */
+  /**
+   * As {@link #execute(IntakeOptions, boolean, Consumer)}, showing progress on {@code progress};
+   * alerts and metrics ({@link Monitoring}) follow the run's end, the run report is written first.
+   */
   static RunSummary execute(IntakeOptions options, boolean runnerExplicit, Consumer<String> log,
       ProgressReport.Sink progress) throws IOException {
-    RunPlan plan = RunPlan.of(options, log);
+    OptionsValidation.validate(options);
+    Monitoring monitoring = Monitoring.of(options, log);
     try {
-      return execute(plan, options, runnerExplicit, log, progress);
+      RunSummary summary = reported(options, runnerExplicit, log, monitoring, progress);
+      monitoring.finished(summary, null);
+      return summary;
+    } catch (RunFailedException e) {
+      if (e instanceof CommitIncompleteException && monitoring.summary != null) {
+        monitoring.summary.status = "incomplete";
+        monitoring.summary.error = e.getMessage();
+      }
+      monitoring.finished(monitoring.summary, e.getMessage());
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      monitoring.finished(monitoring.summary, rootMessage(e));
+      throw e;
+    }
+  }
+
+  /** Runs the plan, then writes the run's report page and the index, whatever the outcome. */
+  private static RunSummary reported(IntakeOptions options, boolean runnerExplicit,
+      Consumer<String> log, Monitoring monitoring, ProgressReport.Sink progress)
+      throws IOException {
+    RunPlan plan = RunPlan.of(options, log);
+    monitoring.planned(plan);
+    try {
+      return execute(plan, options, runnerExplicit, log, monitoring, progress);
     } finally {
       if (options.getReport()) {
         RunReports.afterRun(plan.lake, plan.runId, log);
@@ -49,17 +76,22 @@ public final class IntakeRun {
   }
 
   private static RunSummary execute(RunPlan plan, IntakeOptions options, boolean runnerExplicit,
-      Consumer<String> log, ProgressReport.Sink progress) throws IOException {
+      Consumer<String> log, Monitoring monitoring, ProgressReport.Sink progress)
+      throws IOException {
     try (Warehouse warehouse = plan.connect();
         RunLock lock = plan.lock()) {
       RunCommit commit = new RunCommit(plan.outputs, warehouse, lock, log);
       recover(commit);
       RunSummary summary = plan.start(warehouse, commit, runnerExplicit);
+      monitoring.summary = summary;
+      Stages stages = new Stages(summary, plan.started.getMillis());
+      stages.end("plan");
       String refusal = plan.emptyInput(summary);
       if (refusal == null) {
         try {
           PausePoints.pause("run.beforePipeline");
           run(plan, warehouse, progress);
+          stages.end("pipeline");
           refusal = RunCheck.check(summary, RunTally.read(plan.lake.staging(plan.runId).tallies()),
               plan.spec, options.getMaxRejectedRatio(), plan.lake.deadLetters(plan.runId));
           if (refusal == null && plan.mode == OptionsValidation.Mode.RECONCILE) {
@@ -68,6 +100,16 @@ public final class IntakeRun {
         } catch (RunCheck.Failed e) {
           throw failQuietly(commit, plan, summary, e.getMessage());
         }
+        if (refusal == null) {
+          String failedGate = QualityGates.check(summary, plan.spec.gates(),
+              (count, runs) -> warehouse.recentCounts(plan.spec.name(), count, runs),
+              System.currentTimeMillis());
+          if (failedGate != null) {
+            stages.end("check");
+            throw failQuietly(commit, plan, summary, failedGate);
+          }
+        }
+        stages.end("check");
       }
       if (refusal != null) {
         finish(summary, plan.started, "refused", refusal);
@@ -84,9 +126,27 @@ public final class IntakeRun {
       } catch (IOException | SQLException | RuntimeException e) {
         throw incomplete("run " + plan.runId, e);
       }
+      stages.end("commit");
       return summary;
     } catch (SQLException e) {
       throw new RunFailedException("warehouse " + plan.warehouse.url() + ": " + rootMessage(e));
+    }
+  }
+
+  /** Adds each lifecycle stage's seconds to the summary as it ends. */
+  private static final class Stages {
+    private final RunSummary summary;
+    private long last;
+
+    Stages(RunSummary summary, long startedMillis) {
+      this.summary = summary;
+      this.last = startedMillis;
+    }
+
+    void end(String stage) {
+      long now = System.currentTimeMillis();
+      summary.stageSeconds.put(stage, (now - last) / 1000.0);
+      last = now;
     }
   }
 
@@ -134,6 +194,12 @@ public final class IntakeRun {
     s.error = error;
     s.finishedAt = now.toString();
     s.durationSeconds = (now.getMillis() - started.getMillis()) / 1000.0;
+    if (s.watermark != null) {
+      s.freshness = new RunSummary.Freshness();
+      s.freshness.newest = s.watermark;
+      s.freshness.ageSeconds =
+          (now.getMillis() - java.time.Instant.parse(s.watermark).toEpochMilli()) / 1000;
+    }
   }
 
   /**

@@ -41,6 +41,7 @@ final class RunCheck {
           + (s.written + s.carriedOver));
     }
     double ratio = s.read == 0 ? 0 : (double) s.rejected / s.read;
+    s.gates.add(QualityGates.rejected(s, maxRejectedRatio));
     if (ratio > maxRejectedRatio) {
       return String.format(Locale.ROOT,
           "%.1f%% of records were rejected, more than --maxRejectedRatio=%s; nothing was "
@@ -63,6 +64,25 @@ final class RunCheck {
               + "nothing was deleted", s.deleted, s.reconciled, ratio * 100, maxDeleteRatio);
     }
     return null;
+  }
+
+  /** The rows per day and the columns' profile of the rows the run wrote. */
+  private static void profile(RunSummary s, RunTally t, DatasetSpec spec) {
+    s.rowsPerDay.putAll(t.rowsPerDay());
+    long rows = t.get(TallyKey.Kind.PROFILED_ROWS);
+    java.util.Map<String, Long> nulls = t.byOutput(TallyKey.Kind.COLUMN_NULLS);
+    java.util.Map<String, Long> distinct = t.byOutput(TallyKey.Kind.COLUMN_DISTINCT);
+    java.util.Map<String, Long> approx = t.byOutput(TallyKey.Kind.COLUMN_APPROX);
+    for (String name : IntakePipeline.cleanSchema(spec).getFieldNames()) {
+      RunSummary.ColumnProfile c = new RunSummary.ColumnProfile();
+      c.name = name;
+      c.rows = rows;
+      c.nulls = nulls.getOrDefault(name, 0L);
+      c.nullShare = rows == 0 ? 0 : Math.round(c.nulls * 1e6 / rows) / 1e6;
+      c.distinct = distinct.getOrDefault(name, 0L);
+      c.distinctApprox = approx.getOrDefault(name, 0L) == 1L;
+      s.columns.add(c);
+    }
   }
 
   private static void fill(RunSummary s, RunTally t, DatasetSpec spec) {
@@ -94,6 +114,7 @@ final class RunCheck {
       s.historyPartitions = t.partitions(TallyKey.Kind.HISTORY_PARTITION);
       s.outputs.put(Outputs.HISTORY, t.rows(Outputs.HISTORY));
     }
+    profile(s, t, spec);
     Long newest = t.newest("watermark") != null ? t.newest("watermark") : t.newest("version");
     if (newest != null) {
       s.watermark = java.time.Instant.ofEpochMilli(newest).toString();

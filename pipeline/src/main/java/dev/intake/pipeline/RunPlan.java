@@ -240,6 +240,8 @@ final class RunPlan {
     summary.runner = runner;
     summary.warehouse = warehouse.url();
     summary.startedAt = started.toString();
+    java.sql.Timestamp before = w.watermark(spec.name());
+    summary.watermarkBefore = before == null ? null : before.toInstant().toString();
     summary.ignoredColumns.putAll(source.ignoredColumns);
     summary.missingColumns.putAll(source.missingColumns);
     summary.missingColumnCount = (int) source.missingColumns.values().stream()

@@ -23,7 +23,8 @@ import java.util.Map;
   "deletions", "deleted", "tombstoned", "reconciled", "historyVersions", "lateVersions",
   "windowsPlanned", "countRequests", "retryBudget", "replacedStored", "carriedOver", "outputs",
   "partitions", "historyPartitions", "ignoredColumns", "missingColumns", "warnings",
-  "missingColumnCount", "schemaVersion", "schemaFingerprint", "schemaChanges", "backfillPending"
+  "missingColumnCount", "schemaVersion", "schemaFingerprint", "schemaChanges", "backfillPending",
+  "watermarkBefore", "stageSeconds", "freshness", "rowsPerDay", "columns", "gates"
 })
 public final class RunSummary {
   private static final ObjectMapper JSON =
@@ -105,6 +106,71 @@ public final class RunSummary {
    */
   public Map<String, List<String>> backfillPending = new LinkedHashMap<>();
 
+  /** The watermark the run started from (ISO-8601 UTC); null on a dataset's first load. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public String watermarkBefore;
+  /**
+   * Seconds per lifecycle stage, in order: plan, pipeline, check (the counts and the gates),
+   * commit. The stored summary is written during the commit, so it holds the stages before it;
+   * the summary printed, posted and pushed also has the commit.
+   */
+  public Map<String, Double> stageSeconds = new LinkedHashMap<>();
+  /** How old the newest version the run wrote is when the run finished; null if it wrote none. */
+  public Freshness freshness;
+  /** Rows the run wrote by UTC day ("YYYY-MM-DD") of the version field, ascending. */
+  public Map<String, Long> rowsPerDay = new java.util.TreeMap<>();
+  /** Per clean column, in schema order: nulls and distinct values of the rows the run wrote. */
+  public List<ColumnProfile> columns = new ArrayList<>();
+  /** The quality gates checked before the commit, with their figures (see {@code QualityGates}). */
+  public List<GateResult> gates = new ArrayList<>();
+
+  /** The newest version written and its age at the end of the run. */
+  @JsonPropertyOrder({"newest", "ageSeconds"})
+  public static final class Freshness {
+    public String newest;
+    public long ageSeconds;
+  }
+
+  /** One column's profile over the rows the run wrote. */
+  @JsonPropertyOrder({"name", "rows", "nulls", "nullShare", "distinct", "distinctApprox"})
+  public static final class ColumnProfile {
+    public String name;
+    public long rows;
+    public long nulls;
+    public double nullShare;
+    public long distinct;
+    public boolean distinctApprox;
+  }
+
+  /**
+   * One gate's outcome: its figure against its bound; {@code breached} with action {@code fail}
+   * failed the run, with {@code warn} it was only listed. A figure that could not be computed (too
+   * few earlier runs) is null and never breaches; {@code detail} says why.
+   */
+  @JsonPropertyOrder({"name", "kind", "column", "bound", "figure", "action", "breached", "detail"})
+  public static final class GateResult {
+    public String name;
+    public String kind;
+    public String column;
+    public double bound;
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public Double figure;
+    public String action;
+    public boolean breached;
+    public String detail;
+  }
+
+  /** The gates that were breached. */
+  public List<GateResult> breachedGates() {
+    List<GateResult> out = new ArrayList<>();
+    for (GateResult g : gates) {
+      if (g.breached) {
+        out.add(g);
+      }
+    }
+    return out;
+  }
+
   public String toJson() {
     try {
       return JSON.writeValueAsString(this);
@@ -166,6 +232,10 @@ public final class RunSummary {
       sb.append("  schema: version ").append(schemaVersion).append(" (").append(schemaFingerprint)
           .append(')').append(schemaChanges.isEmpty() ? "" : ": " + String.join("; ", schemaChanges))
           .append('\n');
+    }
+    for (GateResult g : breachedGates()) {
+      sb.append("  gate ").append(g.name).append(" breached (").append(g.action).append("): ")
+          .append(g.detail).append('\n');
     }
     backfillPending.forEach((c, parts) -> sb.append("  back-fill pending: ").append(c)
         .append(" in ").append(parts.size()).append(" partition(s) (--recomputeAll rewrites them)")

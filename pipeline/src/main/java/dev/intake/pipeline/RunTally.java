@@ -74,6 +74,28 @@ final class RunTally {
     return out;
   }
 
+  /** Amounts of {@code kind} by output name (a column of the profile), in first-seen order. */
+  Map<String, Long> byOutput(TallyKey.Kind kind) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    amounts.forEach((k, v) -> {
+      if (k.kind() == kind) {
+        out.put(k.getOutput(), v);
+      }
+    });
+    return out;
+  }
+
+  /** Rows written per UTC day ("YYYY-MM-DD"), ascending. */
+  Map<String, Long> rowsPerDay() {
+    Map<String, Long> out = new TreeMap<>();
+    amounts.forEach((k, v) -> {
+      if (k.kind() == TallyKey.Kind.DAY_ROWS) {
+        out.put(k.getPartition(), v);
+      }
+    });
+    return out;
+  }
+
   /** The partitions the run rewrites, sorted. */
   List<String> partitions() {
     return partitions(TallyKey.Kind.PARTITION);

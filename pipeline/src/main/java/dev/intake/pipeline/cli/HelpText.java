@@ -4,6 +4,7 @@ import dev.intake.options.ApiOptions;
 import dev.intake.options.BoundsOptions;
 import dev.intake.options.ConsoleOptions;
 import dev.intake.options.LakeOptions;
+import dev.intake.options.MonitoringOptions;
 import dev.intake.options.RunOptions;
 import dev.intake.options.SourceOptions;
 import dev.intake.options.StorageOptions;
@@ -54,6 +55,7 @@ public final class HelpText {
     g.put(BoundsOptions.class, "Bounds on hostile input");
     g.put(StorageOptions.class, "Storage (S3)");
     g.put(ConsoleOptions.class, "Output");
+    g.put(MonitoringOptions.class, "Alerts and metrics");
     return g;
   }
 

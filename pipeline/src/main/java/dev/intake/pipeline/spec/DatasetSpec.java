@@ -90,6 +90,8 @@ public final class DatasetSpec implements Serializable {
   final Map<String, String> renamedFrom;
   /** Masked text fields and their masks, in the spec's order of each field's list. */
   Map<String, List<TextMask>> masked = Map.of();
+  /** The data-quality gates, in the spec's order; set once by {@link SpecLoader}. */
+  List<Gate> gates = List.of();
 
   DatasetSpec(
       String name,
@@ -248,6 +250,11 @@ public final class DatasetSpec implements Serializable {
   /** Field name to its former name, for the fields declared with {@code renamedFrom}. */
   public Map<String, String> renamedFrom() {
     return renamedFrom;
+  }
+
+  /** The data-quality gates checked before each commit, in the spec's order; empty if none. */
+  public List<Gate> gates() {
+    return gates;
   }
 
   /** The text fields with {@code pii: mask}, each with its masks in order; empty if none. */

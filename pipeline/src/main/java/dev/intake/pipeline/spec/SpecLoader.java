@@ -127,7 +127,7 @@ public final class SpecLoader {
     }
     nodes.known(root, "name", "description", "zone", "source", "key", "version", "watermark",
         "fields", "derived", "piiHashKeyEnv", "maskPatterns", "formats", "fullLoad", "partition",
-        "aggregates", "history", "references");
+        "aggregates", "history", "references", "gates");
     String name = nodes.text(root, "name", true);
     if (loading.contains(name)) {
       throw nodes.error(root.get("name"), "dataset '" + name + "' is its own reference, through "
@@ -207,6 +207,7 @@ public final class SpecLoader {
     spec.history = history;
     spec.references = List.copyOf(references);
     spec.masked = java.util.Collections.unmodifiableMap(pii.masked);
+    spec.gates = List.copyOf(GatesParser.parse(nodes, root, cleanSchema));
     return spec;
   }
 }

@@ -49,7 +49,17 @@ public abstract class TallyKey {
     /** A partition of the history the run rewrites (the amount is how many times it was seen). */
     HISTORY_PARTITION,
     /** The newest value (epoch millis) of a field ({@code output}: version or watermark). */
-    NEWEST
+    NEWEST,
+    /** Rows the run wrote that {@code ProfileColumns} profiled. */
+    PROFILED_ROWS,
+    /** Of those, rows whose column ({@code output}) is null. */
+    COLUMN_NULLS,
+    /** The distinct non-null values of a column ({@code output}) in those rows. */
+    COLUMN_DISTINCT,
+    /** 1 when that distinct count is an estimate, 0 when it is exact. */
+    COLUMN_APPROX,
+    /** Rows the run wrote whose day field falls on a UTC day ({@code partition}: YYYY-MM-DD). */
+    DAY_ROWS
   }
 
   public abstract String getKind();
@@ -77,6 +87,11 @@ public abstract class TallyKey {
 
   public static TallyKey partition(String partition) {
     return new AutoValue_TallyKey(Kind.PARTITION.name(), "", "", "", partition);
+  }
+
+  /** Rows written on {@code day} (YYYY-MM-DD, UTC). */
+  public static TallyKey day(String day) {
+    return new AutoValue_TallyKey(Kind.DAY_ROWS.name(), "", "", "", day);
   }
 
   public static TallyKey create(

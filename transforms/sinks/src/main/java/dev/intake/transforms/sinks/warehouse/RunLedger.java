@@ -91,6 +91,28 @@ final class RunLedger {
     return Dialect.qualified(schema, name);
   }
 
+  /**
+   * The {@code column} ({@code read} or {@code written}) of the dataset's last {@code n} succeeded
+   * runs, newest first.
+   */
+  java.util.List<Long> recentCounts(String dataset, String column, int n) throws SQLException {
+    if (!column.equals("read") && !column.equals("written")) {
+      throw new IllegalArgumentException("column must be read or written, but was " + column);
+    }
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement("SELECT " + column + " FROM "
+        + table(RUNS) + " WHERE dataset = ? AND status = 'succeeded' ORDER BY finished_at DESC"
+        + " LIMIT " + n)) {
+      ps.setString(1, dataset);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
   boolean committed(String runId) throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement("SELECT status FROM " + table(RUNS) + " WHERE run_id = ?")) {

@@ -338,6 +338,14 @@ public final class Warehouse implements AutoCloseable {
     ledger.record(r);
   }
 
+  /**
+   * The {@code read} or {@code written} count of the dataset's last {@code n} succeeded runs in
+   * {@code intake_runs}, newest first.
+   */
+  public List<Long> recentCounts(String dataset, String column, int n) throws SQLException {
+    return ledger.recentCounts(dataset, column, n);
+  }
+
   /** The dataset's watermark, or null before its first committed run. */
   public Timestamp watermark(String dataset) throws SQLException {
     return ledger.watermark(dataset);
