@@ -151,7 +151,7 @@ public final class WarehouseLoadBenchmark {
   }
 
   /** The rows of {@link #syntheticRow} as CSV, as psql's {@code \\copy … csv} reads them. */
-  private static void writeCsv(Path file, long n, Schema schema) throws java.io.IOException {
+  static void writeCsv(Path file, long n, Schema schema) throws java.io.IOException {
     try (java.io.Writer out = Files.newBufferedWriter(file)) {
       StringBuilder line = new StringBuilder();
       for (long i = 0; i < n; i++) {

@@ -94,7 +94,7 @@ class CopyRowsFn extends DoFn<Row, Void> {
     encoder.add(row);
     copyRows++;
     if (encoder.length() >= SEND_BYTES) {
-      send();
+      send(copy);
     }
     if (copyRows >= batchRows) {
       endCopy();
@@ -124,9 +124,9 @@ class CopyRowsFn extends DoFn<Row, Void> {
     }
   }
 
-  private void send() throws SQLException {
+  private void send(CopyIn c) throws SQLException {
     try {
-      copy.writeToCopy(encoder.bytes(), 0, encoder.length());
+      c.writeToCopy(encoder.bytes(), 0, encoder.length());
     } finally {
       encoder.clear();
     }
@@ -141,7 +141,7 @@ class CopyRowsFn extends DoFn<Row, Void> {
     int n = copyRows;
     copyRows = 0;
     try {
-      send();
+      send(c);
       c.writeToCopy(BinaryCopyEncoder.TRAILER, 0, BinaryCopyEncoder.TRAILER.length);
       c.endCopy();
     } catch (SQLException | RuntimeException e) {
