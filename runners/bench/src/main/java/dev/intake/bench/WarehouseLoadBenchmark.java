@@ -39,7 +39,7 @@ import org.joda.time.Instant;
  *
  * <pre>
  * java -cp runners/target/intake.jar:runners/bench/target/intake-bench.jar dev.intake.bench.WarehouseLoadBenchmark \
- *     [--rows=1000000] [--methods=copy,copy_csv,batch] [--jdbcUrl=jdbc:postgresql://127.0.0.1:5432/test]
+ *     [--rows=1000000] [--methods=copy (default; or any of copy,copy_csv,batch)] [--jdbcUrl=jdbc:postgresql://127.0.0.1:5432/test]
  *     [--jdbcUser=postgres] [--psql=/usr/bin/psql] [--duckdb=true]
  * </pre>
  */
@@ -150,7 +150,7 @@ public final class WarehouseLoadBenchmark {
         what, intake, psql, 100 * psql / intake);
   }
 
-  /** The rows of {@link #syntheticRow} as CSV, as psql's {@code \\copy … csv} reads them. */
+  /** The rows of {@link #syntheticRow} as CSV, as psql's {@code \copy … csv} reads them. */
   static void writeCsv(Path file, long n, Schema schema) throws java.io.IOException {
     try (java.io.Writer out = Files.newBufferedWriter(file)) {
       StringBuilder line = new StringBuilder();
