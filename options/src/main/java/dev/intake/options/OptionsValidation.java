@@ -188,9 +188,9 @@ public final class OptionsValidation {
       throw new InvalidOptionsException(
           "--maxRowsPerFile must be > 0, but was " + options.getMaxRowsPerFile());
     }
-    if (!java.util.List.of("copy", "batch").contains(options.getLoadMethod())) {
-      throw new InvalidOptionsException(
-          "--loadMethod=" + options.getLoadMethod() + " is not a load method; use copy or batch");
+    if (!java.util.List.of("copy", "copy_csv", "batch").contains(options.getLoadMethod())) {
+      throw new InvalidOptionsException("--loadMethod=" + options.getLoadMethod()
+          + " is not a load method; use copy, copy_csv or batch");
     }
     if (options.getReaderRole() != null && !options.getReaderRole().matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new InvalidOptionsException("--readerRole=" + options.getReaderRole() + " is not a role name");

@@ -40,8 +40,9 @@ public interface WarehouseOptions extends PipelineOptions {
   void setJdbcSchema(String value);
 
   @Description(
-      "How rows are loaded into a PostgreSQL staging table: copy (COPY through the driver's "
-          + "CopyManager) or batch (batched INSERTs with reWriteBatchedInserts). Default: copy.")
+      "How rows are loaded into a PostgreSQL staging table: copy (binary COPY through the "
+          + "driver's CopyManager), copy_csv (COPY with CSV text) or batch (batched INSERTs with "
+          + "reWriteBatchedInserts). Default: copy.")
   @Default.String("copy")
   String getLoadMethod();
 

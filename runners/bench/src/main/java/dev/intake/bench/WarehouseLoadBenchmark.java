@@ -29,15 +29,18 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Instant;
 
 /**
- * Measures loading the warehouse with {@code N} synthetic sf311 rows: into PostgreSQL with COPY
- * and with batched INSERTs (the pipeline's staging load on embedded Flink, then the commit's merge
- * into the keyed table), and into DuckDB from Parquet (the embedded default's commit). Prints
- * rows/s for each.
+ * Measures loading the warehouse with {@code N} synthetic sf311 rows, side by side with psql doing
+ * the same job, and prints rows/s and the ratio. PostgreSQL, for each load method: the pipeline's
+ * staging load on embedded Flink, then the commit's merge into the keyed table; then the reference:
+ * psql's {@code \copy} of the same rows as CSV into a plain table, then one {@code INSERT … ON
+ * CONFLICT DO UPDATE} from it into a keyed table like Intake's. Both run twice: a first load into
+ * an empty table, and a re-run of the same rows onto the loaded table (Intake merges only what
+ * changed: nothing). DuckDB (the embedded default): the commit's merge from the run's Parquet.
  *
  * <pre>
  * java -cp runners/target/intake.jar:runners/bench/target/intake-bench.jar dev.intake.bench.WarehouseLoadBenchmark \
- *     [--rows=1000000] [--methods=copy,batch] [--jdbcUrl=jdbc:postgresql://127.0.0.1:5432/test]
- *     [--jdbcUser=postgres]
+ *     [--rows=1000000] [--methods=copy (default; or any of copy,copy_csv,batch)] [--jdbcUrl=jdbc:postgresql://127.0.0.1:5432/test]
+ *     [--jdbcUser=postgres] [--psql=/usr/bin/psql] [--duckdb=true]
  * </pre>
  */
 public final class WarehouseLoadBenchmark {
@@ -47,7 +50,9 @@ public final class WarehouseLoadBenchmark {
     long rows = 1_000_000;
     String url = "jdbc:postgresql://127.0.0.1:5432/test";
     String user = "postgres";
-    List<LoadMethod> methods = List.of(LoadMethod.values());
+    String psql = "/usr/bin/psql";
+    boolean duckdb = true;
+    List<LoadMethod> methods = List.of(LoadMethod.COPY);
     for (String a : args) {
       if (a.startsWith("--rows=")) {
         rows = Long.parseLong(a.substring(7));
@@ -55,6 +60,10 @@ public final class WarehouseLoadBenchmark {
         url = a.substring(10);
       } else if (a.startsWith("--jdbcUser=")) {
         user = a.substring(11);
+      } else if (a.startsWith("--psql=")) {
+        psql = a.substring(7);
+      } else if (a.startsWith("--duckdb=")) {
+        duckdb = Boolean.parseBoolean(a.substring(9));
       } else if (a.startsWith("--methods=")) {
         methods = new ArrayList<>();
         for (String m : a.substring(10).split(",")) {
@@ -67,42 +76,102 @@ public final class WarehouseLoadBenchmark {
     DatasetSpec spec = SpecLoader.load("sf311");
     Schema schema = IntakePipeline.cleanSchema(spec);
     WarehouseTable table = new WarehouseTable("sf311", schema, spec.key());
-    System.out.printf(Locale.ROOT, "%-28s %10s %10s %12s%n", "step", "rows", "seconds", "rows/s");
+    Path dir = Files.createTempDirectory("whload-bench");
+    Path csv = dir.resolve("rows.csv");
+    writeCsv(csv, rows, schema);
+    Psql reference = new Psql(psql, url, user);
+    System.out.printf(Locale.ROOT, "%-36s %10s %10s %12s%n", "step", "rows", "seconds", "rows/s");
     for (LoadMethod method : methods) {
-      String schemaName = "bench_" + method.name().toLowerCase(Locale.ROOT) + "_" + System.currentTimeMillis();
-      String runId = "bench" + System.nanoTime();
+      String name = method.name().toLowerCase(Locale.ROOT);
+      String schemaName = "bench_" + name + "_" + System.currentTimeMillis();
+      double[] intake = new double[2];
+      double[] psqlSeconds = new double[2];
       try (Warehouse w =
           Warehouse.connect(WarehouseConfig.of(url).withUser(user).withSchema(schemaName))) {
-        w.prepare(List.of(table), runId);
-        long start = System.nanoTime();
-        Pipeline p = Pipeline.create(flinkOptions());
-        rows(p, rows, schema).apply("Load", w.stagingLoad(table, runId, method).orElseThrow());
-        p.run().waitUntilFinish();
-        report("postgres staging " + method.name().toLowerCase(Locale.ROOT), rows, start);
-        start = System.nanoTime();
-        w.commit(commit(runId, spec, table, List.of()));
-        report("postgres merge (" + method.name().toLowerCase(Locale.ROOT) + " run)", rows, start);
+        for (int pass = 0; pass < 2; pass++) {
+          String label = pass == 0 ? "load" : "rerun";
+          String runId = "bench" + System.nanoTime();
+          w.prepare(List.of(table), runId);
+          long start = System.nanoTime();
+          Pipeline p = Pipeline.create(flinkOptions());
+          rows(p, rows, schema).apply("Load", w.stagingLoad(table, runId, method).orElseThrow());
+          p.run().waitUntilFinish();
+          double staging = report("intake " + label + ": staging " + name, rows, start);
+          start = System.nanoTime();
+          w.commit(commit(runId, spec, table, List.of()));
+          double merge = report("intake " + label + ": merge", rows, start);
+          intake[pass] = staging + merge;
+          if (pass == 0) {
+            reference.prepare(schemaName, table);
+          }
+          double copy = reference.copy(schemaName, csv, rows, "psql " + label + ": \\copy csv");
+          double upsert = reference.upsert(schemaName, table, rows, "psql " + label + ": upsert");
+          psqlSeconds[pass] = copy + upsert;
+          compare(label + " (" + name + ")", intake[pass], psqlSeconds[pass]);
+        }
+        reference.checkSame(schemaName, table);
       }
       try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, "");
           java.sql.Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA " + schemaName + ", " + schemaName + "_raw, " + schemaName
-            + "_public CASCADE");
+            + "_public, " + schemaName + "_psql CASCADE");
       }
     }
-    Path dir = Files.createTempDirectory("intake-bench-duckdb");
-    Pipeline p = Pipeline.create(flinkOptions());
-    rows(p, rows, schema).apply("WriteParquet", WriteParquet.to(dir + "/parquet/").sortedBy(spec.key()));
-    p.run().waitUntilFinish();
-    List<String> files = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(dir.resolve("parquet"))) {
-      s.filter(f -> f.toString().endsWith(".parquet")).forEach(f -> files.add(f.toString()));
+    if (duckdb) {
+      Pipeline p = Pipeline.create(flinkOptions());
+      rows(p, rows, schema)
+          .apply("WriteParquet", WriteParquet.to(dir + "/parquet/").sortedBy(spec.key()));
+      p.run().waitUntilFinish();
+      List<String> files = new ArrayList<>();
+      try (Stream<Path> s = Files.walk(dir.resolve("parquet"))) {
+        s.filter(f -> f.toString().endsWith(".parquet")).forEach(f -> files.add(f.toString()));
+      }
+      WarehouseConfig config = WarehouseConfig.of("jdbc:duckdb:" + dir.resolve("w.duckdb"));
+      try (Warehouse w = Warehouse.connect(config)) {
+        w.prepare(List.of(table), "bench");
+        long start = System.nanoTime();
+        w.commit(commit("bench", spec, table, files));
+        report("duckdb merge from parquet", rows, start);
+        w.prepare(List.of(table), "bench2");
+        start = System.nanoTime();
+        w.commit(commit("bench2", spec, table, files));
+        report("duckdb rerun merge from parquet", rows, start);
+      }
     }
-    WarehouseConfig duckdb = WarehouseConfig.of("jdbc:duckdb:" + dir.resolve("w.duckdb"));
-    try (Warehouse w = Warehouse.connect(duckdb)) {
-      w.prepare(List.of(table), "bench");
-      long start = System.nanoTime();
-      w.commit(commit("bench", spec, table, files));
-      report("duckdb merge from parquet", rows, start);
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
+  /** Prints Intake's and psql's seconds and psql's time as a share of Intake's (≥ 100%: faster). */
+  private static void compare(String what, double intake, double psql) {
+    System.out.printf(Locale.ROOT,
+        "%-36s intake %.1f s, psql %.1f s: intake at %.0f%% of psql's speed%n",
+        what, intake, psql, 100 * psql / intake);
+  }
+
+  /** The rows of {@link #syntheticRow} as CSV, as psql's {@code \copy … csv} reads them. */
+  static void writeCsv(Path file, long n, Schema schema) throws java.io.IOException {
+    try (java.io.Writer out = Files.newBufferedWriter(file)) {
+      StringBuilder line = new StringBuilder();
+      for (long i = 0; i < n; i++) {
+        line.setLength(0);
+        Row row = syntheticRow(schema, i);
+        for (int f = 0; f < row.getFieldCount(); f++) {
+          if (f > 0) {
+            line.append(',');
+          }
+          Object v = row.getValue(f);
+          if (v instanceof String str) {
+            line.append('"').append(str.replace("\"", "\"\"")).append('"');
+          } else if (v instanceof Instant t) {
+            line.append(java.time.Instant.ofEpochMilli(t.getMillis()));
+          } else if (v != null) {
+            line.append(v);
+          }
+        }
+        out.append(line).append('\n');
+      }
     }
   }
 
@@ -157,8 +226,9 @@ public final class WarehouseLoadBenchmark {
     return o;
   }
 
-  private static void report(String step, long rows, long startNanos) {
+  static double report(String step, long rows, long startNanos) {
     double s = (System.nanoTime() - startNanos) / 1e9;
-    System.out.printf(Locale.ROOT, "%-28s %10d %10.1f %12.0f%n", step, rows, s, rows / s);
+    System.out.printf(Locale.ROOT, "%-36s %10d %10.1f %12.0f%n", step, rows, s, rows / s);
+    return s;
   }
 }

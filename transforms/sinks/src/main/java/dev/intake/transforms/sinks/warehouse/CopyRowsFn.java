@@ -15,69 +15,157 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.ReadableInstant;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
 
-/** Buffers a bundle's rows and sends them with COPY … FROM STDIN (CSV); flushes at bundle end. */
+/**
+ * Sends a bundle's rows with COPY … FROM STDIN, one COPY per {@code batchRows} rows and at bundle
+ * end. In binary format rows are encoded and streamed as they arrive (the server stores them while
+ * the next ones are encoded, and a bundle never sits in memory); in CSV format a batch is buffered
+ * and sent whole.
+ */
 class CopyRowsFn extends DoFn<Row, Void> {
   private static final Counter ROWS = Metrics.counter(LoadStagingTable.class, "rowsLoaded");
+  /** Encoded bytes held before they are written to the COPY stream. */
+  private static final int SEND_BYTES = 1 << 16;
 
   private final WarehouseConfig config;
   private final String table;
   private final String columns;
   private final int batchRows;
+  private final boolean binary;
   private transient WarehouseConfig.Session session;
+  private transient CopyManager copyManager;
   private transient List<Row> buffer;
+  private transient BinaryCopyEncoder encoder;
+  private transient CopyIn copy;
+  private transient int copyRows;
 
-  CopyRowsFn(WarehouseConfig config, String table, String columns, int batchRows) {
+  CopyRowsFn(WarehouseConfig config, String table, String columns, int batchRows, boolean binary) {
     this.config = config;
     this.table = table;
     this.columns = columns;
     this.batchRows = batchRows;
+    this.binary = binary;
   }
 
   @Setup
   public void setup() throws SQLException {
     session = config.open();
     session.connection().setAutoCommit(true);
+    copyManager = session.connection().unwrap(PGConnection.class).getCopyAPI();
   }
 
   @StartBundle
-  public void startBundle() {
+  public void startBundle() throws SQLException {
     buffer = new ArrayList<>();
+    // A bundle that failed half-way may have left its COPY open and a row half encoded.
+    if (copy != null) {
+      CopyIn c = copy;
+      copy = null;
+      copyRows = 0;
+      if (c.isActive()) {
+        c.cancelCopy();
+      }
+    }
+    if (encoder != null) {
+      encoder.clear();
+    }
   }
 
   @ProcessElement
   public void process(@Element Row row) throws SQLException, IOException {
-    buffer.add(row);
-    if (buffer.size() >= batchRows) {
-      flush();
+    if (!binary) {
+      buffer.add(row);
+      if (buffer.size() >= batchRows) {
+        flushCsv();
+      }
+      return;
+    }
+    if (copy == null) {
+      FailPoints.check("write.warehouse");
+      if (encoder == null) {
+        encoder = new BinaryCopyEncoder(row.getSchema());
+      }
+      copy = copyManager.copyIn(
+          "COPY " + table + " (" + columns + ") FROM STDIN WITH (FORMAT binary)");
+      copy.writeToCopy(BinaryCopyEncoder.HEADER, 0, BinaryCopyEncoder.HEADER.length);
+    }
+    encoder.add(row);
+    copyRows++;
+    if (encoder.length() >= SEND_BYTES) {
+      send(copy);
+    }
+    if (copyRows >= batchRows) {
+      endCopy();
     }
   }
 
   @FinishBundle
   public void finishBundle() throws SQLException, IOException {
-    flush();
+    if (binary) {
+      endCopy();
+    } else {
+      flushCsv();
+    }
   }
 
   @Teardown
   public void teardown() throws SQLException {
-    if (session != null) {
-      session.close();
+    try {
+      if (copy != null && copy.isActive()) {
+        copy.cancelCopy();
+      }
+    } finally {
+      copy = null;
+      if (session != null) {
+        session.close();
+      }
     }
   }
 
-  private void flush() throws SQLException, IOException {
+  private void send(CopyIn c) throws SQLException {
+    try {
+      c.writeToCopy(encoder.bytes(), 0, encoder.length());
+    } finally {
+      encoder.clear();
+    }
+  }
+
+  private void endCopy() throws SQLException {
+    if (copy == null) {
+      return;
+    }
+    CopyIn c = copy;
+    copy = null;
+    int n = copyRows;
+    copyRows = 0;
+    try {
+      send(c);
+      c.writeToCopy(BinaryCopyEncoder.TRAILER, 0, BinaryCopyEncoder.TRAILER.length);
+      c.endCopy();
+    } catch (SQLException | RuntimeException e) {
+      if (c.isActive()) {
+        try {
+          c.cancelCopy();
+        } catch (SQLException secondary) {
+          e.addSuppressed(secondary);
+        }
+      }
+      throw e;
+    }
+    ROWS.inc(n);
+  }
+
+  private void flushCsv() throws SQLException, IOException {
     if (buffer.isEmpty()) {
       return;
     }
     FailPoints.check("write.warehouse");
-    session
-        .connection()
-        .unwrap(PGConnection.class)
-        .getCopyAPI()
-        .copyIn(
-            "COPY " + table + " (" + columns + ") FROM STDIN WITH (FORMAT csv)",
-            new ByteArrayInputStream(csv(buffer)),
-            1 << 16);
+    copyManager.copyIn(
+        "COPY " + table + " (" + columns + ") FROM STDIN WITH (FORMAT csv)",
+        new ByteArrayInputStream(csv(buffer)),
+        1 << 16);
     ROWS.inc(buffer.size());
     buffer.clear();
   }

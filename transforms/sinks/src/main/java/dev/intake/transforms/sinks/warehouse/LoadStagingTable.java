@@ -19,7 +19,7 @@ import org.joda.time.ReadableInstant;
 
 /**
  * Loads rows into a run's staging table (its columns are the rows' schema fields, by name), with
- * COPY (the default) or with {@code JdbcIO.write()}'s batched INSERTs. Connections come from a
+ * binary COPY (the default), CSV COPY or {@code JdbcIO.write()}'s batched INSERTs. Connections come from a
  * {@link WarehouseConfig}, whose password is read on the worker. A retried bundle may load its rows
  * twice, so the staging table is deduplicated when it is merged (the dialect's {@code runRows}).
  * Only for dialects that {@linkplain Dialect#loadsInPipeline() load in the pipeline}.
@@ -67,8 +67,9 @@ public final class LoadStagingTable extends PTransform<PCollection<Row>, PDone> 
   public PDone expand(PCollection<Row> input) {
     Schema schema = input.getSchema();
     String columns = Dialect.quotedList(schema.getFieldNames());
-    if (method == LoadMethod.COPY) {
-      input.apply("CopyRows", ParDo.of(new CopyRowsFn(config, table, columns, batchRows)));
+    if (method == LoadMethod.COPY || method == LoadMethod.COPY_CSV) {
+      input.apply("CopyRows", ParDo.of(
+          new CopyRowsFn(config, table, columns, batchRows, method == LoadMethod.COPY)));
       return PDone.in(input.getPipeline());
     }
     String marks = String.join(", ", java.util.Collections.nCopies(schema.getFieldCount(), "?"));

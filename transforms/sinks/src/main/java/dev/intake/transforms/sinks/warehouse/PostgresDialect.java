@@ -7,11 +7,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
 
 /**
  * PostgreSQL: the pipeline loads each run's rows into its own UNLOGGED staging tables (with COPY,
  * or batched INSERTs), and the commit merges them. A retried bundle may have loaded some rows
  * twice, so the merge takes one row per key (the newest version) and distinct rows of the others.
+ * The merge sends on only the delta: a run's row whose key is stored with a newer version, or with
+ * the same version and the same values, is left out before the upsert, so a re-run of unchanged rows
+ * neither updates nor locks the stored ones.
  */
 final class PostgresDialect extends Dialect {
   private static final long serialVersionUID = 1L;
@@ -91,6 +95,34 @@ final class PostgresDialect extends Dialect {
     try (Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + qualified(schema, stagingName(table, runId)));
     }
+  }
+
+  /**
+   * The upsert of the rows that change something: the anti-join drops the rows the upsert's own
+   * condition would skip, which ON CONFLICT would otherwise still visit and lock one by one. Rows
+   * whose comparison is unknown (a null version) stay, and the upsert's condition decides them.
+   */
+  @Override
+  String upsert(String target, WarehouseTable t, String version, String rows) {
+    List<String> stored = new ArrayList<>();
+    List<String> run = new ArrayList<>();
+    StringBuilder sameKey = new StringBuilder();
+    for (Schema.Field f : t.schema().getFields()) {
+      String col = quote(f.getName());
+      if (t.key().contains(f.getName())) {
+        sameKey.append(sameKey.length() == 0 ? "" : " AND ").append("o.").append(col)
+            .append(" = r.").append(col);
+      } else {
+        stored.add("o." + col);
+        run.add("r." + col);
+      }
+    }
+    String v = quote(version);
+    String delta = "SELECT r.* FROM (" + rows + ") r WHERE NOT EXISTS (SELECT 1 FROM " + target
+        + " o WHERE " + sameKey + " AND (o." + v + " > r." + v + " OR (o." + v + " = r." + v
+        + " AND (" + String.join(", ", stored) + ") IS NOT DISTINCT FROM ("
+        + String.join(", ", run) + "))))";
+    return super.upsert(target, t, version, delta);
   }
 
   @Override
