@@ -11,7 +11,9 @@
 #
 # Builds nothing. Needs runners/target/intake.jar and testdata/target/intake-testdata-*.jar.
 # Environment: HEAP (default 4g, the run's -Xmx), SEED (42), DUPLICATE_SHARE (0.1),
-# INVALID_SHARE (0.01), BENCH_DIR (/tmp/intake-bench), KEEP_LAKE=1 to keep the lake afterwards.
+# INVALID_SHARE (0.01), BENCH_DIR (/tmp/intake-bench), KEEP_LAKE=1 to keep the lake afterwards,
+# EXTRA_ARGS (more intake options, e.g. "--parallelism=1 --flinkManagedMemory=512m"),
+# RSS_TARGET_MB (a peak RSS target: prints the peak's ratio to it).
 set -euo pipefail
 
 rows="${1:-1000000}"
@@ -62,6 +64,10 @@ args=(run --dataset=sf311 --inputFile="$input" --lakePath="$lake" --runner="$run
 if [[ "$runner" == "FlinkRunner" ]]; then
   args+=("--flinkMaster=[local]")
 fi
+if [[ -n "${EXTRA_ARGS:-}" ]]; then
+  read -r -a extra <<< "$EXTRA_ARGS"
+  args+=("${extra[@]}")
+fi
 echo "full-load: java -Xmx${HEAP:-4g} -jar $intake_jar ${args[*]}  (log: $log)"
 
 start=$(date +%s.%N)
@@ -70,12 +76,18 @@ pid=$!
 trap 'kill "$pid" 2>/dev/null || true' INT TERM
 
 peak_kb=0
+anon_kb=0
+file_kb=0
 while kill -0 "$pid" 2>/dev/null; do
   # VmHWM is the kernel's own peak; VmRSS covers kernels without it. Keep the max seen.
   if status="$(cat "/proc/$pid/status" 2>/dev/null)"; then
     for kb in $(awk '/^(VmHWM|VmRSS):/ { print $2 }' <<< "$status"); do
       if (( kb > peak_kb )); then peak_kb=$kb; fi
     done
+    # Anonymous memory (heap, off-heap buffers) apart from mapped files, to tell them apart.
+    read -r a f <<< "$(awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { print a + 0, f + 0 }' <<< "$status")"
+    if (( a > anon_kb )); then anon_kb=$a; fi
+    if (( f > file_kb )); then file_kb=$f; fi
   fi
   sleep 0.5
 done
@@ -105,11 +117,15 @@ echo "rows            $rows"
 echo "file size MB    $size_mb"
 echo "runner          $runner ($(field runner))"
 echo "heap (-Xmx)     ${HEAP:-4g}"
+echo "extra options   ${EXTRA_ARGS:-none}"
 echo "exit code       $rc"
 echo "status          $(field status)"
 echo "wall seconds    $wall"
 echo "rows/s          $rate"
-echo "peak RSS MB     $peak_mb"
+echo "peak RSS MB     $peak_mb (peak anonymous $(( anon_kb / 1024 )), peak mapped files $(( file_kb / 1024 )))"
+if [[ -n "${RSS_TARGET_MB:-}" ]]; then
+  echo "RSS vs target   $(awk -v p="$peak_mb" -v t="$RSS_TARGET_MB" 'BEGIN { printf "%.2f (%s MB of %s MB)", p / t, p, t }')"
+fi
 echo "read            $(field read)"
 echo "written         $(field written)"
 echo "superseded      $(field superseded)"

@@ -16,6 +16,7 @@ import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.pipeline.steps.WriteOutput;
 import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.derive.DeriveColumns;
+import dev.intake.transforms.dedup.DedupByKey;
 import dev.intake.transforms.history.VersionHistory;
 import dev.intake.transforms.join.JoinReference;
 import dev.intake.transforms.model.DeadLetter;
@@ -69,6 +70,7 @@ public final class IntakePipeline {
     List<Derivation> backfill = List.of();
     boolean recomputeAll;
     InputBounds bounds = InputBounds.defaults();
+    int dedupBuckets = DedupByKey.DEFAULT_BUCKETS;
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -120,6 +122,12 @@ public final class IntakePipeline {
     /** The bounds parsing applies (columns, field size, JSON depth); default: the defaults. */
     public Config withBounds(InputBounds bounds) {
       this.bounds = bounds;
+      return this;
+    }
+
+    /** The hash buckets the dedup groups keys into; default {@link DedupByKey#DEFAULT_BUCKETS}. */
+    public Config withDedupBuckets(int buckets) {
+      this.dedupBuckets = buckets;
       return this;
     }
 
@@ -189,7 +197,8 @@ public final class IntakePipeline {
       vanished = p.apply("ReadKeys", c.keys).apply("VanishedKeys", c.reconcile);
       merge = merge.withTombstones(vanished.get(VanishedKeys.TOMBSTONES), c.lake.tombstones());
     }
-    PCollectionTuple merged = clean.get(CleanRecords.ROWS).apply("MergeWithLake", merge);
+    PCollectionTuple merged = clean.get(CleanRecords.ROWS)
+        .apply("MergeWithLake", merge.withDedupBuckets(c.dedupBuckets));
     PCollection<KV<TallyKey, Long>> written =
         merged.apply(
             "WriteDataset",

@@ -270,7 +270,8 @@ final class RunPlan {
         options.getMaxRowsPerFile(), loads)
         .withEvolution(spec.renamedFrom(), SchemaVersion.derivations(spec, evolution.backfill),
             options.getRecomputeAll())
-        .withBounds(SourcePlan.bounds(options));
+        .withBounds(SourcePlan.bounds(options))
+        .withDedupBuckets(options.getDedupBuckets());
     if (source.keys != null) {
       config.withReconcile(source.keys, VanishedKeys.of(lake.clean(),
           IntakePipeline.cleanSchema(spec), IntakePipeline.keyFields(spec), SourcePlan.keyNames(spec, source.format),
