@@ -5,7 +5,9 @@ import dev.intake.options.InvalidOptionsException;
 import dev.intake.pipeline.spec.SpecException;
 import dev.intake.transforms.sinks.warehouse.SchemaMismatchException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
@@ -47,6 +49,7 @@ public final class Main {
       return COMMITTED;
     }
     boolean runnerExplicit = Arrays.stream(rest).anyMatch(a -> a.startsWith("--runner="));
+    rest = withoutDirectRunnerChecks(rest);
     IntakeOptions options;
     try {
       options = PipelineOptionsFactory.fromArgs(rest).as(IntakeOptions.class);
@@ -84,6 +87,24 @@ public final class Main {
   }
 
   /** Names the argument that Beam's option parser refused, and why, on one line. */
+  /**
+   * {@code args} with the DirectRunner's per-element checks (--enforceImmutability,
+   * --enforceEncodability) off unless given: they encode and decode every element at every step,
+   * which is what makes a 50,000-row run take minutes; transforms' own tests keep them on.
+   */
+  static String[] withoutDirectRunnerChecks(String[] args) {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    if (all.stream().noneMatch(a -> a.startsWith("--runner=") && a.endsWith("DirectRunner"))) {
+      return args;
+    }
+    for (String check : List.of("--enforceImmutability", "--enforceEncodability")) {
+      if (all.stream().noneMatch(a -> a.equals(check) || a.startsWith(check + "="))) {
+        all.add(check + "=false");
+      }
+    }
+    return all.toArray(new String[0]);
+  }
+
   static String explainBadOption(String[] args, IllegalArgumentException e) {
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     java.util.regex.Matcher unknown =
