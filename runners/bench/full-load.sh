@@ -78,6 +78,7 @@ trap 'kill "$pid" 2>/dev/null || true' INT TERM
 peak_kb=0
 anon_kb=0
 file_kb=0
+cpu_ticks=0
 while kill -0 "$pid" 2>/dev/null; do
   # VmHWM is the kernel's own peak; VmRSS covers kernels without it. Keep the max seen.
   if status="$(cat "/proc/$pid/status" 2>/dev/null)"; then
@@ -88,6 +89,10 @@ while kill -0 "$pid" 2>/dev/null; do
     read -r a f <<< "$(awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { print a + 0, f + 0 }' <<< "$status")"
     if (( a > anon_kb )); then anon_kb=$a; fi
     if (( f > file_kb )); then file_kb=$f; fi
+  fi
+  # CPU time (user + system, in clock ticks) so far: on a busy machine a fairer figure than wall.
+  if stat_line="$(cat "/proc/$pid/stat" 2>/dev/null)"; then
+    cpu_ticks=$(awk '{ print $12 + $13 }' <<< "${stat_line##*) }" 2>/dev/null || echo "$cpu_ticks")
   fi
   sleep 0.5
 done
@@ -122,6 +127,7 @@ echo "exit code       $rc"
 echo "status          $(field status)"
 echo "wall seconds    $wall"
 echo "rows/s          $rate"
+echo "CPU seconds     $(awk -v t="$cpu_ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }') (user + system of the run's JVM, last sample)"
 echo "peak RSS MB     $peak_mb (peak anonymous $(( anon_kb / 1024 )), peak mapped files $(( file_kb / 1024 )))"
 if [[ -n "${RSS_TARGET_MB:-}" ]]; then
   echo "RSS vs target   $(awk -v p="$peak_mb" -v t="$RSS_TARGET_MB" 'BEGIN { printf "%.2f (%s MB of %s MB)", p / t, p, t }')"
