@@ -19,8 +19,9 @@
 # Environment: HEAP (default 4g, the run's -Xmx), SEED (42), DUPLICATE_SHARE (0.1),
 # INVALID_SHARE (0.01), BENCH_DIR (/tmp/intake-bench), KEEP_LAKE=1 to keep the lake afterwards,
 # REFERENCE (duckdb, or none), DUCKDB_THREADS (2), JAVA_OPTS (extra JVM flags for Intake's run,
-# e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile), INTAKE_ARGS (extra
-# arguments for the run, e.g. --parallelism=1).
+# e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile), INTAKE_ARGS or EXTRA_ARGS
+# (more intake options, e.g. "--parallelism=1 --flinkManagedMemory=512m"), RSS_TARGET_MB (a peak
+# RSS target: prints the peak's ratio to it).
 set -euo pipefail
 
 rows="${1:-1000000}"
@@ -81,6 +82,8 @@ measure() {
   pid=$!
   trap 'kill "$pid" 2>/dev/null || true' INT TERM
   peak_kb=0
+  anon_kb=0
+  file_kb=0
   cpu_ticks=0
   while kill -0 "$pid" 2>/dev/null; do
     if stat_line="$(cat "/proc/$pid/stat" 2>/dev/null)"; then
@@ -92,6 +95,10 @@ measure() {
       for kb in $(awk '/^(VmHWM|VmRSS):/ { print $2 }' <<< "$status"); do
         if (( kb > peak_kb )); then peak_kb=$kb; fi
       done
+      # Anonymous memory (heap, off-heap buffers) apart from mapped files, to tell them apart.
+      read -r a f <<< "$(awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { print a + 0, f + 0 }' <<< "$status")"
+      if (( a > anon_kb )); then anon_kb=$a; fi
+      if (( f > file_kb )); then file_kb=$f; fi
     fi
     sleep 0.5
   done
@@ -128,7 +135,7 @@ if [[ "$runner" == "FlinkRunner" ]]; then
   args+=("--flinkMaster=[local]")
 fi
 # shellcheck disable=SC2206
-extra_args=(${INTAKE_ARGS:-})
+extra_args=(${INTAKE_ARGS:-${EXTRA_ARGS:-}})
 # shellcheck disable=SC2206
 java_opts=(${JAVA_OPTS:-})
 args+=("${extra_args[@]}")
@@ -154,12 +161,16 @@ echo "rows            $rows"
 echo "file size MB    $size_mb"
 echo "runner          $runner ($(field runner))"
 echo "heap (-Xmx)     ${HEAP:-4g}"
+echo "extra options   ${INTAKE_ARGS:-${EXTRA_ARGS:-none}}"
 echo "exit code       $rc"
 echo "status          $(field status)"
 echo "wall seconds    $wall"
 echo "CPU seconds     $cpu"
 echo "rows/s          $rate"
-echo "peak RSS MB     $peak_mb"
+echo "peak RSS MB     $peak_mb (peak anonymous $(( anon_kb / 1024 )), peak mapped files $(( file_kb / 1024 )))"
+if [[ -n "${RSS_TARGET_MB:-}" ]]; then
+  echo "RSS vs target   $(awk -v p="$peak_mb" -v t="$RSS_TARGET_MB" 'BEGIN { printf "%.2f (%s MB of %s MB)", p / t, p, t }')"
+fi
 echo "read            $(field read)"
 echo "written         $(field written)"
 echo "superseded      $(field superseded)"

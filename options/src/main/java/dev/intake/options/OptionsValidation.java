@@ -94,6 +94,30 @@ public final class OptionsValidation {
         + " is not an interval (e.g. 30s, 2m, 1h, PT30S; 0 turns it off)");
   }
 
+  private static final Pattern MEMORY_SIZE =
+      Pattern.compile("([0-9]{1,12})\\s*([kmg]?)b?", Pattern.CASE_INSENSITIVE);
+
+  /** Bytes of a memory size such as {@code 512m}, {@code 1g}, {@code 65536k} or {@code 1024}. */
+  public static long memorySize(String option, String text) {
+    java.util.regex.Matcher m = MEMORY_SIZE.matcher(text == null ? "" : text.trim());
+    if (!m.matches()) {
+      throw new InvalidOptionsException(
+          option + "=" + text + " is not a memory size (e.g. 512m, 1g)");
+    }
+    int shift = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+      case "k" -> 10;
+      case "m" -> 20;
+      case "g" -> 30;
+      default -> 0;
+    };
+    long bytes = Long.parseLong(m.group(1)) << shift;
+    if (bytes < (16L << 20)) {
+      throw new InvalidOptionsException(option + "=" + text + " is below the least Flink runs"
+          + " with, 16m");
+    }
+    return bytes;
+  }
+
   private static void positive(String option, Integer value) {
     if (value == null || value <= 0) {
       throw new InvalidOptionsException(option + " must be > 0, but was " + value);
@@ -154,6 +178,9 @@ public final class OptionsValidation {
       positive("--requestsPerMinute", options.getRequestsPerMinute());
     }
     positive("--rowsPerWindow", options.getRowsPerWindow());
+    positive("--dedupBuckets", options.getDedupBuckets());
+    memorySize("--flinkManagedMemory", options.getFlinkManagedMemory());
+    memorySize("--flinkNetworkMemory", options.getFlinkNetworkMemory());
     positive("--maxRecordBytes", options.getMaxRecordBytes());
     positive("--maxFieldBytes", options.getMaxFieldBytes());
     positive("--maxColumns", options.getMaxColumns());

@@ -18,6 +18,7 @@ import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.pipeline.steps.WriteOutput;
 import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.derive.DeriveColumns;
+import dev.intake.transforms.dedup.DedupByKey;
 import dev.intake.transforms.history.VersionHistory;
 import dev.intake.transforms.join.JoinReference;
 import dev.intake.transforms.model.DeadLetter;
@@ -72,6 +73,7 @@ public final class IntakePipeline {
     boolean recomputeAll;
     InputBounds bounds = InputBounds.defaults();
     String progressKey;
+    int dedupBuckets = DedupByKey.DEFAULT_BUCKETS;
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -132,6 +134,12 @@ public final class IntakePipeline {
      */
     public Config withProgress(String key) {
       this.progressKey = key;
+      return this;
+    }
+
+    /** The hash buckets the dedup groups keys into; default {@link DedupByKey#DEFAULT_BUCKETS}. */
+    public Config withDedupBuckets(int buckets) {
+      this.dedupBuckets = buckets;
       return this;
     }
 
@@ -205,7 +213,8 @@ public final class IntakePipeline {
       vanished = p.apply("ReadKeys", c.keys).apply("VanishedKeys", c.reconcile);
       merge = merge.withTombstones(vanished.get(VanishedKeys.TOMBSTONES), c.lake.tombstones());
     }
-    PCollectionTuple merged = clean.get(CleanRecords.ROWS).apply("MergeWithLake", merge);
+    PCollectionTuple merged = clean.get(CleanRecords.ROWS)
+        .apply("MergeWithLake", merge.withDedupBuckets(c.dedupBuckets));
     PCollection<KV<TallyKey, Long>> written =
         merged.apply(
             "WriteDataset",

@@ -7,6 +7,7 @@ import dev.intake.pipeline.cli.HelpText;
 import dev.intake.pipeline.spec.SpecException;
 import dev.intake.transforms.sinks.warehouse.SchemaMismatchException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -79,6 +80,7 @@ public final class Main {
       return COMMITTED;
     }
     boolean runnerExplicit = Arrays.stream(rest).anyMatch(a -> a.startsWith("--runner="));
+    rest = withoutDirectRunnerChecks(rest);
     IntakeOptions options;
     try {
       options = PipelineOptionsFactory.fromArgs(rest).as(IntakeOptions.class);
@@ -117,6 +119,24 @@ public final class Main {
   }
 
   /** Names the argument that Beam's option parser refused, and why, on one line. */
+  /**
+   * {@code args} with the DirectRunner's per-element checks (--enforceImmutability,
+   * --enforceEncodability) off unless given: they encode and decode every element at every step,
+   * which is what makes a 50,000-row run take minutes; transforms' own tests keep them on.
+   */
+  static String[] withoutDirectRunnerChecks(String[] args) {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    if (all.stream().noneMatch(a -> a.startsWith("--runner=") && a.endsWith("DirectRunner"))) {
+      return args;
+    }
+    for (String check : List.of("--enforceImmutability", "--enforceEncodability")) {
+      if (all.stream().noneMatch(a -> a.equals(check) || a.startsWith(check + "="))) {
+        all.add(check + "=false");
+      }
+    }
+    return all.toArray(new String[0]);
+  }
+
   static String explainBadOption(String[] args, IllegalArgumentException e) {
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     java.util.regex.Matcher unknown =

@@ -272,7 +272,8 @@ final class RunPlan {
         options.getMaxRowsPerFile(), loads)
         .withEvolution(spec.renamedFrom(), SchemaVersion.derivations(spec, evolution.backfill),
             options.getRecomputeAll())
-        .withBounds(SourcePlan.bounds(options));
+        .withBounds(SourcePlan.bounds(options))
+        .withDedupBuckets(options.getDedupBuckets());
     if (!source.isApi) {
       config.withProgress(progressKey());
     }

@@ -1,6 +1,7 @@
 package dev.intake.pipeline;
 
 import dev.intake.options.IntakeOptions;
+import dev.intake.options.OptionsValidation;
 import dev.intake.pipeline.storage.S3Storage;
 import java.io.IOException;
 import java.util.Locale;
@@ -44,7 +45,10 @@ final class RunnerChoice {
       String master = flink.getFlinkMaster();
       boolean embedded = master == null || master.equals("[local]") || master.equals("[auto]");
       if (embedded) {
-        EmbeddedFlink.configure(flink);
+        IntakeOptions intake = options.as(IntakeOptions.class);
+        EmbeddedFlink.configure(flink,
+            OptionsValidation.memorySize("--flinkManagedMemory", intake.getFlinkManagedMemory()),
+            OptionsValidation.memorySize("--flinkNetworkMemory", intake.getFlinkNetworkMemory()));
         name = "FlinkRunner (embedded, parallelism " + flink.getParallelism() + ")";
       } else {
         name =

@@ -42,6 +42,8 @@ class CommandLineErrorsTest {
         "--noSuchOption=1 | unknown option --noSuchOption (intake --help lists the options)",
         "--staleLockSeconds=0 | --staleLockSeconds must be > 0, but was 0",
         "--maxRecordBytes=0 | --maxRecordBytes must be > 0, but was 0",
+        "--dedupBuckets=0 | --dedupBuckets must be > 0, but was 0",
+        "--flinkManagedMemory=lots | --flinkManagedMemory=lots is not a memory size (e.g. 512m, 1g)",
         "--maxDecompressionRatio=-1 | --maxDecompressionRatio must be > 0, but was -1",
         "--jdbcPasswordFile=/no/such/password | --jdbcPasswordFile=/no/such/password is not a readable file",
         "--progressInterval=5 | --progressInterval=5 needs a unit (e.g. 30s, 2m, 1h; 0 turns it off)",

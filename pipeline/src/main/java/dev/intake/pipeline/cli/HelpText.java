@@ -5,6 +5,7 @@ import dev.intake.options.BoundsOptions;
 import dev.intake.options.ConsoleOptions;
 import dev.intake.options.LakeOptions;
 import dev.intake.options.MonitoringOptions;
+import dev.intake.options.PerformanceOptions;
 import dev.intake.options.RunOptions;
 import dev.intake.options.SourceOptions;
 import dev.intake.options.StorageOptions;
@@ -56,6 +57,7 @@ public final class HelpText {
     g.put(StorageOptions.class, "Storage (S3)");
     g.put(ConsoleOptions.class, "Output");
     g.put(MonitoringOptions.class, "Alerts and metrics");
+    g.put(PerformanceOptions.class, "Performance");
     return g;
   }
 

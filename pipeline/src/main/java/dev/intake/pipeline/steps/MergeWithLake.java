@@ -51,6 +51,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   private Map<String, String> renamedFrom = Map.of();
   private List<Derivation> backfill = List.of();
   private boolean allPartitions;
+  private int dedupBuckets = DedupByKey.DEFAULT_BUCKETS;
 
   private MergeWithLake(
       String lakeDirectory, List<String> key, String version, String watermark,
@@ -83,6 +84,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
         Objects.requireNonNull(tombstones, "tombstones"),
         Objects.requireNonNull(directory, "directory"));
+    m.dedupBuckets = dedupBuckets;
     return m.evolved(renamedFrom, backfill, allPartitions);
   }
 
@@ -96,7 +98,16 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
       boolean allPartitions) {
     MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
         tombstones, tombstonesDirectory);
+    m.dedupBuckets = dedupBuckets;
     return m.evolved(Map.copyOf(renamedFrom), List.copyOf(backfill), allPartitions);
+  }
+
+  /** Dedups in {@code buckets} hash buckets of the key ({@link DedupByKey#withBuckets}). */
+  public MergeWithLake withDedupBuckets(int buckets) {
+    MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
+        tombstones, tombstonesDirectory);
+    m.dedupBuckets = buckets;
+    return m.evolved(renamedFrom, backfill, allPartitions);
   }
 
   private MergeWithLake evolved(Map<String, String> renamedFrom, List<Derivation> backfill,
@@ -129,7 +140,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
             .and(stored.apply("MarkStored", MarkOrigin.stored()))
             .apply("IncomingAndStored", Flatten.pCollections())
             .setRowSchema(MarkOrigin.markedSchema(clean))
-            .apply("DedupByKey", DedupByKey.of(key, version));
+            .apply("DedupByKey", DedupByKey.of(key, version).withBuckets(dedupBuckets));
     PCollection<String> touched =
         dedup.apply("TouchedPartitions", TouchedPartitions.of(partitioner));
     if (allPartitions) {

@@ -8,14 +8,18 @@ import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Aggregates rows per group: one output row {@code (bucket, group fields…, measures…)} per
@@ -40,6 +44,8 @@ import org.apache.beam.sdk.values.Row;
  * quantiles a nullable DOUBLE.
  */
 public final class AggregateRows extends PTransform<PCollection<Row>, PCollection<Row>> {
+  static final int HASH_BUCKETS = 512;
+
   private final TimeBucket bucket;
   private final List<String> groupFields;
   private final List<Measure> measures;
@@ -196,6 +202,16 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
             ParDo.of(
                 new KeyByGroupFn(bucket, groupFields, exploded, listFields(input.getSchema()))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(exploded)))
+        .apply(
+            "BucketGroups",
+            MapElements.into(
+                    TypeDescriptors.kvs(
+                        TypeDescriptors.integers(),
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows())))
+                .via((KV<String, Row> kv) -> KV.of(hashBucketOf(kv.getKey()), kv)))
+        .setCoder(
+            KvCoder.of(
+                VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), RowCoder.of(exploded))))
         .apply("GroupRows", GroupByKey.create())
         .apply(
             "ComputeMeasures",
@@ -215,6 +231,15 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     if (pivot != null) {
       builder.add(DisplayData.item("pivot", pivot.toString()));
     }
+  }
+
+  /**
+   * The hash bucket of a group's key: groups are shuffled in {@value #HASH_BUCKETS} buckets of
+   * groups rather than one by one, because the DirectRunner hands every group downstream as its
+   * own bundle at a set-up cost per bundle; a bucket holds one accumulator per group it has.
+   */
+  static int hashBucketOf(String groupKey) {
+    return Math.floorMod(groupKey.hashCode(), HASH_BUCKETS);
   }
 
   private static String unique(Set<String> columns, String name) {

@@ -82,17 +82,22 @@ class DedupByKeyTest {
             ONE_OPENED,
             FOUR_UNDATED);
     return Stream.of(
-        Arguments.of("as listed", ALL),
-        Arguments.of("reversed", reversed),
-        Arguments.of("interleaved", interleaved));
+        Arguments.of("as listed", ALL, DedupByKey.DEFAULT_BUCKETS),
+        Arguments.of("reversed", reversed, DedupByKey.DEFAULT_BUCKETS),
+        Arguments.of("interleaved", interleaved, DedupByKey.DEFAULT_BUCKETS),
+        // Every key in one bucket, and keys sharing two buckets: the bucket's own dedup decides.
+        Arguments.of("as listed, one bucket", ALL, 1),
+        Arguments.of("reversed, one bucket", reversed, 1),
+        Arguments.of("interleaved, two buckets", interleaved, 2));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("arrivalOrders")
-  void newestVersionWinsWhateverTheArrivalOrder(String name, List<Row> rows, TestPipeline p) {
+  void newestVersionWinsWhateverTheArrivalOrder(
+      String name, List<Row> rows, int buckets, TestPipeline p) {
     DedupByKey.Result result =
         p.apply(Create.of(rows).withRowSchema(SCHEMA))
-            .apply(DedupByKey.of(List.of("id"), "updated"));
+            .apply(DedupByKey.of(List.of("id"), "updated").withBuckets(buckets));
 
     PAssert.that(result.newest()).containsInAnyOrder(ONE_CLOSED, TWO_OPEN, THREE, FOUR_DATED, FIVE);
     PAssert.that(result.superseded())
@@ -157,6 +162,23 @@ class DedupByKeyTest {
             () -> rows.apply("ByVersion", DedupByKey.of(List.of("id"), "version")));
     assertThat(key.getMessage(), startsWith("key field nope is not in "));
     assertThat(version.getMessage(), startsWith("version field version is not in "));
+  }
+
+  @Test
+  void bucketCountMustBePositive() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DedupByKey.of(List.of("id"), "updated").withBuckets(0));
+    assertEquals("buckets must be > 0, but was 0", e.getMessage());
+  }
+
+  @Test
+  void bucketOfAKeyIsFixedAndInRange() {
+    // String.hashCode is specified, so a key's bucket is the same on every worker and every run.
+    assertEquals(Math.floorMod("123".hashCode(), 512), DedupByKey.bucketOf("123", 512));
+    assertEquals(48690 % 7, DedupByKey.bucketOf("123", 7));
+    assertEquals(0, DedupByKey.bucketOf("anything", 1));
   }
 
   @Test

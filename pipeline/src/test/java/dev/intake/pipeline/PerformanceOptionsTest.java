@@ -1,0 +1,87 @@
+package dev.intake.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.intake.options.InvalidOptionsException;
+import dev.intake.options.OptionsValidation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The memory and speed options: sizes parsed, embedded Flink capped, DirectRunner checks off. */
+class PerformanceOptionsTest {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "512m, 536870912",
+    "1g, 1073741824",
+    "1G, 1073741824",
+    "65536k, 67108864",
+    "128mb, 134217728",
+    "33554432, 33554432"
+  })
+  void memorySizesAreParsed(String text, long bytes) {
+    assertEquals(bytes, OptionsValidation.memorySize("--flinkManagedMemory", text));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "lots, '--flinkNetworkMemory=lots is not a memory size (e.g. 512m, 1g)'",
+    "-5m, '--flinkNetworkMemory=-5m is not a memory size (e.g. 512m, 1g)'",
+    "1t, '--flinkNetworkMemory=1t is not a memory size (e.g. 512m, 1g)'",
+    "8m, '--flinkNetworkMemory=8m is below the least Flink runs with, 16m'"
+  })
+  void badMemorySizeIsOneLine(String text, String message) {
+    InvalidOptionsException e =
+        assertThrows(
+            InvalidOptionsException.class,
+            () -> OptionsValidation.memorySize("--flinkNetworkMemory", text));
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void embeddedFlinkGetsFixedManagedAndNetworkMemory() throws Exception {
+    FlinkPipelineOptions flink = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+    EmbeddedFlink.configure(flink, 512L << 20, 96L << 20);
+
+    List<String> conf = Files.readAllLines(Path.of(flink.getFlinkConfDir(), "config.yaml"));
+    assertThat(
+        conf,
+        hasItems(
+            "taskmanager.memory.managed.size: 536870912b",
+            "taskmanager.memory.network.min: 100663296b",
+            "taskmanager.memory.network.max: 100663296b",
+            "taskmanager.bind-host: 127.0.0.1"));
+  }
+
+  @Test
+  void directRunnerRunsWithoutPerElementChecksUnlessAsked() {
+    String[] direct = {"--dataset=sf311", "--runner=DirectRunner"};
+    assertThat(
+        Arrays.asList(Main.withoutDirectRunnerChecks(direct)),
+        containsInAnyOrder(
+            "--dataset=sf311",
+            "--runner=DirectRunner",
+            "--enforceImmutability=false",
+            "--enforceEncodability=false"));
+
+    String[] asked = {"--runner=DirectRunner", "--enforceImmutability=true"};
+    assertThat(
+        Arrays.asList(Main.withoutDirectRunnerChecks(asked)),
+        containsInAnyOrder(
+            "--runner=DirectRunner", "--enforceImmutability=true", "--enforceEncodability=false"));
+
+    String[] flink = {"--runner=FlinkRunner"};
+    assertArrayEquals(flink, Main.withoutDirectRunnerChecks(flink));
+  }
+}
