@@ -177,6 +177,10 @@ public final class IntakePipeline {
     MergeWithLake merge = MergeWithLake.of(
         c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner())
         .withEvolution(c.renamedFrom, c.backfill, c.recomputeAll);
+    if (spec.aggregates().stream().anyMatch(a -> a.lakePartitioner(spec.partitioner()) == null)) {
+      // An aggregate not aligned with the partitions is computed over every key.
+      merge = merge.withWholeLake();
+    }
     PCollectionTuple deletions = null;
     if (c.deletions != null) {
       deletions = p.apply("ReadDeletions", c.deletions)
