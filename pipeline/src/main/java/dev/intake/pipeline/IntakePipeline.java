@@ -68,6 +68,7 @@ public final class IntakePipeline {
     Map<String, String> renamedFrom = Map.of();
     List<Derivation> backfill = List.of();
     boolean recomputeAll;
+    boolean wholeLake;
     InputBounds bounds = InputBounds.defaults();
 
     /**
@@ -114,6 +115,15 @@ public final class IntakePipeline {
       this.renamedFrom = Map.copyOf(renamedFrom);
       this.backfill = List.copyOf(backfill);
       this.recomputeAll = recomputeAll;
+      return this;
+    }
+
+    /**
+     * With {@code wholeLake}, the merge reads every stored row, not only the partitions that hold
+     * the run's keys and rows (the same result, at the cost of the whole lake).
+     */
+    public Config withWholeLake(boolean wholeLake) {
+      this.wholeLake = wholeLake;
       return this;
     }
 
@@ -177,7 +187,8 @@ public final class IntakePipeline {
     MergeWithLake merge = MergeWithLake.of(
         c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner())
         .withEvolution(c.renamedFrom, c.backfill, c.recomputeAll);
-    if (spec.aggregates().stream().anyMatch(a -> a.lakePartitioner(spec.partitioner()) == null)) {
+    if (c.wholeLake
+        || spec.aggregates().stream().anyMatch(a -> a.lakePartitioner(spec.partitioner()) == null)) {
       // An aggregate not aligned with the partitions is computed over every key.
       merge = merge.withWholeLake();
     }

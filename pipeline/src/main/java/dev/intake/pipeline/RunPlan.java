@@ -270,6 +270,7 @@ final class RunPlan {
         options.getMaxRowsPerFile(), loads)
         .withEvolution(spec.renamedFrom(), SchemaVersion.derivations(spec, evolution.backfill),
             options.getRecomputeAll())
+        .withWholeLake(options.getReadWholeLake())
         .withBounds(SourcePlan.bounds(options));
     if (source.keys != null) {
       config.withReconcile(source.keys, VanishedKeys.of(lake.clean(),
