@@ -117,6 +117,8 @@ for k in $factors; do
       copy="$(mktemp -d "$bench_dir/run.XXXXXX")"
       rmdir "$copy"
       cp -a "$lake" "$copy"
+      # The default warehouse is the DuckDB file beside the lake: the copy gets its own.
+      if [[ -f "$lake.duckdb" ]]; then cp -a "$lake.duckdb" "$copy.duckdb"; fi
       copies+=("$copy")
       opts=()
       if [[ "$mode" == whole ]]; then opts+=(--readWholeLake=true); fi
@@ -142,7 +144,7 @@ for k in $factors; do
     if [[ -n "${wall[whole]:-}" && -n "${wall[partitions]:-}" ]]; then
       echo "        $kind on $stored rows: partitions / whole = $(ratio "${wall[partitions]}" "${wall[whole]}")"
     fi
-    for c in "${copies[@]}"; do rm -rf "$c"; done
+    for c in "${copies[@]}"; do rm -rf "$c" "$c.duckdb"; done
     unset wall
   done
 done
