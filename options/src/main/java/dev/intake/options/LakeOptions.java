@@ -19,4 +19,14 @@ public interface LakeOptions extends PipelineOptions {
   Integer getMaxRowsPerFile();
 
   void setMaxRowsPerFile(Integer value);
+
+  @Description(
+      "Merge with every stored row of the dataset, not only with the partitions that hold the "
+          + "run's keys and rows (which a pass over the stored key and partition columns finds): "
+          + "the same result at the cost of the whole lake; for comparisons and benchmarks. "
+          + "Default: false")
+  @Default.Boolean(false)
+  Boolean getReadWholeLake();
+
+  void setReadWholeLake(Boolean value);
 }

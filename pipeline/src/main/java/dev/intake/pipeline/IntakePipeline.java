@@ -71,6 +71,7 @@ public final class IntakePipeline {
     Map<String, String> renamedFrom = Map.of();
     List<Derivation> backfill = List.of();
     boolean recomputeAll;
+    boolean wholeLake;
     InputBounds bounds = InputBounds.defaults();
     String progressKey;
     int dedupBuckets = DedupByKey.DEFAULT_BUCKETS;
@@ -119,6 +120,15 @@ public final class IntakePipeline {
       this.renamedFrom = Map.copyOf(renamedFrom);
       this.backfill = List.copyOf(backfill);
       this.recomputeAll = recomputeAll;
+      return this;
+    }
+
+    /**
+     * With {@code wholeLake}, the merge reads every stored row, not only the partitions that hold
+     * the run's keys and rows (the same result, at the cost of the whole lake).
+     */
+    public Config withWholeLake(boolean wholeLake) {
+      this.wholeLake = wholeLake;
       return this;
     }
 
@@ -201,6 +211,11 @@ public final class IntakePipeline {
     MergeWithLake merge = MergeWithLake.of(
         c.lake.clean(), spec.key(), spec.version(), spec.watermark(), spec.partitioner())
         .withEvolution(c.renamedFrom, c.backfill, c.recomputeAll);
+    if (c.wholeLake
+        || spec.aggregates().stream().anyMatch(a -> a.lakePartitioner(spec.partitioner()) == null)) {
+      // An aggregate not aligned with the partitions is computed over every key.
+      merge = merge.withWholeLake();
+    }
     PCollectionTuple deletions = null;
     if (c.deletions != null) {
       deletions = p.apply("ReadDeletions", c.deletions)

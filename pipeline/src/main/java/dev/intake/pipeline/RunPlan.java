@@ -272,6 +272,7 @@ final class RunPlan {
         options.getMaxRowsPerFile(), loads)
         .withEvolution(spec.renamedFrom(), SchemaVersion.derivations(spec, evolution.backfill),
             options.getRecomputeAll())
+        .withWholeLake(options.getReadWholeLake())
         .withBounds(SourcePlan.bounds(options))
         .withDedupBuckets(options.getDedupBuckets());
     if (!source.isApi) {

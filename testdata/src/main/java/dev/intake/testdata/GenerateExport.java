@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
 import java.util.zip.Deflater;
@@ -53,6 +56,16 @@ import java.util.zip.GZIPOutputStream;
  * {@code superseded} = additional versions, {@code rejected} = invalid rows. Output is a pure
  * function of the options; rows are streamed to disk (memory: one int per case for its version
  * count). The file is written to {@code <output>.part} and renamed when complete.
+ *
+ * <p>{@code --firstOpened=YYYY-MM-DD} (default 2008-07-01) sets where the history starts (it always
+ * ends in June 2025): an earlier start with proportionally more rows gives a lake with more
+ * history and the same rows per month (e.g. 1940-07-01 and 5M rows against the default and 1M).
+ *
+ * <p>With {@code --changesOf=CASES}, the file holds instead {@code --rows} changes to an export of
+ * the same seed and history whose valid cases number CASES (its expected {@code written}): each row
+ * a new, newest version (Updated in 2030) of a distinct case, {@code --recentShare} (default 0.9)
+ * of them of cases opened in the history's last {@code --recentDays} (default 92) days, the rest
+ * picked among all its cases.
  */
 public final class GenerateExport {
 
@@ -78,6 +91,10 @@ public final class GenerateExport {
     public double invalidShare = 0.01;
     public long seed = 42;
     public Path output;
+    public LocalDate firstOpened = LocalDate.of(2008, 7, 1);
+    public long changesOf;
+    public double recentShare = 0.9;
+    public int recentDays = 92;
 
     public static Options parse(String... args) {
       Options o = new Options();
@@ -99,6 +116,18 @@ public final class GenerateExport {
             case "invalidShare":
               o.invalidShare = Double.parseDouble(value);
               break;
+            case "firstOpened":
+              o.firstOpened = LocalDate.parse(value);
+              break;
+            case "changesOf":
+              o.changesOf = Long.parseLong(value.replace("_", ""));
+              break;
+            case "recentShare":
+              o.recentShare = Double.parseDouble(value);
+              break;
+            case "recentDays":
+              o.recentDays = Integer.parseInt(value);
+              break;
             case "seed":
               o.seed = Long.parseLong(value);
               break;
@@ -111,6 +140,16 @@ public final class GenerateExport {
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException("--" + name + ": not a number: " + value);
         }
+      }
+      if (o.changesOf < 0 || (o.changesOf > 0 && o.rows > o.changesOf)) {
+        throw new IllegalArgumentException("--changesOf must be >= --rows (one change per case)");
+      }
+      if (!(o.recentShare >= 0 && o.recentShare <= 1) || o.recentDays < 1) {
+        throw new IllegalArgumentException(
+            "--recentShare must be in [0, 1] and --recentDays >= 1");
+      }
+      if (!o.firstOpened.isBefore(LocalDate.of(2025, 6, 1))) {
+        throw new IllegalArgumentException("--firstOpened must be before 2025-06-01");
       }
       if (o.output == null) {
         throw new IllegalArgumentException("--output is required");
@@ -211,7 +250,6 @@ public final class GenerateExport {
 
   private static final ZoneId SAN_FRANCISCO = ZoneId.of("America/Los_Angeles");
   /** Cases are opened between these local times, more of them recently (311 volume grew). */
-  private static final long FIRST_OPENED = WallClock.of(LocalDateTime.of(2008, 7, 1, 0, 0));
   private static final long LAST_OPENED = WallClock.of(LocalDateTime.of(2025, 7, 1, 0, 0));
   /** Cases opened from here on have 12-digit ids, earlier ones 8-digit ids. */
   private static final long TWELVE_DIGIT_IDS_FROM = WallClock.of(LocalDateTime.of(2024, 7, 1, 0, 0));
@@ -229,12 +267,15 @@ public final class GenerateExport {
   private final Sf311Vocabulary vocab = new Sf311Vocabulary();
   private final WallClock clock = new WallClock(SAN_FRANCISCO);
   private final long idSalt;
+  /** Cases are opened from here (local time) to {@link #LAST_OPENED}. */
+  private final long firstOpened;
   /** Versions written so far of valid case v, beyond its first. */
   private int[] versions = new int[1024];
 
   private GenerateExport(Options options) {
     this.options = options;
     this.idSalt = mix(options.seed ^ 0x5DEECE66DL);
+    this.firstOpened = WallClock.of(options.firstOpened.atStartOfDay());
   }
 
   /** One record's values, reused from row to row. */
@@ -259,6 +300,9 @@ public final class GenerateExport {
   }
 
   private Stats generate(Writer w) throws IOException {
+    if (options.changesOf > 0) {
+      return generateChanges(w);
+    }
     long rows = options.rows;
     long dupLeft = Math.round(rows * options.duplicateShare);
     long invLeft = Math.round(rows * options.invalidShare);
@@ -311,13 +355,51 @@ public final class GenerateExport {
     return stats;
   }
 
+  /** Newer versions of {@code --rows} distinct valid cases of an export of {@code --changesOf}. */
+  private Stats generateChanges(Writer w) throws IOException {
+    SplittableRandom rng = new SplittableRandom(mix(options.seed * 7919 + 1));
+    long recent = Math.round(options.rows * options.recentShare);
+    long recentFrom = LAST_OPENED - options.recentDays * 86_400L;
+    long newest = WallClock.of(LocalDateTime.of(2030, 1, 1, 0, 0));
+    Set<Long> picked = new HashSet<>();
+    Stats stats = new Stats();
+    Rec rec = new Rec();
+    StringBuilder sb = new StringBuilder(4096);
+    w.write(Sf311Vocabulary.HEADER);
+    w.write('\n');
+    // Recent cases are a few per cent of all: drawn at random until found, within a bound.
+    long tries = 0;
+    while (picked.size() < options.rows) {
+      if (++tries > 1000 * (options.rows + 1000)) {
+        throw new IllegalArgumentException("too few cases opened in the last "
+            + options.recentDays + " days for " + recent + " recent changes");
+      }
+      long v = rng.nextLong(options.changesOf);
+      long x = 2 * v;
+      baseCase(rec, x, new SplittableRandom(mix(options.seed * 31 + x)), false);
+      boolean isRecent = rec.opened >= recentFrom;
+      if (picked.contains(v) || (picked.size() < recent && !isRecent)) {
+        continue;
+      }
+      picked.add(v);
+      rec.updated = newest + picked.size() * 60L;
+      sb.setLength(0);
+      appendRow(sb, rec);
+      w.append(sb);
+      stats.firstVersions++;
+    }
+    stats.rows = options.rows;
+    stats.distinctKeys = options.rows;
+    return stats;
+  }
+
   /** The first version of the case numbered {@code x} (even: valid cases, odd: invalid rows). */
   private void baseCase(Rec r, long x, SplittableRandom cr, boolean needsLocation) {
     // When: a day with linearly growing density, an hour of a typical day, often on the minute.
-    long days = (LAST_OPENED - FIRST_OPENED) / 86_400;
+    long days = (LAST_OPENED - firstOpened) / 86_400;
     long day = (long) (days * Math.sqrt(cr.nextDouble()));
     long sec = HOURS.pick(cr) * 3600L + cr.nextInt(60) * 60L + (cr.nextInt(100) < 65 ? 0 : cr.nextInt(60));
-    long opened = clock.skipGap(FIRST_OPENED + day * 86_400 + sec);
+    long opened = clock.skipGap(firstOpened + day * 86_400 + sec);
     boolean open = vocab.status.pick(cr) == 0;
     long closed;
     long updated;

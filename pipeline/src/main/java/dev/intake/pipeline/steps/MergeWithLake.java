@@ -3,6 +3,7 @@ package dev.intake.pipeline.steps;
 import dev.intake.transforms.dedup.DedupByKey;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.ReadLake;
+import dev.intake.transforms.sinks.lake.ReadLakePartitions;
 import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.derive.RecomputeColumns;
 import java.util.List;
@@ -33,6 +34,14 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>{@link #withTombstones} applies a source's deletions first ({@link ApplyTombstones}): the
  * partitions of the stored rows they remove are touched too (rewritten without them), and the
  * tombstones to keep are an output ({@link #TOMBSTONES}).
+ *
+ * <p>The stored rows read are only those of the partitions the run can touch: the partitions of
+ * its incoming rows, and those that hold a stored row of a key it brings or deletes, found by a
+ * pass over the stored key and partition columns only ({@link FindKeyPartitions}). So a run costs
+ * what it changes, not the size of the lake, and {@link #NEWEST} holds the newest row of those
+ * partitions' keys. The whole lake is read when every partition is rewritten ({@link
+ * #withEvolution}'s {@code allPartitions}), when a key or partition column was renamed, and with
+ * {@link #withWholeLake} (when {@link #NEWEST} must hold every key).
  */
 public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectionTuple> {
   public static final TupleTag<Row> TOUCHED = new TupleTag<>() {};
@@ -52,6 +61,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   private List<Derivation> backfill = List.of();
   private boolean allPartitions;
   private int dedupBuckets = DedupByKey.DEFAULT_BUCKETS;
+  private boolean wholeLake;
 
   private MergeWithLake(
       String lakeDirectory, List<String> key, String version, String watermark,
@@ -85,6 +95,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         Objects.requireNonNull(tombstones, "tombstones"),
         Objects.requireNonNull(directory, "directory"));
     m.dedupBuckets = dedupBuckets;
+    m.wholeLake = wholeLake;
     return m.evolved(renamedFrom, backfill, allPartitions);
   }
 
@@ -99,6 +110,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
         tombstones, tombstonesDirectory);
     m.dedupBuckets = dedupBuckets;
+    m.wholeLake = wholeLake;
     return m.evolved(Map.copyOf(renamedFrom), List.copyOf(backfill), allPartitions);
   }
 
@@ -107,6 +119,19 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
         tombstones, tombstonesDirectory);
     m.dedupBuckets = buckets;
+    m.wholeLake = wholeLake;
+    return m.evolved(renamedFrom, backfill, allPartitions);
+  }
+
+  /**
+   * Reads every stored row, so that {@link #NEWEST} holds the newest row of every key (for an
+   * output computed over the whole dataset), not only of the partitions the run can touch.
+   */
+  public MergeWithLake withWholeLake() {
+    MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
+        tombstones, tombstonesDirectory);
+    m.wholeLake = true;
+    m.dedupBuckets = dedupBuckets;
     return m.evolved(renamedFrom, backfill, allPartitions);
   }
 
@@ -121,8 +146,12 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   @Override
   public PCollectionTuple expand(PCollection<Row> incoming) {
     Schema clean = incoming.getSchema();
-    PCollection<Row> stored = incoming.getPipeline()
-        .apply("ReadLake", ReadLake.of(lakeDirectory, clean).withRenames(renamedFrom));
+    PCollection<Row> stored = readsWholeLake(clean)
+        ? incoming.getPipeline()
+            .apply("ReadLake", ReadLake.of(lakeDirectory, clean).withRenames(renamedFrom))
+        : partitionsToRead(incoming)
+            .apply("ReadLakePartitions",
+                ReadLakePartitions.of(lakeDirectory, clean).withRenames(renamedFrom));
     if (!backfill.isEmpty()) {
       stored = stored.apply("BackfillDerived", RecomputeColumns.of(backfill));
     }
@@ -169,6 +198,35 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     return out.and(TOMBSTONES, applied.get(ApplyTombstones.NEW))
         .and(TALLIES, PCollectionList.of(tallies).and(applied.get(TALLIES))
             .apply("WithTombstoneTallies", Flatten.pCollections()));
+  }
+
+  private boolean readsWholeLake(Schema clean) {
+    String field = partitioner.field();
+    return wholeLake || allPartitions || field == null || !clean.hasField(field)
+        || key.stream().anyMatch(renamedFrom::containsKey) || renamedFrom.containsKey(field);
+  }
+
+  /**
+   * The partitions of the incoming rows (a new key's partition is rewritten with its stored rows)
+   * and those holding a stored row of an incoming or deleted key (its old version leaves them).
+   */
+  private PCollection<String> partitionsToRead(PCollection<Row> incoming) {
+    List<String> k = key;
+    Partitioner p = partitioner;
+    PCollectionList<String> keys = PCollectionList.of(incoming.apply("IncomingKeys",
+        MapElements.into(TypeDescriptors.strings()).via((Row r) -> ApplyTombstones.keyOf(r, k))));
+    if (tombstones != null) {
+      keys = keys.and(tombstones.apply("DeletedKeys",
+          MapElements.into(TypeDescriptors.strings()).via((Row r) -> ApplyTombstones.keyOf(r, k))));
+    }
+    PCollection<String> stored = keys.apply("KeysToFind", Flatten.pCollections())
+        .apply("FindKeyPartitions",
+            FindKeyPartitions.of(lakeDirectory, incoming.getSchema(), key, partitioner));
+    return PCollectionList.of(stored)
+        .and(incoming.apply("IncomingPartitions",
+            MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
+        .apply("PartitionsTogether", Flatten.pCollections())
+        .apply("PartitionsToRead", Distinct.create());
   }
 
   private PCollection<KV<TallyKey, Long>> tallies(

@@ -32,7 +32,8 @@ import org.joda.time.ReadableInstant;
 
 /**
  * A reconciliation: the source's keys whose partition field falls in {@code [from, to)} (key
- * records, as {@code readKeys} reads them) against the stored rows of that range. A stored key the
+ * records, as {@code readKeys} reads them) against the stored rows of that range, of which only
+ * the key and range columns are read. A stored key the
  * source no longer has becomes a tombstone at {@code deletedAt} ({@link #TOMBSTONES}); the stored
  * rows compared are counted ({@link #TALLIES}: IN_RANGE), for the run's bound on deletions. A key
  * record without a usable key fails the run: a key that cannot be read would look vanished.
@@ -86,14 +87,22 @@ public final class VanishedKeys extends PTransform<PCollection<SourceRecord>, PC
     String field = rangeField;
     long lo = from.getMillis();
     long hi = to.getMillis();
+    // Only the key and range columns are read: a reconciliation compares keys, not rows.
+    Schema.Builder columns = Schema.builder();
+    key.forEach(k -> columns.addField(clean.getField(k)));
+    if (!key.contains(field)) {
+      columns.addField(clean.getField(field));
+    }
+    Schema keyAndRange = columns.build();
     PCollection<Row> inRange =
         keyRecords.getPipeline()
-            .apply("ReadLake", ReadLake.of(lakeDirectory, clean))
+            .apply("ReadKeyColumns", ReadLake.columns(lakeDirectory, keyAndRange))
             .apply("InRange", Filter.by((Row r) -> {
               ReadableInstant v = r.getDateTime(field);
               return v != null && v.getMillis() >= lo && v.getMillis() < hi;
             }));
-    PCollection<KV<String, Row>> stored = ApplyTombstones.byKey("KeyStored", inRange, clean, key);
+    PCollection<KV<String, Row>> stored =
+        ApplyTombstones.byKey("KeyStored", inRange, keyAndRange, key);
     List<FieldDef> fields = keyFields;
     List<String> names = sourceNames;
     PCollection<KV<String, Boolean>> atSource =

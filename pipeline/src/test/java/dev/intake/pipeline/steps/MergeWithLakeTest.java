@@ -1,0 +1,138 @@
+package dev.intake.pipeline.steps;
+
+import dev.intake.transforms.sinks.lake.Partitioner;
+import dev.intake.transforms.sinks.lake.WriteParquet;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link MergeWithLake} on a stored lake of six keys in five monthly partitions: a run that moves
+ * one key to another month, adds one, brings an older version of a third and deletes a fourth
+ * reads only the partitions those keys and rows are in, and rewrites exactly the partitions it
+ * changes, with the same rows and counts as a read of the whole lake.
+ */
+class MergeWithLakeTest {
+  private static final Schema CLEAN =
+      Schema.builder()
+          .addNullableField("id", Schema.FieldType.INT64)
+          .addNullableField("requested", Schema.FieldType.DATETIME)
+          .addNullableField("updated", Schema.FieldType.DATETIME)
+          .addNullableField("status", Schema.FieldType.STRING)
+          .build();
+  private static final Schema TOMBSTONE = ParseDeletions.schema(CLEAN, List.of("id"));
+  private static final Partitioner BY_MONTH =
+      Partitioner.of("month", "requested", Partitioner.Granularity.MONTH, "UTC");
+
+  private static Row clean(long id, String requested, String updated, String status) {
+    return Row.withSchema(CLEAN)
+        .addValues(id, Instant.parse(requested), Instant.parse(updated), status).build();
+  }
+
+  private static final Row ONE = clean(1, "2021-01-10T00:00:00Z", "2021-01-11T00:00:00Z", "a");
+  private static final Row TWO = clean(2, "2021-01-20T00:00:00Z", "2021-01-21T00:00:00Z", "b");
+  private static final Row THREE = clean(3, "2021-02-10T00:00:00Z", "2021-02-11T00:00:00Z", "c");
+  private static final Row FOUR = clean(4, "2021-03-10T00:00:00Z", "2021-03-11T00:00:00Z", "d");
+  private static final Row FIVE = clean(5, "2021-04-10T00:00:00Z", "2021-04-11T00:00:00Z", "e");
+  private static final Row SEVEN = clean(7, "2021-05-10T00:00:00Z", "2021-05-11T00:00:00Z", "g");
+  // Key 1 corrected into March: its January row must leave January.
+  private static final Row ONE_MOVED =
+      clean(1, "2021-03-15T00:00:00Z", "2021-06-01T00:00:00Z", "a2");
+  private static final Row SIX = clean(6, "2021-02-15T00:00:00Z", "2021-06-02T00:00:00Z", "f");
+  private static final Row THREE_OLDER =
+      clean(3, "2021-02-10T00:00:00Z", "2021-02-01T00:00:00Z", "c0");
+
+  @TempDir Path lake;
+
+  private static Pipeline pipeline() {
+    return Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+  }
+
+  private String clean() {
+    return lake.resolve("clean") + "/";
+  }
+
+  @BeforeEach
+  void storeSixKeysInFiveMonths() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(ONE, TWO, THREE, FOUR, FIVE, SEVEN).withRowSchema(CLEAN))
+        .apply(WriteParquet.to(clean()).partitionedBy(BY_MONTH).sortedBy(List.of("id")));
+    p.run().waitUntilFinish();
+  }
+
+  private PCollectionTuple merge(Pipeline p, boolean wholeLake) {
+    PCollection<Row> incoming =
+        p.apply("Incoming", Create.of(ONE_MOVED, SIX, THREE_OLDER).withRowSchema(CLEAN));
+    PCollection<Row> tombstones = p.apply("Tombstones", Create.of(
+            Row.withSchema(TOMBSTONE).addValues(5L, Instant.parse("2021-06-03T00:00:00Z"), "r")
+                .build())
+        .withRowSchema(TOMBSTONE));
+    MergeWithLake merge = MergeWithLake.of(clean(), List.of("id"), "updated", null, BY_MONTH)
+        .withTombstones(tombstones, lake.resolve("tombstones") + "/");
+    return incoming.apply("Merge", wholeLake ? merge.withWholeLake() : merge);
+  }
+
+  private static void assertTouchedAndCounts(PCollectionTuple merged) {
+    PAssert.that(merged.get(MergeWithLake.TOUCHED).apply(MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(TWO, THREE, SIX, ONE_MOVED, FOUR);
+    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
+        .containsInAnyOrder(
+            KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 2L),
+            KV.of(TallyKey.of(TallyKey.Kind.CARRIED), 3L),
+            KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.REPLACED), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.DELETED), 1L),
+            KV.of(TallyKey.partition("month=2021-01"), 1L),
+            KV.of(TallyKey.partition("month=2021-02"), 1L),
+            KV.of(TallyKey.partition("month=2021-03"), 1L),
+            KV.of(TallyKey.partition("month=2021-04"), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
+                Instant.parse("2021-06-02T00:00:00Z").getMillis()));
+  }
+
+  @Test
+  void readsOnlyThePartitionsOfItsKeysAndRowsAndRewritesWhatChanged() {
+    Pipeline p = pipeline();
+    PCollectionTuple merged = merge(p, false);
+    assertTouchedAndCounts(merged);
+    // May holds none of the run's keys or rows: it is not read at all.
+    PAssert.that(merged.get(MergeWithLake.NEWEST).apply(MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(ONE_MOVED, TWO, THREE, FOUR, SIX);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void theWholeLakeGivesTheSameTouchedRowsAndCountsAndEveryKeyAsNewest() {
+    Pipeline p = pipeline();
+    PCollectionTuple merged = merge(p, true);
+    assertTouchedAndCounts(merged);
+    PAssert.that(merged.get(MergeWithLake.NEWEST).apply(MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(ONE_MOVED, TWO, THREE, FOUR, SIX, SEVEN);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void findsThePartitionsThatHoldTheKeysFromTheKeyColumnsOnly() {
+    Pipeline p = pipeline();
+    PCollection<String> found = p
+        .apply(Create.of(ApplyTombstones.keyText(List.of("1")),
+            ApplyTombstones.keyText(List.of("4")), ApplyTombstones.keyText(List.of("4")),
+            ApplyTombstones.keyText(List.of("99"))))
+        .apply(FindKeyPartitions.of(clean(), CLEAN, List.of("id"), BY_MONTH));
+    PAssert.that(found).containsInAnyOrder("month=2021-01", "month=2021-03");
+    p.run().waitUntilFinish();
+  }
+}

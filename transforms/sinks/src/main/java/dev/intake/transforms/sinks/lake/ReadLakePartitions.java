@@ -1,0 +1,54 @@
+package dev.intake.transforms.sinks.lake;
+
+import java.util.Map;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Reads the published rows of some partitions of a dataset's clean lake folder: input, the
+ * partition folders ({@code name=value}, as {@link Partitioner#folderOf} gives them, each once);
+ * output, every row stored in them, as rows of the clean schema, read as {@link ReadLake} reads
+ * them (older schema versions mapped onto the current one). A folder that does not exist yields
+ * no rows.
+ */
+public final class ReadLakePartitions extends PTransform<PCollection<String>, PCollection<Row>> {
+  private final String directory;
+  private final Schema schema;
+  private final Map<String, String> renamedFrom;
+
+  private ReadLakePartitions(String directory, Schema schema, Map<String, String> renamedFrom) {
+    this.directory = directory;
+    this.schema = schema;
+    this.renamedFrom = renamedFrom;
+  }
+
+  /** The partitions under {@code directory} (ending in a slash), as rows of {@code schema}. */
+  public static ReadLakePartitions of(String directory, Schema schema) {
+    return new ReadLakePartitions(directory, schema, Map.of());
+  }
+
+  /** See {@link ReadLake#withRenames}. */
+  public ReadLakePartitions withRenames(Map<String, String> renamedFrom) {
+    ReadLake.of(directory, schema).withRenames(renamedFrom);
+    return new ReadLakePartitions(directory, schema, Map.copyOf(renamedFrom));
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<String> folders) {
+    String dir = directory;
+    return folders
+        .apply("PartitionFiles",
+            MapElements.into(TypeDescriptors.strings()).via((String f) -> dir + f + "/*.parquet"))
+        .apply("MatchPartitions",
+            FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+        .apply("OpenPartitions", FileIO.readMatches())
+        .apply("ReadPartitions", ReadLake.parse(schema, renamedFrom, false))
+        .setRowSchema(schema);
+  }
+}
