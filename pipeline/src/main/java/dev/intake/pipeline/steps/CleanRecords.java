@@ -19,6 +19,8 @@ import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -26,6 +28,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Source records to clean rows: parse (text to a typed row), validate (the spec's rules), derive
@@ -87,8 +90,32 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
     return new CleanRecords(fields, format, rules, derive, lineage, bounds, List.copyOf(joins));
   }
 
+  /**
+   * Without joins, parse, validate and derive run as one step ({@link CleanEachRecord}): the same
+   * rows, dead letters and counts as the three steps, without a serialization boundary between them.
+   */
+  private PCollectionTuple inOneStep(PCollection<SourceRecord> records) {
+    ParseRecords parse = ParseRecords.of(fields, format, lineage).withBounds(bounds);
+    Schema parsed = parse.schema();
+    PCollectionTuple out = records.apply("CleanEach",
+        ParDo.of(new CleanEachRecord(parse.step(), ValidateRecords.of(rules, lineage).step(parsed),
+                derive.step(parsed), DEAD_LETTERS, TALLIES))
+            .withOutputTags(ROWS, TupleTagList.of(List.of(DEAD_LETTERS, TALLIES))));
+    out.get(ROWS).setRowSchema(derive.outputSchema(parsed));
+    out.get(DEAD_LETTERS).setCoder(DeadLetter.coder(records.getPipeline()));
+    PCollection<KV<TallyKey, Long>> tallies = out.get(TALLIES)
+        .setCoder(Tallies.coder(records.getPipeline()))
+        .apply("SumTallies", Sum.longsPerKey());
+    return PCollectionTuple.of(ROWS, out.get(ROWS))
+        .and(DEAD_LETTERS, out.get(DEAD_LETTERS))
+        .and(TALLIES, tallies);
+  }
+
   @Override
   public PCollectionTuple expand(PCollection<SourceRecord> records) {
+    if (joins.isEmpty()) {
+      return inOneStep(records);
+    }
     WithDeadLetters<KV<SourceRecord, Row>> parsed =
         records.apply("ParseRecords", ParseRecords.of(fields, format, lineage).withBounds(bounds));
     PCollection<KV<SourceRecord, Row>> toValidate = joins.isEmpty() ? parsed.output()

@@ -1,20 +1,22 @@
 package dev.intake.pipeline.steps;
 
 import dev.intake.transforms.dedup.DedupByKey;
+import dev.intake.transforms.derive.Derivation;
+import dev.intake.transforms.derive.RecomputeColumns;
+import dev.intake.transforms.sinks.lake.LakeFiles;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.ReadLake;
 import dev.intake.transforms.sinks.lake.ReadLakePartitions;
-import dev.intake.transforms.derive.Derivation;
-import dev.intake.transforms.derive.RecomputeColumns;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Distinct;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -146,6 +148,9 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   @Override
   public PCollectionTuple expand(PCollection<Row> incoming) {
     Schema clean = incoming.getSchema();
+    if (tombstones == null && lakeIsEmpty()) {
+      return intoEmptyLake(incoming);
+    }
     PCollection<Row> stored = readsWholeLake(clean)
         ? incoming.getPipeline()
             .apply("ReadLake", ReadLake.of(lakeDirectory, clean).withRenames(renamedFrom))
@@ -200,6 +205,37 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
             .apply("WithTombstoneTallies", Flatten.pCollections()));
   }
 
+  /**
+   * Into a lake that holds no row of the dataset yet (a first load), the merge is the dedup of the
+   * incoming rows: every row that wins its key is written, every partition it lands in is touched.
+   * No stored rows to read or find, no partitions to filter: on Flink's batch translation each of
+   * those steps would read every incoming row once more.
+   */
+  private PCollectionTuple intoEmptyLake(PCollection<Row> incoming) {
+    DedupByKey.Result dedup = incoming
+        .apply("MarkIncoming", MarkOrigin.incoming())
+        .apply("DedupByKey", DedupByKey.of(key, version).withBuckets(dedupBuckets));
+    Partitioner p = partitioner;
+    PCollection<String> touched = dedup.newest()
+        .apply("WinnerPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
+        .apply("DistinctPartitions", Distinct.create());
+    PCollection<Row> current = dedup.newest();
+    return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
+        .and(TALLIES, tallies(dedup, current, touched));
+  }
+
+  /**
+   * Whether the lake holds no published file of the dataset. Read when the pipeline is built, under
+   * the run's lock, so no other run publishes in between; a listing that fails counts as not empty.
+   */
+  private boolean lakeIsEmpty() {
+    try {
+      return LakeFiles.list(lakeDirectory + "*/*.parquet").isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private boolean readsWholeLake(Schema clean) {
     String field = partitioner.field();
     return wholeLake || allPartitions || field == null || !clean.hasField(field)
@@ -231,46 +267,25 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
 
   private PCollection<KV<TallyKey, Long>> tallies(
       DedupByKey.Result dedup, PCollection<Row> current, PCollection<String> touched) {
-    PCollectionList<KV<TallyKey, Long>> all =
-        PCollectionList.of(
-                dedup
-                    .superseded()
-                    .apply(
-                        "TallySuperseded",
-                        Tallies.count(
-                            (Row r) ->
-                                TallyKey.of(
-                                    MarkOrigin.isIncoming(r)
-                                        ? TallyKey.Kind.SUPERSEDED
-                                        : TallyKey.Kind.REPLACED))))
-            .and(
-                current.apply(
-                    "TallyWritten",
+    boolean versionIsTime = current.getSchema().getField(version).getType().getTypeName()
+        == Schema.TypeName.DATETIME;
+    return PCollectionList.of(
+            dedup
+                .superseded()
+                .apply(
+                    "TallySuperseded",
                     Tallies.count(
                         (Row r) ->
                             TallyKey.of(
                                 MarkOrigin.isIncoming(r)
-                                    ? TallyKey.Kind.WRITTEN
-                                    : TallyKey.Kind.CARRIED))))
-            .and(touched.apply("TallyPartitions", Tallies.count(TallyKey::partition)));
-    Schema schema = current.getSchema();
-    if (schema.getField(version).getType().getTypeName() == Schema.TypeName.DATETIME) {
-      all = all.and(current.apply("TallyNewestVersion", newest("version", version)));
-    }
-    if (watermark != null) {
-      String field = watermark;
-      all =
-          all.and(
-              current
-                  .apply("WithWatermarkField", Filter.by((Row r) -> r.getDateTime(field) != null))
-                  .apply("TallyNewestWatermark", newest("watermark", field)));
-    }
-    return all.apply("AllTallies", Flatten.pCollections());
+                                    ? TallyKey.Kind.SUPERSEDED
+                                    : TallyKey.Kind.REPLACED))))
+        .and(current.apply("TallyKept",
+                ParDo.of(new TallyKept(versionIsTime ? version : null, watermark)))
+            .setCoder(Tallies.coder(current.getPipeline()))
+            .apply("CombineKept", new Tallies.CombinePerKey()))
+        .and(touched.apply("TallyPartitions", Tallies.count(TallyKey::partition)))
+        .apply("AllTallies", Flatten.pCollections());
   }
 
-  private static Tallies.Each<Row> newest(String name, String field) {
-    return Tallies.newest(
-        (Row r) ->
-            KV.of(TallyKey.of(TallyKey.Kind.NEWEST, name), r.getDateTime(field).getMillis()));
-  }
 }

@@ -5,19 +5,22 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.transforms.Flatten;
+import org.joda.time.ReadableInstant;
 
 /**
  * Profiles the rows a run writes (the merge's touched rows that came in with the run, not the
@@ -50,33 +53,30 @@ public final class ProfileColumns
 
   @Override
   public PCollection<KV<TallyKey, Long>> expand(PCollection<Row> touched) {
-    PCollection<Row> written = touched.apply("Incoming", Filter.by(MarkOrigin::isIncoming));
-    List<String> names = clean.getFieldNames();
-    PCollection<KV<TallyKey, Long>> profile =
-        written
-            .apply("Profile",
-                Combine.globally(new ProfileFn(names, Tallies.coder(touched.getPipeline())))
-                    .withoutDefaults())
-            .apply("AsTallies", Flatten.iterables());
-    if (dayField == null) {
-      return profile;
-    }
-    String field = dayField;
-    PCollection<KV<TallyKey, Long>> days =
-        written
-            .apply("WithDay", Filter.by((Row r) -> r.getDateTime(field) != null))
-            .apply("RowsPerDay", Tallies.count((Row r) -> TallyKey.day(
-                new org.joda.time.Instant(r.getDateTime(field)).toString().substring(0, 10))));
-    return PCollectionList.of(profile).and(days).apply("ProfileAndDays", Flatten.pCollections());
+    int day = dayField == null ? -1 : clean.indexOf(dayField);
+    return touched
+        .apply("Incoming", Filter.by(MarkOrigin::isIncoming))
+        .apply("Profile",
+            Combine.globally(new ProfileFn(clean.getFieldNames(), day,
+                    Tallies.coder(touched.getPipeline())))
+                .withoutDefaults())
+        .apply("AsTallies", Flatten.iterables());
   }
 
   /** The figures of the rows seen so far. */
   static final class Profile {
+    private static final long DAY_MILLIS = 86_400_000L;
+
     long rows;
     final long[] nulls;
     final DistinctSketch[] distinct;
+    /** The column whose UTC day rows are counted by, or -1. */
+    final int dayColumn;
+    /** Rows per UTC day (days since 1970-01-01). */
+    final Map<Long, Long> days = new HashMap<>();
 
-    Profile(int columns) {
+    Profile(int columns, int dayColumn) {
+      this.dayColumn = dayColumn;
       nulls = new long[columns];
       distinct = new DistinctSketch[columns];
       for (int i = 0; i < columns; i++) {
@@ -86,6 +86,12 @@ public final class ProfileColumns
 
     void add(Row r) {
       rows++;
+      if (dayColumn >= 0) {
+        ReadableInstant t = r.getDateTime(dayColumn);
+        if (t != null) {
+          days.merge(Math.floorDiv(t.getMillis(), DAY_MILLIS), 1L, Long::sum);
+        }
+      }
       for (int i = 0; i < nulls.length; i++) {
         Object v = r.getValue(i);
         if (v == null) {
@@ -98,6 +104,7 @@ public final class ProfileColumns
 
     void merge(Profile other) {
       rows += other.rows;
+      other.days.forEach((d, n) -> days.merge(d, n, Long::sum));
       for (int i = 0; i < nulls.length; i++) {
         nulls[i] += other.nulls[i];
         distinct[i].merge(other.distinct[i]);
@@ -114,6 +121,7 @@ public final class ProfileColumns
         out.add(KV.of(TallyKey.of(TallyKey.Kind.COLUMN_APPROX, name),
             distinct[i].approximate() ? 1L : 0L));
       }
+      days.forEach((d, n) -> out.add(KV.of(TallyKey.day(LocalDate.ofEpochDay(d).toString()), n)));
       return out;
     }
   }
@@ -121,10 +129,14 @@ public final class ProfileColumns
   /** Folds rows into a {@link Profile}; independent of the order and split of the rows. */
   static final class ProfileFn extends Combine.CombineFn<Row, Profile, List<KV<TallyKey, Long>>> {
     private final List<String> names;
+    private final int dayColumn;
     private final org.apache.beam.sdk.coders.Coder<KV<TallyKey, Long>> tally;
 
-    ProfileFn(List<String> names, org.apache.beam.sdk.coders.Coder<KV<TallyKey, Long>> tally) {
+    /** {@code dayColumn}: the timestamp column whose UTC days are counted, or -1. */
+    ProfileFn(List<String> names, int dayColumn,
+        org.apache.beam.sdk.coders.Coder<KV<TallyKey, Long>> tally) {
       this.names = List.copyOf(names);
+      this.dayColumn = dayColumn;
       this.tally = tally;
     }
 
@@ -137,7 +149,7 @@ public final class ProfileColumns
 
     @Override
     public Profile createAccumulator() {
-      return new Profile(names.size());
+      return new Profile(names.size(), dayColumn);
     }
 
     @Override
@@ -148,7 +160,7 @@ public final class ProfileColumns
 
     @Override
     public Profile mergeAccumulators(Iterable<Profile> profiles) {
-      Profile out = new Profile(names.size());
+      Profile out = new Profile(names.size(), dayColumn);
       for (Profile p : profiles) {
         out.merge(p);
       }
@@ -164,16 +176,21 @@ public final class ProfileColumns
     public org.apache.beam.sdk.coders.Coder<Profile> getAccumulatorCoder(
         org.apache.beam.sdk.coders.CoderRegistry registry,
         org.apache.beam.sdk.coders.Coder<Row> input) {
-      return new ProfileCoder(names.size());
+      return new ProfileCoder(names.size(), dayColumn);
     }
   }
 
-  /** Encodes a {@link Profile}: rows, then per column nulls, the sketch's state and hashes. */
+  /**
+   * Encodes a {@link Profile}: rows, then per column nulls, the sketch's state and hashes, then the
+   * rows per day.
+   */
   static final class ProfileCoder extends CustomCoder<Profile> {
     private final int columns;
+    private final int dayColumn;
 
-    ProfileCoder(int columns) {
+    ProfileCoder(int columns, int dayColumn) {
       this.columns = columns;
+      this.dayColumn = dayColumn;
     }
 
     @Override
@@ -189,13 +206,18 @@ public final class ProfileColumns
           d.writeLong(h);
         }
       }
+      d.writeInt(p.days.size());
+      for (Map.Entry<Long, Long> e : p.days.entrySet()) {
+        d.writeLong(e.getKey());
+        d.writeLong(e.getValue());
+      }
       d.flush();
     }
 
     @Override
     public Profile decode(InputStream in) throws IOException {
       DataInputStream d = new DataInputStream(in);
-      Profile p = new Profile(columns);
+      Profile p = new Profile(columns, dayColumn);
       p.rows = d.readLong();
       for (int i = 0; i < columns; i++) {
         p.nulls[i] = d.readLong();
@@ -205,6 +227,9 @@ public final class ProfileColumns
           hashes[j] = d.readLong();
         }
         p.distinct[i] = DistinctSketch.of(hashes, full);
+      }
+      for (int n = d.readInt(); n > 0; n--) {
+        p.days.put(d.readLong(), d.readLong());
       }
       return p;
     }

@@ -32,8 +32,15 @@ public final class ProfileBenchmark {
         }
       }
       long t1 = System.nanoTime();
-      ProfileColumns.Profile a = new ProfileColumns.Profile(schema.getFieldCount());
-      ProfileColumns.Profile b = new ProfileColumns.Profile(schema.getFieldCount());
+      // Rows per day of the first timestamp column, as a run counts them.
+      int day = -1;
+      for (int i = schema.getFieldCount() - 1; i >= 0; i--) {
+        if (schema.getField(i).getType().getTypeName() == Schema.TypeName.DATETIME) {
+          day = i;
+        }
+      }
+      ProfileColumns.Profile a = new ProfileColumns.Profile(schema.getFieldCount(), day);
+      ProfileColumns.Profile b = new ProfileColumns.Profile(schema.getFieldCount(), day);
       for (int i = 0; i < rows.size(); i++) {
         (i % 2 == 0 ? a : b).add(rows.get(i));
       }

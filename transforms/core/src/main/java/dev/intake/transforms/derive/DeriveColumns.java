@@ -1,10 +1,12 @@
 package dev.intake.transforms.derive;
 
+import dev.intake.transforms.model.RecordStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -121,18 +123,42 @@ public final class DeriveColumns extends PTransform<PCollection<Row>, PCollectio
     return b.build();
   }
 
-  @Override
-  public PCollection<Row> expand(PCollection<Row> input) {
-    Schema out = outputSchema(input.getSchema());
+  /** Deriving rows of {@code input} as a {@link RecordStep} (it rejects nothing). */
+  public RecordStep<Row, Row> step(Schema input) {
     List<String> kept = new ArrayList<>();
-    for (Schema.Field f : input.getSchema().getFields()) {
+    for (Schema.Field f : input.getFields()) {
       if (!dropped.contains(f.getName())) {
         kept.add(f.getName());
       }
     }
+    return new DeriveRow(outputSchema(input), kept, hashed, hashKeyEnv, masked, derivations,
+        nulled);
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> input) {
     return input
-        .apply("Compute", ParDo.of(new DeriveColumnsFn(out, kept, hashed, hashKeyEnv, masked,
-            derivations, nulled)))
-        .setRowSchema(out);
+        .apply("Compute", ParDo.of(new DeriveColumnsFn(step(input.getSchema()))))
+        .setRowSchema(outputSchema(input.getSchema()));
+  }
+
+  private static final class DeriveColumnsFn extends DoFn<Row, Row> {
+    private final RecordStep<Row, Row> derive;
+
+    DeriveColumnsFn(RecordStep<Row, Row> derive) {
+      this.derive = derive;
+    }
+
+    @Setup
+    public void setup() throws Exception {
+      derive.setup();
+    }
+
+    @ProcessElement
+    public void process(@Element Row row, OutputReceiver<Row> out) {
+      out.output(derive.apply(row, null, d -> {
+        throw new IllegalStateException("deriving rejects no row");
+      }));
+    }
   }
 }

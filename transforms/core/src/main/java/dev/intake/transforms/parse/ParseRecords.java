@@ -7,6 +7,7 @@ import dev.intake.transforms.model.FieldDef;
 import dev.intake.transforms.model.InputBounds;
 import dev.intake.transforms.model.Lineage;
 import dev.intake.transforms.model.RecordFormat;
+import dev.intake.transforms.model.RecordStep;
 import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.model.WithDeadLetters;
@@ -75,16 +76,34 @@ public final class ParseRecords
     return Schemas.of(fields);
   }
 
+  /**
+   * Parsing as a {@link RecordStep}: a record's row, or null after a dead letter at stage {@code
+   * parse} listing every problem.
+   */
+  public RecordStep<SourceRecord, Row> step() {
+    RecordParser parser = new RecordParser(fields, format, bounds);
+    Lineage l = lineage;
+    return (record, source, rejects) -> {
+      RecordParser.Outcome outcome = parser.parse(record);
+      if (outcome.ok()) {
+        return outcome.row;
+      }
+      rejects.accept(DeadLetter.of(l, "parse", String.join(";", outcome.codes),
+          String.join("; ", outcome.reasons), record));
+      return null;
+    };
+  }
+
   @Override
   public WithDeadLetters<KV<SourceRecord, Row>> expand(PCollection<SourceRecord> input) {
-    RecordParser parser = new RecordParser(fields, format, bounds);
     PCollectionTuple out =
         input.apply(
             "ParseEach",
-            ParDo.of(new ParseRecordsFn(parser, lineage, FAILED))
+            ParDo.of(new ParseRecordsFn(step(), FAILED))
                 .withOutputTags(PARSED, TupleTagList.of(FAILED)));
     PCollection<KV<SourceRecord, Row>> parsed =
-        out.get(PARSED).setCoder(KvCoder.of(input.getCoder(), RowCoder.of(parser.schema())));
-    return WithDeadLetters.of(PARSED, parsed, FAILED, out.get(FAILED).setCoder(DeadLetter.coder(input.getPipeline())));
+        out.get(PARSED).setCoder(KvCoder.of(input.getCoder(), RowCoder.of(schema())));
+    return WithDeadLetters.of(
+        PARSED, parsed, FAILED, out.get(FAILED).setCoder(DeadLetter.coder(input.getPipeline())));
   }
 }

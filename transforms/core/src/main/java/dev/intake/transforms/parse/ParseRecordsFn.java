@@ -2,7 +2,7 @@ package dev.intake.transforms.parse;
 
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.FailPoints;
-import dev.intake.transforms.model.Lineage;
+import dev.intake.transforms.model.RecordStep;
 import dev.intake.transforms.model.SourceRecord;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -16,13 +16,11 @@ class ParseRecordsFn extends DoFn<SourceRecord, KV<SourceRecord, Row>> {
   private static final Counter PARSED = Metrics.counter(ParseRecords.class, "parsed");
   private static final Counter FAILED = Metrics.counter(ParseRecords.class, "failed");
 
-  private final RecordParser parser;
-  private final Lineage lineage;
+  private final RecordStep<SourceRecord, Row> parse;
   private final TupleTag<DeadLetter> failures;
 
-  ParseRecordsFn(RecordParser parser, Lineage lineage, TupleTag<DeadLetter> failures) {
-    this.parser = parser;
-    this.lineage = lineage;
+  ParseRecordsFn(RecordStep<SourceRecord, Row> parse, TupleTag<DeadLetter> failures) {
+    this.parse = parse;
     this.failures = failures;
   }
 
@@ -33,19 +31,11 @@ class ParseRecordsFn extends DoFn<SourceRecord, KV<SourceRecord, Row>> {
 
   @ProcessElement
   public void process(@Element SourceRecord record, MultiOutputReceiver out) {
-    RecordParser.Outcome outcome = parser.parse(record);
-    if (outcome.ok()) {
-      out.get(ParseRecords.PARSED).output(KV.of(record.withoutHeader(), outcome.row));
+    Row row = parse.apply(record, record, out.get(failures)::output);
+    if (row != null) {
+      out.get(ParseRecords.PARSED).output(KV.of(record.withoutHeader(), row));
       PARSED.inc();
     } else {
-      out.get(failures)
-          .output(
-              DeadLetter.of(
-                  lineage,
-                  "parse",
-                  String.join(";", outcome.codes),
-                  String.join("; ", outcome.reasons),
-                  record));
       FAILED.inc();
     }
   }

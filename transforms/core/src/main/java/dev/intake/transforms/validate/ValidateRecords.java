@@ -4,8 +4,10 @@ import static org.apache.beam.sdk.util.Preconditions.checkArgumentNotNull;
 
 import dev.intake.transforms.model.DeadLetter;
 import dev.intake.transforms.model.Lineage;
+import dev.intake.transforms.model.RecordStep;
 import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.model.WithDeadLetters;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -42,20 +44,53 @@ public final class ValidateRecords
     return new ValidateRecords(List.copyOf(rules), lineage);
   }
 
-  @Override
-  public WithDeadLetters<Row> expand(PCollection<KV<SourceRecord, Row>> input) {
-    @SuppressWarnings("unchecked")
-    KvCoder<SourceRecord, Row> coder = (KvCoder<SourceRecord, Row>) input.getCoder();
-    Schema schema = ((org.apache.beam.sdk.coders.RowCoder) coder.getValueCoder()).getSchema();
+  /**
+   * Validation of rows of {@code schema} as a {@link RecordStep}: the row when it breaks no rule,
+   * else null after one dead letter at stage {@code validate} listing every broken rule.
+   *
+   * @throws IllegalArgumentException if a rule names a field {@code schema} lacks
+   */
+  public RecordStep<Row, Row> step(Schema schema) {
     for (Rule rule : rules) {
       if (!schema.hasField(rule.field())) {
         throw new IllegalArgumentException("rule " + rule.code() + " names no field of " + schema);
       }
     }
+    List<Rule> r = rules;
+    Lineage l = lineage;
+    return (row, source, rejects) -> {
+      List<String> codes = null;
+      List<String> reasons = null;
+      for (Rule rule : r) {
+        String broken = rule.check(row);
+        if (broken != null) {
+          if (codes == null) {
+            codes = new ArrayList<>();
+            reasons = new ArrayList<>();
+          }
+          codes.add(rule.code());
+          reasons.add(broken);
+        }
+      }
+      if (codes == null) {
+        return row;
+      }
+      rejects.accept(DeadLetter.of(
+          l, "validate", String.join(";", codes), String.join("; ", reasons), source));
+      return null;
+    };
+  }
+
+  @Override
+  public WithDeadLetters<Row> expand(PCollection<KV<SourceRecord, Row>> input) {
+    @SuppressWarnings("unchecked")
+    KvCoder<SourceRecord, Row> coder = (KvCoder<SourceRecord, Row>) input.getCoder();
+    Schema schema = ((org.apache.beam.sdk.coders.RowCoder) coder.getValueCoder()).getSchema();
+    RecordStep<Row, Row> validate = step(schema);
     PCollectionTuple out =
         input.apply(
             "CheckRules",
-            ParDo.of(new ValidateRecordsFn(rules, lineage, VALID, INVALID))
+            ParDo.of(new ValidateRecordsFn(validate, VALID, INVALID))
                 .withOutputTags(VALID, TupleTagList.of(INVALID)));
     return WithDeadLetters.of(
         VALID,

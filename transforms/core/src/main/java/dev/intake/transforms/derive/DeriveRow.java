@@ -1,5 +1,8 @@
 package dev.intake.transforms.derive;
 
+import dev.intake.transforms.model.DeadLetter;
+import dev.intake.transforms.model.RecordStep;
+import dev.intake.transforms.model.SourceRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -7,17 +10,18 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 
 /**
  * Builds the output row: kept fields (hashed or masked where asked, null when retired), then the
- * derived columns, each computed from the input row and the derived columns before it.
+ * derived columns, each computed from the input row and the derived columns before it. Rejects
+ * nothing.
  */
-class DeriveColumnsFn extends DoFn<Row, Row> {
+final class DeriveRow implements RecordStep<Row, Row> {
   private final Schema outputSchema;
   private final List<String> keptFields;
   private final List<String> hashedFields;
@@ -28,7 +32,7 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
   private final List<String> nulledFields;
   private transient Mac mac;
 
-  DeriveColumnsFn(
+  DeriveRow(
       Schema outputSchema,
       List<String> keptFields,
       List<String> hashedFields,
@@ -46,7 +50,7 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
     this.nulledFields = nulledFields;
   }
 
-  @Setup
+  @Override
   public void setup() throws GeneralSecurityException {
     if (hashedFields.isEmpty()) {
       return;
@@ -60,8 +64,8 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
     mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
   }
 
-  @ProcessElement
-  public void process(@Element Row row, OutputReceiver<Row> out) {
+  @Override
+  public Row apply(Row row, SourceRecord source, Consumer<DeadLetter> rejects) {
     List<Object> values = new ArrayList<>(outputSchema.getFieldCount());
     for (String f : keptFields) {
       Object v = nulledFields.contains(f) ? null : row.getValue(f);
@@ -75,6 +79,6 @@ class DeriveColumnsFn extends DoFn<Row, Row> {
     values.addAll(Arrays.asList(RowValues.computeInOrder(derivations, derivedIndex, row)));
     // Attached, not built: the values already have the schema's Java types, and Row.Builder's
     // per-field type resolution was a hot spot of the full load.
-    out.output(Row.withSchema(outputSchema).attachValues(values));
+    return Row.withSchema(outputSchema).attachValues(values);
   }
 }
