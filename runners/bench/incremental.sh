@@ -20,7 +20,8 @@
 #
 # Builds nothing. Needs runners/target/intake.jar, runners/bench/target/intake-bench.jar and
 # testdata/target/intake-testdata-*.jar. Environment: HEAP (4g), SEED (42), BENCH_DIR
-# (/tmp/intake-bench), MODES ("partitions whole"), KINDS ("skewed spread quiet").
+# (/tmp/intake-bench), MODES ("partitions whole"), KINDS ("skewed spread quiet"), INTAKE_JAR
+# (runners/target/intake.jar; e.g. a copy of the build before a change, to run both back to back).
 set -euo pipefail
 
 rows="${1:-1000000}"
@@ -37,7 +38,7 @@ done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-intake_jar="runners/target/intake.jar"
+intake_jar="${INTAKE_JAR:-runners/target/intake.jar}"
 bench_jar="runners/bench/target/intake-bench.jar"
 testdata_jar=""
 for j in testdata/target/intake-testdata-*.jar; do
@@ -58,11 +59,14 @@ partitions() { jq -r '.partitions | if type == "array" then length else . end' "
 seconds() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.1f", e - s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 
-run_intake() { # run_intake LAKE INPUT LOG [options...]: prints the wall seconds
+timer=()
+if [[ -x /usr/bin/time ]]; then timer=(/usr/bin/time -f "%U %S"); fi
+run_intake() { # run_intake LAKE INPUT LOG [options...]: prints the wall seconds (CPU s in LOG.cpu)
   local lake="$1" input="$2" log="$3"; shift 3
   local start end
   start=$(date +%s.%N)
-  if ! java -Xmx"${HEAP:-4g}" -jar "$intake_jar" run --dataset=sf311 --inputFile="$input" \
+  if ! "${timer[@]}" ${timer:+-o "$log.cpu"} java -Xmx"${HEAP:-4g}" -jar "$intake_jar" run \
+      --dataset=sf311 --inputFile="$input" \
       --lakePath="$lake" --runner=FlinkRunner "--flinkMaster=[local]" "$@" > "$log" 2>&1; then
     echo "incremental: the run failed, see $log" >&2
     tail -n 5 "$log" >&2
@@ -73,7 +77,10 @@ run_intake() { # run_intake LAKE INPUT LOG [options...]: prints the wall seconds
 }
 
 declare -A skewed_wall
-printf '\n%-7s %-6s %-10s %-10s %8s %10s %10s %10s %9s %9s %9s\n' lake kind mode "" "wall s" partitions "rows read" written "÷whole" "÷full" "check"
+cpu_of() { # cpu_of LOG: the CPU seconds (user + system) of the run that wrote LOG, or ?
+  if [[ -s "$1.cpu" ]]; then awk '{ printf "%.1f", $1 + $2 }' "$1.cpu"; else echo "?"; fi
+}
+printf '\n%-7s %-6s %-10s %8s %8s %10s %10s %10s %9s %9s %9s\n' lake kind mode "wall s" "cpu s" partitions "rows read" written "÷whole" "÷full" "check"
 results=()
 for k in $factors; do
   lake_rows=$((rows * k))
@@ -135,7 +142,8 @@ for k in $factors; do
           check="DIFFERENT ($copy.compare)"
         fi
       fi
-      printf '%-7s %-6s %-10s %-10s %8s %10s %10s %10s %9s %9s %9s\n' "$stored" "$kind" "$mode" "" "$w" \
+      printf '%-7s %-6s %-10s %8s %8s %10s %10s %10s %9s %9s %9s\n' "$stored" "$kind" "$mode" "$w" \
+        "$(cpu_of "$copy.log")" \
         "$(partitions "$s")" "$read_rows" "$(field "$s" written)" \
         "$(ratio "$w" "${wall[whole]:-${wall[partitions]}}")" "$(ratio "$w" "$full")" "$check"
       if [[ "$check" == DIFFERENT* ]]; then cat "$copy.compare" >&2; fi

@@ -90,10 +90,18 @@ public final class IntakeRun {
       if (refusal == null) {
         try {
           PausePoints.pause("run.beforePipeline");
-          run(plan, warehouse, progress);
+          RunTally tally;
+          if (plan.changesNothing()) {
+            summary.runner = "no runner (the input holds no records)";
+            log.accept("the input holds no records: committing zero counts without a pipeline");
+            tally = RunTally.none();
+          } else {
+            run(plan, warehouse, progress);
+            tally = RunTally.read(plan.lake.staging(plan.runId).tallies());
+          }
           stages.end("pipeline");
-          refusal = RunCheck.check(summary, RunTally.read(plan.lake.staging(plan.runId).tallies()),
-              plan.spec, options.getMaxRejectedRatio(), plan.lake.deadLetters(plan.runId));
+          refusal = RunCheck.check(summary, tally, plan.spec, options.getMaxRejectedRatio(),
+              plan.lake.deadLetters(plan.runId));
           if (refusal == null && plan.mode == OptionsValidation.Mode.RECONCILE) {
             refusal = RunCheck.deletions(summary, options.getMaxDeleteRatio());
           }

@@ -206,6 +206,20 @@ final class RunPlan {
   }
 
   /**
+   * Whether the run can only commit zero counts: its input holds no record ({@link
+   * SourcePlan#holdsNoRecords}) and nothing else of it rewrites stored rows: no deletions, no
+   * reconciliation, no --recomputeAll, no pending back-fill of a derived column, no aggregate over
+   * every key, no version history. Its pipeline would start the runner and read the stored keys
+   * only to find that no partition changes, so the run does without it.
+   */
+  boolean changesNothing() {
+    return source.holdsNoRecords && source.deletions == null && source.keys == null
+        && !options.getRecomputeAll() && evolution.backfill.isEmpty() && !spec.history()
+        && spec.aggregates().stream()
+            .allMatch(a -> a.lakePartitioner(spec.partitioner()) != null);
+  }
+
+  /**
    * Plans an incremental run's API range from the watermark, chooses the runner, prepares the
    * warehouse's tables (and grants), and returns the run's summary with its header filled.
    */

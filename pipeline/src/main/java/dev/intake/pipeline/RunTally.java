@@ -20,6 +20,11 @@ final class RunTally {
     this.amounts = amounts;
   }
 
+  /** The counts of a run that read nothing: every one zero. */
+  static RunTally none() {
+    return new RunTally(Map.of());
+  }
+
   static RunTally read(String path) throws IOException {
     Map<TallyKey, Long> amounts = new LinkedHashMap<>();
     for (String line : LakeFiles.read(path).split("\n")) {

@@ -54,6 +54,11 @@ final class SourcePlan {
   PTransform<PBegin, PCollection<SourceRecord>> keys;
   /** Input files that hold no record, one line each (only a file input has them). */
   final List<String> emptyFiles = new ArrayList<>();
+  /**
+   * The input holds no record, known before the pipeline: every input file is empty, or the API
+   * planned no window (an empty range, or counted ranges without rows).
+   */
+  boolean holdsNoRecords;
 
   private SourcePlan(
       PTransform<PBegin, PCollection<SourceRecord>> transform,
@@ -82,6 +87,7 @@ final class SourcePlan {
     plan.ignoredColumns.putAll(input.ignoredColumns);
     plan.missingColumns.putAll(input.missingColumns);
     plan.emptyFiles.addAll(input.emptyFiles);
+    plan.holdsNoRecords = input.emptyFiles.size() == input.files.size();
     return plan;
   }
 
@@ -127,6 +133,7 @@ final class SourcePlan {
     plan.countRequests = windows.countRequests();
     plan.countedRows = windows.countedRows();
     plan.isApi = true;
+    plan.holdsNoRecords = windows.windows().isEmpty();
     return plan;
   }
 

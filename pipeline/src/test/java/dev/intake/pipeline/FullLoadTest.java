@@ -113,7 +113,8 @@ class FullLoadTest {
     assertThat(filesAfter.stream().filter(f -> !f.startsWith("runs/")).toList(), equalTo(filesBefore));
     assertThat(filesAfter.stream().filter(f -> f.startsWith("runs/")).toList(),
         contains("runs/index.html", "runs/sf311/first.html", "runs/sf311/first.json",
-            "runs/sf311/index.html", "runs/sf311/second.html", "runs/sf311/second.json"));
+            "runs/sf311/index.html", "runs/sf311/index.jsonl", "runs/sf311/second.html",
+            "runs/sf311/second.json"));
     RunSummary s2 = lake.summary("second");
     assertThat(List.of(s2.read, s2.written, s2.replacedStored, s2.carriedOver),
         contains(1000L, 1000L, 1000L, 0L));

@@ -155,7 +155,8 @@ class S3LakeIT {
     assertThat(
         outside("_staging/", keysAfterFailure),
         containsInAnyOrder(PREFIX + "runs/index.html", PREFIX + "runs/sf311/crashed.html",
-            PREFIX + "runs/sf311/crashed.json", PREFIX + "runs/sf311/index.html"));
+            PREFIX + "runs/sf311/crashed.json", PREFIX + "runs/sf311/index.html",
+            PREFIX + "runs/sf311/index.jsonl"));
     String report =
         new String(s3.get(BUCKET, PREFIX + "runs/sf311/crashed.html"), StandardCharsets.UTF_8);
     assertThat(report, containsString("injected failure at write.parquet"));
