@@ -98,7 +98,7 @@ public final class WarehouseLoadBenchmark {
           p.run().waitUntilFinish();
           double staging = report("intake " + label + ": staging " + name, rows, start);
           start = System.nanoTime();
-          w.commit(commit(runId, spec, table, List.of()));
+          w.commit(commit(runId, spec, table, List.of()), System.out::println);
           double merge = report("intake " + label + ": merge", rows, start);
           intake[pass] = staging + merge;
           if (pass == 0) {
@@ -130,11 +130,11 @@ public final class WarehouseLoadBenchmark {
       try (Warehouse w = Warehouse.connect(config)) {
         w.prepare(List.of(table), "bench");
         long start = System.nanoTime();
-        w.commit(commit("bench", spec, table, files));
+        w.commit(commit("bench", spec, table, files), System.out::println);
         report("duckdb merge from parquet", rows, start);
         w.prepare(List.of(table), "bench2");
         start = System.nanoTime();
-        w.commit(commit("bench2", spec, table, files));
+        w.commit(commit("bench2", spec, table, files), System.out::println);
         report("duckdb rerun merge from parquet", rows, start);
       }
     }
@@ -175,7 +175,7 @@ public final class WarehouseLoadBenchmark {
     }
   }
 
-  private static PCollection<Row> rows(Pipeline p, long n, Schema schema) {
+  static PCollection<Row> rows(Pipeline p, long n, Schema schema) {
     return p.apply("Generate", GenerateSequence.from(0).to(n))
         .apply(
             "ToRows",
@@ -220,7 +220,7 @@ public final class WarehouseLoadBenchmark {
     return WarehouseCommit.of(run, table, spec.version()).files(table.name(), files).build();
   }
 
-  private static FlinkPipelineOptions flinkOptions() {
+  static FlinkPipelineOptions flinkOptions() {
     FlinkPipelineOptions o = PipelineOptionsFactory.create().as(FlinkPipelineOptions.class);
     EmbeddedFlink.configure(o);
     return o;

@@ -1,5 +1,7 @@
 package dev.intake.transforms.sinks.warehouse;
 
+import dev.intake.transforms.sinks.lake.ParquetRows;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -19,6 +21,8 @@ import org.apache.beam.sdk.schemas.Schema;
  */
 final class PostgresDialect extends Dialect {
   private static final long serialVersionUID = 1L;
+  /** The SQLSTATE of a relation that does not exist. */
+  private static final String UNDEFINED_TABLE = "42P01";
 
   @Override
   String urlPrefix() {
@@ -123,6 +127,35 @@ final class PostgresDialect extends Dialect {
         + " AND (" + String.join(", ", stored) + ") IS NOT DISTINCT FROM ("
         + String.join(", ", run) + "))))";
     return super.upsert(target, t, version, delta);
+  }
+
+  @Override
+  long stagedRows(Connection c, String schema, WarehouseTable t, String runId,
+      List<String> files) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT count(*) FROM " + qualified(schema, stagingName(t.name(), runId)))) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+        return -1;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  long reloadStaging(Connection c, String schema, WarehouseTable t, String runId,
+      List<String> files) throws SQLException, IOException {
+    createStaging(c, schema, t, runId);
+    try (BinaryCopyStream copy =
+        new BinaryCopyStream(c, qualified(schema, stagingName(t.name(), runId)), t.schema())) {
+      for (String file : files) {
+        ParquetRows.read(file, t.schema(), copy::add);
+      }
+      return copy.end();
+    }
   }
 
   @Override
