@@ -18,6 +18,10 @@ import org.apache.beam.sdk.schemas.Schema;
  * The merge sends on only the delta: a run's row whose key is stored with a newer version, or with
  * the same version and the same values, is left out before the upsert, so a re-run of unchanged rows
  * neither updates nor locks the stored ones.
+ *
+ * <p>UNLOGGED tables skip the write-ahead log, and PostgreSQL empties them when it recovers from a
+ * crash of its own; the commit therefore counts a staging table before merging it and, when it is
+ * short, {@linkplain #reloadStaging reloads} it from the run's published Parquet files.
  */
 final class PostgresDialect extends Dialect {
   private static final long serialVersionUID = 1L;
