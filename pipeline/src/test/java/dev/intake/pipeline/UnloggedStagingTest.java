@@ -3,6 +3,7 @@ package dev.intake.pipeline;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -139,6 +140,9 @@ class UnloggedStagingTest {
         + " reloaded from the run's published Parquet files: sf311 4 rows (held 0) from 2 file(s),"
         + " sf311_daily 4 rows (held 0) from 2 file(s), sf311_monthly_by_source 2 rows (held 0)"
         + " from 2 file(s), sf311_deadletter 1 rows (held 0) from 1 file(s)"));
+    // The completed run's report, written by the next run, shows its dead letter read back.
+    assertThat(Files.readString(lake().root.resolve("runs/sf311/crashed.html")),
+        containsString("208,not a date"));
     assertThat(db.query("SELECT run_id, status FROM " + db.raw("intake_runs") + " ORDER BY 1"),
         contains("a\tsucceeded", "crashed\tsucceeded", "next\tsucceeded"));
     assertThat(db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
@@ -161,8 +165,8 @@ class UnloggedStagingTest {
     assertThat(lines.get(lines.size() - 1), matchesPattern(Pattern.quote(
         "intake: commit incomplete: the commit of the interrupted run crashed is incomplete (run"
             + " crashed: staging table " + db.schema + "_raw._stage_sf311_crashed holds 0 of the 4"
-            + " rows the run wrote, and its published Parquet files hold only 3 (1 of its 2 files"
-            + " are missing, e.g. ") + ".*" + Pattern.quote(
+            + " rows the run wrote, and its published Parquet files hold only 3 (files missing: 1"
+            + " of 2, e.g. ") + ".*" + Pattern.quote(
                 "requested_month=2021-03/part-00000.parquet); the warehouse was not changed);")
         + ".*"));
     assertThat(warehouseRows(), equalTo(rowsBefore));
@@ -183,7 +187,7 @@ class UnloggedStagingTest {
     assertThat(lines.get(lines.size() - 1), matchesPattern(Pattern.quote(
         "intake: commit incomplete: the commit of the interrupted run crashed is incomplete (run"
             + " crashed: the published Parquet files of sf311 hold 3 of the 4 rows the run wrote"
-            + " (1 of its 2 files are missing, e.g. ") + ".*"));
+            + " (files missing: 1 of 2, e.g. ") + ".*"));
     assertThat(warehouseRows(), equalTo(rowsBefore));
   }
 }

@@ -121,7 +121,7 @@ final class StagingGuard {
   private static String missing(List<String> files, List<String> present) {
     int missing = files.size() - present.size();
     return missing == 0 ? ""
-        : String.format(Locale.ROOT, " (%d of its %d files are missing, e.g. %s)", missing,
+        : String.format(Locale.ROOT, " (files missing: %d of %d, e.g. %s)", missing,
             files.size(), files.stream().filter(f -> !present.contains(f)).findFirst().orElse(""));
   }
 }
