@@ -29,6 +29,11 @@ import java.util.stream.Stream;
  * nothing has changed yet: the lake's file system (when local) has room for the staged bytes, the
  * database answers and this run still holds the dataset's {@link RunLock}. A failure there is a
  * {@link NotStarted}; a failure from step (1) on is the commit left incomplete, for the next run.
+ *
+ * <p>Step (3) first checks that the run's staging tables hold the rows the summary says the run
+ * wrote: PostgreSQL empties its UNLOGGED staging tables when it recovers from a crash, possibly
+ * after the journal; a short table is loaded again from the run's published files (see {@link
+ * Warehouse#commit}).
  */
 final class RunCommit {
   private final DatasetOutputs outputs;
@@ -134,7 +139,7 @@ final class RunCommit {
     if ("refused".equals(summary.status)) {
       recordFailure(summary);
     } else {
-      warehouse.commit(warehouseCommit(journal, summary));
+      warehouse.commit(warehouseCommit(journal, summary), log);
     }
     journal.finish(lake);
   }
@@ -197,6 +202,12 @@ final class RunCommit {
     }
     for (DatasetOutputs.Output o : outputs.all()) {
       c.files(o.table.name(), journal.publishedFiles(o.name));
+      // The rows written per output, as the journal's summary holds them, so that staging emptied
+      // by a database crash after the journal is noticed and reloaded from those files.
+      Long rows = summary.outputs.get(o.name);
+      if (rows != null) {
+        c.rows(o.table.name(), rows);
+      }
     }
     return c.build();
   }

@@ -1,8 +1,7 @@
 package dev.intake.pipeline.report;
 
+import dev.intake.transforms.sinks.lake.LakeInputFile;
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +13,6 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * Reads a few dead letters per reason from a run's dead-letter Parquet files (local or S3, through
@@ -44,7 +40,7 @@ public final class DeadLetterSamples {
     int scanned = 0;
     for (MatchResult.Metadata file : files) {
       try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-              new ChannelInputFile(file)).withDataModel(GenericData.get()).build()) {
+              new LakeInputFile(file)).withDataModel(GenericData.get()).build()) {
         for (GenericRecord r = reader.read(); r != null && scanned < maxScanned;
             r = reader.read()) {
           scanned++;
@@ -68,35 +64,5 @@ public final class DeadLetterSamples {
   private static String field(GenericRecord r, String name) {
     Object v = r.getSchema().getField(name) == null ? null : r.get(name);
     return v == null ? "" : v.toString();
-  }
-
-  /** A Parquet input over a Beam file's seekable channel. */
-  private static final class ChannelInputFile implements InputFile {
-    private final MatchResult.Metadata file;
-
-    ChannelInputFile(MatchResult.Metadata file) {
-      this.file = file;
-    }
-
-    @Override
-    public long getLength() {
-      return file.sizeBytes();
-    }
-
-    @Override
-    public SeekableInputStream newStream() throws IOException {
-      SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file.resourceId());
-      return new DelegatingSeekableInputStream(Channels.newInputStream(channel)) {
-        @Override
-        public long getPos() throws IOException {
-          return channel.position();
-        }
-
-        @Override
-        public void seek(long newPos) throws IOException {
-          channel.position(newPos);
-        }
-      };
-    }
   }
 }

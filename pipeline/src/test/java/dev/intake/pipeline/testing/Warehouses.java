@@ -27,11 +27,17 @@ public final class Warehouses {
   public final String schema;
 
   public Warehouses(Kind kind, Path lake) {
+    this(kind, lake, "t");
+  }
+
+  /** A warehouse whose PostgreSQL schema is named {@code prefix} and a random suffix. */
+  public Warehouses(Kind kind, Path lake, String prefix) {
     this.kind = kind;
     this.lake = lake;
     this.schema =
         kind == Kind.POSTGRES
-            ? String.format(Locale.ROOT, "t_%08x", ThreadLocalRandom.current().nextInt() & 0x7fffffff)
+            ? String.format(Locale.ROOT, "%s_%08x", prefix,
+                ThreadLocalRandom.current().nextInt() & 0x7fffffff)
             : "main";
   }
 

@@ -67,6 +67,15 @@ final class Psql {
     return WarehouseLoadBenchmark.report(label, rows, start);
   }
 
+  /** Times psql's {@code \copy} of {@code csv} into {@code table} (qualified and quoted). */
+  double copyInto(String table, Path csv, long rows, String label)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    run("\\copy " + table + " FROM '" + csv.toString().replace("'", "''")
+        + "' WITH (FORMAT csv)");
+    return WarehouseLoadBenchmark.report(label, rows, start);
+  }
+
   /** Times one {@code INSERT … ON CONFLICT DO UPDATE} of the staging table into the target. */
   double upsert(String schema, WarehouseTable table, long rows, String label)
       throws IOException, InterruptedException {

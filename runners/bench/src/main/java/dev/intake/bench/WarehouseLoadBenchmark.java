@@ -98,7 +98,7 @@ public final class WarehouseLoadBenchmark {
           p.run().waitUntilFinish();
           double staging = report("intake " + label + ": staging " + name, rows, start);
           start = System.nanoTime();
-          w.commit(commit(runId, spec, table, List.of()));
+          w.commit(commit(runId, spec, table, List.of(), rows), System.out::println);
           double merge = report("intake " + label + ": merge", rows, start);
           intake[pass] = staging + merge;
           if (pass == 0) {
@@ -130,11 +130,11 @@ public final class WarehouseLoadBenchmark {
       try (Warehouse w = Warehouse.connect(config)) {
         w.prepare(List.of(table), "bench");
         long start = System.nanoTime();
-        w.commit(commit("bench", spec, table, files));
+        w.commit(commit("bench", spec, table, files, rows), System.out::println);
         report("duckdb merge from parquet", rows, start);
         w.prepare(List.of(table), "bench2");
         start = System.nanoTime();
-        w.commit(commit("bench2", spec, table, files));
+        w.commit(commit("bench2", spec, table, files, rows), System.out::println);
         report("duckdb rerun merge from parquet", rows, start);
       }
     }
@@ -175,7 +175,7 @@ public final class WarehouseLoadBenchmark {
     }
   }
 
-  private static PCollection<Row> rows(Pipeline p, long n, Schema schema) {
+  static PCollection<Row> rows(Pipeline p, long n, Schema schema) {
     return p.apply("Generate", GenerateSequence.from(0).to(n))
         .apply(
             "ToRows",
@@ -211,16 +211,18 @@ public final class WarehouseLoadBenchmark {
     return b.build();
   }
 
+  /** A commit as a run makes it: its files, and the rows it wrote (which the commit checks). */
   private static WarehouseCommit commit(
-      String runId, DatasetSpec spec, WarehouseTable table, List<String> files) {
+      String runId, DatasetSpec spec, WarehouseTable table, List<String> files, long rows) {
     RunRecord run = new RunRecord();
     run.runId = runId;
     run.dataset = "bench";
     run.status = "bench";
-    return WarehouseCommit.of(run, table, spec.version()).files(table.name(), files).build();
+    return WarehouseCommit.of(run, table, spec.version()).files(table.name(), files)
+        .rows(table.name(), rows).build();
   }
 
-  private static FlinkPipelineOptions flinkOptions() {
+  static FlinkPipelineOptions flinkOptions() {
     FlinkPipelineOptions o = PipelineOptionsFactory.create().as(FlinkPipelineOptions.class);
     EmbeddedFlink.configure(o);
     return o;

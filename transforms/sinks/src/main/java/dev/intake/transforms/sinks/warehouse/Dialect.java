@@ -1,5 +1,6 @@
 package dev.intake.transforms.sinks.warehouse;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -154,6 +155,26 @@ public abstract class Dialect implements Serializable {
   /** Drops the staging table of {@code table} for {@code runId}, if this dialect has any. */
   abstract void dropStaging(Connection c, String schema, String table, String runId)
       throws SQLException;
+
+  /**
+   * How many rows the run's staging of {@code t} holds: its staging table's rows (-1 when that table
+   * is gone), or, for a dialect that reads the run's published Parquet {@code files} at commit
+   * (which must all exist), the files' rows.
+   */
+  abstract long stagedRows(Connection c, String schema, WarehouseTable t, String runId,
+      List<String> files) throws SQLException;
+
+  /**
+   * Creates {@code t}'s staging table of run {@code runId} again, empty, and loads it with the rows
+   * of the Parquet {@code files}; returns how many. Only for dialects that {@linkplain
+   * #loadsInPipeline() load in the pipeline}.
+   *
+   * @throws java.io.FileNotFoundException when a file does not exist
+   */
+  long reloadStaging(Connection c, String schema, WarehouseTable t, String runId,
+      List<String> files) throws SQLException, IOException {
+    throw new UnsupportedOperationException(this + " has no staging tables to reload");
+  }
 
   /**
    * A SELECT of the run's rows of {@code t} (for a keyed table, one per key, the newest by {@code

@@ -1,6 +1,7 @@
 package dev.intake.transforms.sinks.warehouse;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -87,14 +88,32 @@ final class DuckDbDialect extends Dialect {
   @Override
   void dropStaging(Connection c, String schema, String table, String runId) {}
 
+  /** The rows of the run's files, from their footers. */
+  @Override
+  long stagedRows(Connection c, String schema, WarehouseTable t, String runId,
+      List<String> files) throws SQLException {
+    if (files.isEmpty()) {
+      return 0;
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + readParquet(files))) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   @Override
   String runRows(String schema, WarehouseTable t, String runId, String version,
       List<String> files) {
     if (files.isEmpty()) {
       return null;
     }
+    return "SELECT " + columns(t) + " FROM " + readParquet(files);
+  }
+
+  private static String readParquet(List<String> files) {
     List<String> quoted = new ArrayList<>();
     files.forEach(f -> quoted.add("'" + f.replace("'", "''") + "'"));
-    return "SELECT " + columns(t) + " FROM read_parquet([" + String.join(", ", quoted) + "])";
+    return "read_parquet([" + String.join(", ", quoted) + "])";
   }
 }

@@ -1,5 +1,7 @@
 package dev.intake.transforms.sinks.warehouse;
 
+import dev.intake.transforms.sinks.lake.ParquetRows;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -16,9 +18,15 @@ import org.apache.beam.sdk.schemas.Schema;
  * The merge sends on only the delta: a run's row whose key is stored with a newer version, or with
  * the same version and the same values, is left out before the upsert, so a re-run of unchanged rows
  * neither updates nor locks the stored ones.
+ *
+ * <p>UNLOGGED tables skip the write-ahead log, and PostgreSQL empties them when it recovers from a
+ * crash of its own; the commit therefore counts a staging table before merging it and, when it is
+ * short, {@linkplain #reloadStaging reloads} it from the run's published Parquet files.
  */
 final class PostgresDialect extends Dialect {
   private static final long serialVersionUID = 1L;
+  /** The SQLSTATE of a relation that does not exist. */
+  private static final String UNDEFINED_TABLE = "42P01";
 
   @Override
   String urlPrefix() {
@@ -123,6 +131,35 @@ final class PostgresDialect extends Dialect {
         + " AND (" + String.join(", ", stored) + ") IS NOT DISTINCT FROM ("
         + String.join(", ", run) + "))))";
     return super.upsert(target, t, version, delta);
+  }
+
+  @Override
+  long stagedRows(Connection c, String schema, WarehouseTable t, String runId,
+      List<String> files) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT count(*) FROM " + qualified(schema, stagingName(t.name(), runId)))) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+        return -1;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  long reloadStaging(Connection c, String schema, WarehouseTable t, String runId,
+      List<String> files) throws SQLException, IOException {
+    createStaging(c, schema, t, runId);
+    try (BinaryCopyStream copy =
+        new BinaryCopyStream(c, qualified(schema, stagingName(t.name(), runId)), t.schema())) {
+      for (String file : files) {
+        ParquetRows.read(file, t.schema(), copy::add);
+      }
+      return copy.end();
+    }
   }
 
   @Override

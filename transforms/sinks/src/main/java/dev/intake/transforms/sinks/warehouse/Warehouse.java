@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The SQL warehouse of one dataset, from the driver: its clean table (one row per key), aggregate
@@ -204,11 +205,18 @@ public final class Warehouse implements AutoCloseable {
    * watermark (never backwards), records the run and the schema version it holds, in one
    * transaction; then drops the run's staging tables. Does nothing if the run is already recorded
    * as committed, so it can be repeated.
+   *
+   * <p>First the run's staging is checked against the rows the run wrote ({@link
+   * WarehouseCommit.Builder#rows}): a staging table found short (PostgreSQL empties unlogged
+   * tables when it recovers from a crash) is loaded again from the run's published Parquet files,
+   * said on {@code log}; rows that cannot be restored stop the commit with an {@link
+   * IllegalStateException} before its transaction, naming the run, the table and the counts.
    */
-  public void commit(WarehouseCommit c) throws SQLException {
+  public void commit(WarehouseCommit c, Consumer<String> log) throws SQLException {
     if (committed(c.runId)) {
       return;
     }
+    new StagingGuard(connection, dialect, raw).check(c, log);
     connection.setAutoCommit(false);
     try {
       applyChanges(c);

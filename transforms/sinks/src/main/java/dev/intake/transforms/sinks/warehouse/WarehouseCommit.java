@@ -9,7 +9,9 @@ import java.util.Map;
  * What one run's commit writes: the table changes of a newer schema version, the clean table's new
  * versions, each aggregate table's new rows and what they replace, the dead letters, the tombstones
  * (deletions), the run's record and the schema version. Tables are named; {@link #files} gives
- * per table name the run's published Parquet files (read by dialects that load at commit).
+ * per table name the run's published Parquet files (read by dialects that load at commit, and to
+ * reload a staging table found short), {@link #rows} the rows the run wrote for it (checked against
+ * its staging before the merge).
  */
 public final class WarehouseCommit {
   final String runId;
@@ -20,6 +22,7 @@ public final class WarehouseCommit {
   final WarehouseTable tombstones;
   final WarehouseTable history;
   final Map<String, List<String>> files;
+  final Map<String, Long> rows;
   final RunRecord run;
   final List<TableChange> changes;
   final SchemaRecord schema;
@@ -35,6 +38,7 @@ public final class WarehouseCommit {
     this.tombstones = b.tombstones;
     this.history = b.history;
     this.files = Map.copyOf(b.files);
+    this.rows = Map.copyOf(b.rows);
     this.run = b.run;
   }
 
@@ -47,6 +51,19 @@ public final class WarehouseCommit {
     return files.getOrDefault(t.name(), List.of());
   }
 
+  /** Every table the commit writes: the clean one first, then as the builder was told. */
+  List<WarehouseTable> tables() {
+    List<WarehouseTable> all = new java.util.ArrayList<>();
+    all.add(clean);
+    all.addAll(aggregates.keySet());
+    for (WarehouseTable t : new WarehouseTable[] {deadLetters, tombstones, history}) {
+      if (t != null) {
+        all.add(t);
+      }
+    }
+    return all;
+  }
+
   /** Builds a {@link WarehouseCommit}. */
   public static final class Builder {
     private final RunRecord run;
@@ -54,6 +71,7 @@ public final class WarehouseCommit {
     private final String version;
     private final Map<WarehouseTable, Replacement> aggregates = new LinkedHashMap<>();
     private final Map<String, List<String>> files = new LinkedHashMap<>();
+    private final Map<String, Long> rows = new LinkedHashMap<>();
     private WarehouseTable deadLetters;
     private WarehouseTable tombstones;
     private WarehouseTable history;
@@ -114,6 +132,19 @@ public final class WarehouseCommit {
     /** The run's published Parquet files holding the new rows of the table named {@code table}. */
     public Builder files(String table, List<String> paths) {
       files.put(table, List.copyOf(paths));
+      return this;
+    }
+
+    /**
+     * The run wrote {@code rows} rows for the table named {@code table} (to its Parquet files, and
+     * at least as many to its staging table: a retried bundle may load its rows twice). The commit
+     * checks the staging holds them before it merges; a table not named here is not checked.
+     */
+    public Builder rows(String table, long rows) {
+      if (rows < 0) {
+        throw new IllegalArgumentException("rows must be >= 0, but was " + rows);
+      }
+      this.rows.put(table, rows);
       return this;
     }
 

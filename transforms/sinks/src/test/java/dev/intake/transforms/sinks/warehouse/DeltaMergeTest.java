@@ -71,7 +71,7 @@ class DeltaMergeTest {
       r.runId = runId;
       r.dataset = "delta";
       r.status = "succeeded";
-      w.commit(WarehouseCommit.of(r, TABLE, "updated").build());
+      w.commit(WarehouseCommit.of(r, TABLE, "updated").build(), line -> {});
     }
   }
 

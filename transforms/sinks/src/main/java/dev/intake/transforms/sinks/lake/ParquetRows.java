@@ -1,0 +1,47 @@
+package dev.intake.transforms.sinks.lake;
+
+import java.io.IOException;
+import java.util.Map;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+
+/**
+ * Reads a lake Parquet file in the driver, record by record, as rows of a schema (mapped as {@link
+ * ReadLake} maps them: a column the file lacks is null, narrower numbers are widened). For the
+ * commit's repairs, which need a run's few files outside a pipeline; a pipeline reads with {@link
+ * ReadLake}.
+ */
+public final class ParquetRows {
+  /** Takes each row read; may fail with {@code E}. */
+  public interface Consumer<E extends Exception> {
+    void accept(Row row) throws E;
+  }
+
+  private ParquetRows() {}
+
+  /**
+   * Hands every record of the Parquet file at {@code path} to {@code rows} as a row of {@code
+   * schema}, in file order; returns how many.
+   *
+   * @throws java.io.FileNotFoundException when there is no such file
+   */
+  public static <E extends Exception> long read(String path, Schema schema, Consumer<E> rows)
+      throws IOException, E {
+    LakeRows toRow = new LakeRows(schema, Map.of());
+    long n = 0;
+    try (ParquetReader<GenericRecord> reader =
+        AvroParquetReader.<GenericRecord>builder(LakeInputFile.of(path))
+            .withDataModel(GenericData.get())
+            .build()) {
+      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+        rows.accept(toRow.apply(r));
+        n++;
+      }
+    }
+    return n;
+  }
+}
