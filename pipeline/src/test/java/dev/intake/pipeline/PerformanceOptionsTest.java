@@ -84,4 +84,18 @@ class PerformanceOptionsTest {
     String[] flink = {"--runner=FlinkRunner"};
     assertArrayEquals(flink, Main.withoutDirectRunnerChecks(flink));
   }
+
+  @Test
+  void flinkReusesObjectsUnlessToldOtherwise() {
+    String[] plain = {"--dataset=sf311"};
+    assertThat(Arrays.asList(Main.withFlinkObjectReuse(plain)),
+        containsInAnyOrder("--dataset=sf311", "--objectReuse=true"));
+    String[] flink = {"--runner=FlinkRunner", "--flinkMaster=[local]"};
+    assertThat(Arrays.asList(Main.withFlinkObjectReuse(flink)),
+        containsInAnyOrder("--runner=FlinkRunner", "--flinkMaster=[local]", "--objectReuse=true"));
+    String[] off = {"--objectReuse=false"};
+    assertArrayEquals(off, Main.withFlinkObjectReuse(off));
+    String[] direct = {"--runner=DirectRunner"};
+    assertArrayEquals(direct, Main.withFlinkObjectReuse(direct));
+  }
 }
