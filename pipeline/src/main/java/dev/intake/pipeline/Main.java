@@ -84,6 +84,7 @@ public final class Main {
     IntakeOptions options;
     try {
       options = PipelineOptionsFactory.fromArgs(rest).as(IntakeOptions.class);
+      RunnerChoice.directRunnerBuckets(options, Arrays.asList(rest));
     } catch (IllegalArgumentException e) {
       err.println("intake: error: " + explainBadOption(rest, e));
       debug(e, err);

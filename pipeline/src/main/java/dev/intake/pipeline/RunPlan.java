@@ -274,7 +274,8 @@ final class RunPlan {
             options.getRecomputeAll())
         .withWholeLake(options.getReadWholeLake())
         .withBounds(SourcePlan.bounds(options))
-        .withDedupBuckets(options.getDedupBuckets());
+        .withDedupBuckets(options.getDedupBuckets())
+        .withAggregateBuckets(options.getAggregateBuckets());
     if (!source.isApi) {
       config.withProgress(progressKey());
     }
