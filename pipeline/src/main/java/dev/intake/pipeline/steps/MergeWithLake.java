@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -178,7 +177,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
           .and(dedup.newest().apply("EveryPartition",
               MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
           .apply("WithEveryPartition", Flatten.pCollections())
-          .apply("DistinctPartitions", Distinct.create());
+          .apply("DistinctPartitions", DistinctPartitions.create());
     }
     if (applied != null) {
       Partitioner p = partitioner;
@@ -186,7 +185,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
           .and(applied.get(ApplyTombstones.DELETED).apply("DeletedPartitions",
               MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
           .apply("WithDeletedPartitions", Flatten.pCollections())
-          .apply("DistinctTouched", Distinct.create());
+          .apply("DistinctTouched", DistinctPartitions.create());
     }
     PCollection<Row> current =
         dedup.newest().apply("KeepTouched", TouchedPartitions.keep(touched, partitioner));
@@ -226,7 +225,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         .and(incoming.apply("IncomingPartitions",
             MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
         .apply("PartitionsTogether", Flatten.pCollections())
-        .apply("PartitionsToRead", Distinct.create());
+        .apply("PartitionsToRead", DistinctPartitions.create());
   }
 
   private PCollection<KV<TallyKey, Long>> tallies(
