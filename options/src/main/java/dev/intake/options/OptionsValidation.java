@@ -179,6 +179,7 @@ public final class OptionsValidation {
     }
     positive("--rowsPerWindow", options.getRowsPerWindow());
     positive("--dedupBuckets", options.getDedupBuckets());
+    positive("--aggregateBuckets", options.getAggregateBuckets());
     memorySize("--flinkManagedMemory", options.getFlinkManagedMemory());
     memorySize("--flinkNetworkMemory", options.getFlinkNetworkMemory());
     positive("--maxRecordBytes", options.getMaxRecordBytes());

@@ -13,11 +13,23 @@ public interface PerformanceOptions extends PipelineOptions {
   @Description(
       "Hash buckets the dedup groups the keys into; a bucket's distinct keys (about rows / "
           + "buckets, stored rows included) are held in memory while it is deduplicated, so raise "
-          + "it for very large datasets (e.g. 65536 for 1 billion rows). Default: 512")
+          + "it for very large datasets (e.g. 65536 for 1 billion rows). With --runner="
+          + "DirectRunner the default is the DirectRunner's --targetParallelism: each bucket is "
+          + "a bundle there, and every later grouping step copies its values once per bundle. "
+          + "Default: 512")
   @Default.Integer(512)
   Integer getDedupBuckets();
 
   void setDedupBuckets(Integer value);
+
+  @Description(
+      "Hash buckets the aggregates group their groups into (a bucket holds one accumulator per "
+          + "group it has). With --runner=DirectRunner the default is the DirectRunner's "
+          + "--targetParallelism, as for --dedupBuckets. Default: 512")
+  @Default.Integer(512)
+  Integer getAggregateBuckets();
+
+  void setAggregateBuckets(Integer value);
 
   @Description(
       "Managed memory of Flink embedded in this JVM (sorts and hash tables of grouping steps), "

@@ -16,6 +16,7 @@ import dev.intake.pipeline.steps.VanishedKeys;
 import dev.intake.pipeline.steps.WriteDataset;
 import dev.intake.pipeline.steps.WriteDeadLetters;
 import dev.intake.pipeline.steps.WriteOutput;
+import dev.intake.transforms.aggregate.AggregateRows;
 import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.derive.DeriveColumns;
 import dev.intake.transforms.dedup.DedupByKey;
@@ -75,6 +76,7 @@ public final class IntakePipeline {
     InputBounds bounds = InputBounds.defaults();
     String progressKey;
     int dedupBuckets = DedupByKey.DEFAULT_BUCKETS;
+    int aggregateBuckets = AggregateRows.DEFAULT_HASH_BUCKETS;
 
     /**
      * {@code loads} holds, by output name ({@link Outputs}), the step that loads that output into
@@ -150,6 +152,15 @@ public final class IntakePipeline {
     /** The hash buckets the dedup groups keys into; default {@link DedupByKey#DEFAULT_BUCKETS}. */
     public Config withDedupBuckets(int buckets) {
       this.dedupBuckets = buckets;
+      return this;
+    }
+
+    /**
+     * The hash buckets the aggregates group their groups into; default {@link
+     * AggregateRows#DEFAULT_HASH_BUCKETS}.
+     */
+    public Config withAggregateBuckets(int buckets) {
+      this.aggregateBuckets = buckets;
       return this;
     }
 
@@ -233,7 +244,8 @@ public final class IntakePipeline {
     PCollection<KV<TallyKey, Long>> written =
         merged.apply(
             "WriteDataset",
-            WriteDataset.of(spec, cleanSchema(spec), staging, c.maxRowsPerFile, c.loads));
+            WriteDataset.of(spec, cleanSchema(spec), staging, c.maxRowsPerFile, c.loads)
+                .withAggregateBuckets(c.aggregateBuckets));
     PCollection<DeadLetter> deadLetters = clean.get(CleanRecords.DEAD_LETTERS);
     if (deletions != null) {
       deadLetters = PCollectionList.of(deadLetters)

@@ -84,6 +84,7 @@ public final class Main {
     IntakeOptions options;
     try {
       options = PipelineOptionsFactory.fromArgs(rest).as(IntakeOptions.class);
+      RunnerChoice.directRunnerBuckets(options, Arrays.asList(rest));
     } catch (IllegalArgumentException e) {
       err.println("intake: error: " + explainBadOption(rest, e));
       debug(e, err);
@@ -148,7 +149,8 @@ public final class Main {
   static String[] withFlinkObjectReuse(String[] args) {
     List<String> all = new ArrayList<>(Arrays.asList(args));
     if (all.stream().anyMatch(a -> a.startsWith("--runner=") && a.endsWith("DirectRunner"))
-        || all.stream().anyMatch(a -> a.equals("--objectReuse") || a.startsWith("--objectReuse="))) {
+        || all.stream().anyMatch(
+            a -> a.equals("--objectReuse") || a.startsWith("--objectReuse="))) {
       return args;
     }
     all.add("--objectReuse=true");

@@ -288,7 +288,8 @@ final class RunPlan {
             options.getRecomputeAll())
         .withWholeLake(options.getReadWholeLake())
         .withBounds(SourcePlan.bounds(options))
-        .withDedupBuckets(options.getDedupBuckets());
+        .withDedupBuckets(options.getDedupBuckets())
+        .withAggregateBuckets(options.getAggregateBuckets());
     if (!source.isApi) {
       config.withProgress(progressKey());
     }

@@ -43,6 +43,7 @@ class CommandLineErrorsTest {
         "--staleLockSeconds=0 | --staleLockSeconds must be > 0, but was 0",
         "--maxRecordBytes=0 | --maxRecordBytes must be > 0, but was 0",
         "--dedupBuckets=0 | --dedupBuckets must be > 0, but was 0",
+        "--aggregateBuckets=-3 | --aggregateBuckets must be > 0, but was -3",
         "--flinkManagedMemory=lots | --flinkManagedMemory=lots is not a memory size (e.g. 512m, 1g)",
         "--maxDecompressionRatio=-1 | --maxDecompressionRatio must be > 0, but was -1",
         "--jdbcPasswordFile=/no/such/password | --jdbcPasswordFile=/no/such/password is not a readable file",

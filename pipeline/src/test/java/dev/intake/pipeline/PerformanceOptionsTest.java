@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.options.OptionsValidation;
 import java.nio.file.Files;
@@ -97,5 +98,24 @@ class PerformanceOptionsTest {
     assertArrayEquals(off, Main.withFlinkObjectReuse(off));
     String[] direct = {"--runner=DirectRunner"};
     assertArrayEquals(direct, Main.withFlinkObjectReuse(direct));
+  }
+
+  @Test
+  void directRunnerGroupsInOneBucketPerWorkerUnlessAsked() {
+    IntakeOptions direct = parse("--dataset=sf311", "--runner=DirectRunner",
+        "--targetParallelism=4");
+    IntakeOptions asked = parse("--runner=DirectRunner", "--targetParallelism=4",
+        "--dedupBuckets=64");
+    IntakeOptions flink = parse("--runner=FlinkRunner");
+
+    assertEquals(List.of(4, 4), List.of(direct.getDedupBuckets(), direct.getAggregateBuckets()));
+    assertEquals(List.of(64, 4), List.of(asked.getDedupBuckets(), asked.getAggregateBuckets()));
+    assertEquals(List.of(512, 512), List.of(flink.getDedupBuckets(), flink.getAggregateBuckets()));
+  }
+
+  private static IntakeOptions parse(String... args) {
+    IntakeOptions options = PipelineOptionsFactory.fromArgs(args).as(IntakeOptions.class);
+    RunnerChoice.directRunnerBuckets(options, Arrays.asList(args));
+    return options;
   }
 }

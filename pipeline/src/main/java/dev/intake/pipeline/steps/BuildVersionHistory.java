@@ -11,7 +11,6 @@ import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -116,7 +115,7 @@ public final class BuildVersionHistory extends PTransform<PCollection<Row>, PCol
                 ParDo.of(new RecomputeFn(clean, history, version, partitioner))
                     .withOutputTags(ROWS, TupleTagList.of(List.of(PARTITIONS, TALLIES))));
     PCollection<String> touched = recomputed.get(PARTITIONS).setCoder(StringUtf8Coder.of())
-        .apply("DistinctPartitions", Distinct.create());
+        .apply("DistinctPartitions", DistinctPartitions.create());
     PCollection<Row> rows = recomputed.get(ROWS).setRowSchema(history)
         .apply("KeepTouched", TouchedPartitions.keep(touched, partitioner));
     PCollection<KV<TallyKey, Long>> tallies = PCollectionList

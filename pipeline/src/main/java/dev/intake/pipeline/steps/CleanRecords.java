@@ -20,7 +20,6 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -92,7 +91,7 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
 
   /**
    * Without joins, parse, validate and derive run as one step ({@link CleanEachRecord}): the same
-   * rows, dead letters and counts as the three steps, without a serialization boundary between them.
+   * rows, dead letters and counts as the three steps, with no serialization boundary between them.
    */
   private PCollectionTuple inOneStep(PCollection<SourceRecord> records) {
     ParseRecords parse = ParseRecords.of(fields, format, lineage).withBounds(bounds);
@@ -103,9 +102,10 @@ public final class CleanRecords extends PTransform<PCollection<SourceRecord>, PC
             .withOutputTags(ROWS, TupleTagList.of(List.of(DEAD_LETTERS, TALLIES))));
     out.get(ROWS).setRowSchema(derive.outputSchema(parsed));
     out.get(DEAD_LETTERS).setCoder(DeadLetter.coder(records.getPipeline()));
+    KvCoder<TallyKey, Long> tally = Tallies.coder(records.getPipeline());
     PCollection<KV<TallyKey, Long>> tallies = out.get(TALLIES)
-        .setCoder(Tallies.coder(records.getPipeline()))
-        .apply("SumTallies", Sum.longsPerKey());
+        .setCoder(tally)
+        .apply("SumTallies", new Tallies.CombinePerKey(tally));
     return PCollectionTuple.of(ROWS, out.get(ROWS))
         .and(DEAD_LETTERS, out.get(DEAD_LETTERS))
         .and(TALLIES, tallies);

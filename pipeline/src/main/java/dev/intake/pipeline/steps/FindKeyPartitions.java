@@ -8,7 +8,6 @@ import java.util.Set;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -56,13 +55,14 @@ public final class FindKeyPartitions extends PTransform<PCollection<String>, PCo
 
   @Override
   public PCollection<String> expand(PCollection<String> keys) {
-    PCollectionView<Iterable<String>> wanted =
-        keys.apply("DistinctKeys", Distinct.create()).apply("AsKeySet", View.asIterable());
+    // No distinct before the view: the lookup builds a set anyway, and on the DirectRunner a
+    // per-key distinct makes a bundle of every key (tens of thousands, each set up in every step).
+    PCollectionView<Iterable<String>> wanted = keys.apply("AsKeySet", View.asIterable());
     return keys.getPipeline()
         .apply("ReadKeyColumns", ReadLake.columns(lakeDirectory, keyAndPartition))
         .apply("PartitionsOfWantedKeys",
             ParDo.of(new PartitionOfWantedFn(wanted, key, partitioner)).withSideInputs(wanted))
-        .apply("DistinctPartitions", Distinct.create());
+        .apply("DistinctPartitions", DistinctPartitions.create());
   }
 
   /** The partition of each stored (key, partition field) row whose key is wanted. */

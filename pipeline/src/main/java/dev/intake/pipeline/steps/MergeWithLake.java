@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -183,7 +182,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
           .and(dedup.newest().apply("EveryPartition",
               MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
           .apply("WithEveryPartition", Flatten.pCollections())
-          .apply("DistinctPartitions", Distinct.create());
+          .apply("DistinctPartitions", DistinctPartitions.create());
     }
     if (applied != null) {
       Partitioner p = partitioner;
@@ -191,7 +190,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
           .and(applied.get(ApplyTombstones.DELETED).apply("DeletedPartitions",
               MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
           .apply("WithDeletedPartitions", Flatten.pCollections())
-          .apply("DistinctTouched", Distinct.create());
+          .apply("DistinctTouched", DistinctPartitions.create());
     }
     PCollection<Row> current =
         dedup.newest().apply("KeepTouched", TouchedPartitions.keep(touched, partitioner));
@@ -218,7 +217,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     Partitioner p = partitioner;
     PCollection<String> touched = dedup.newest()
         .apply("WinnerPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
-        .apply("DistinctPartitions", Distinct.create());
+        .apply("DistinctPartitions", DistinctPartitions.create());
     PCollection<Row> current = dedup.newest();
     return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
         .and(TALLIES, tallies(dedup, current, touched));
@@ -262,7 +261,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         .and(incoming.apply("IncomingPartitions",
             MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
         .apply("PartitionsTogether", Flatten.pCollections())
-        .apply("PartitionsToRead", Distinct.create());
+        .apply("PartitionsToRead", DistinctPartitions.create());
   }
 
   private PCollection<KV<TallyKey, Long>> tallies(
@@ -283,7 +282,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         .and(current.apply("TallyKept",
                 ParDo.of(new TallyKept(versionIsTime ? version : null, watermark)))
             .setCoder(Tallies.coder(current.getPipeline()))
-            .apply("CombineKept", new Tallies.CombinePerKey()))
+            .apply("CombineKept", new Tallies.CombinePerKey(Tallies.coder(current.getPipeline()))))
         .and(touched.apply("TallyPartitions", Tallies.count(TallyKey::partition)))
         .apply("AllTallies", Flatten.pCollections());
   }

@@ -3,17 +3,22 @@ package dev.intake.pipeline.steps;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.intake.transforms.model.Schemas;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -51,7 +56,7 @@ public final class Tallies {
     return new Write(path);
   }
 
-  static Coder<KV<TallyKey, Long>> coder(org.apache.beam.sdk.Pipeline p) {
+  static KvCoder<TallyKey, Long> coder(org.apache.beam.sdk.Pipeline p) {
     return KvCoder.of(Schemas.coder(p, TallyKey.class), VarLongCoder.of());
   }
 
@@ -68,6 +73,7 @@ public final class Tallies {
 
     @Override
     public PCollection<KV<TallyKey, Long>> expand(PCollection<T> input) {
+      KvCoder<TallyKey, Long> coder = coder(input.getPipeline());
       return input
           .apply(
               "Tally",
@@ -75,31 +81,81 @@ public final class Tallies {
                       TypeDescriptors.kvs(
                           TypeDescriptor.of(TallyKey.class), TypeDescriptors.longs()))
                   .via(tally))
-          .setCoder(coder(input.getPipeline()))
-          .apply(newest ? "MaxPerKey" : "SumPerKey",
-              newest ? Max.longsPerKey() : Sum.longsPerKey());
+          .setCoder(coder)
+          .apply(newest ? "MaxPerKey" : "SumPerKey", new CombinePerKey(coder));
     }
   }
 
-  /** Sums the amounts of each key, except NEWEST keys, whose largest amount is kept. */
+  /**
+   * Sums the amounts of each key, except NEWEST keys, whose largest amount is kept. Every key is
+   * combined in one accumulator and the results leave as one list, not one element per key: the
+   * DirectRunner makes a bundle of each key a per-key combine outputs, and each bundle costs a
+   * set-up in every later step (a run counts its rows per day: thousands of keys).
+   */
   static final class CombinePerKey
       extends PTransform<PCollection<KV<TallyKey, Long>>, PCollection<KV<TallyKey, Long>>> {
+    private final KvCoder<TallyKey, Long> coder;
+
+    CombinePerKey(KvCoder<TallyKey, Long> coder) {
+      this.coder = coder;
+    }
+
     @Override
     public PCollection<KV<TallyKey, Long>> expand(PCollection<KV<TallyKey, Long>> input) {
-      PCollection<KV<TallyKey, Long>> sums =
-          input
-              .apply("Summed", Filter.by((KV<TallyKey, Long> kv) -> !isNewest(kv)))
-              .apply("Sum", Sum.longsPerKey());
-      PCollection<KV<TallyKey, Long>> maxima =
-          input
-              .apply("Newest", Filter.by(Tallies::isNewest))
-              .apply("Max", Max.longsPerKey());
-      return PCollectionList.of(sums).and(maxima).apply("SumsAndMaxima", Flatten.pCollections());
+      return input
+          .apply("Combine",
+              Combine.globally(new CombineTalliesFn(coder.getKeyCoder())).withoutDefaults())
+          .setCoder(ListCoder.of(coder))
+          .apply("Each", Flatten.iterables())
+          .setCoder(coder);
     }
   }
 
-  private static boolean isNewest(KV<TallyKey, Long> kv) {
-    return kv.getKey().kind() == TallyKey.Kind.NEWEST;
+  /** See {@link CombinePerKey}: the tallies so far by key. */
+  static final class CombineTalliesFn
+      extends Combine.CombineFn<KV<TallyKey, Long>, Map<TallyKey, Long>, List<KV<TallyKey, Long>>> {
+    private final Coder<TallyKey> keyCoder;
+
+    CombineTalliesFn(Coder<TallyKey> keyCoder) {
+      this.keyCoder = keyCoder;
+    }
+
+    @Override
+    public Map<TallyKey, Long> createAccumulator() {
+      return new HashMap<>();
+    }
+
+    @Override
+    public Map<TallyKey, Long> addInput(Map<TallyKey, Long> tallies, KV<TallyKey, Long> tally) {
+      add(tallies, tally.getKey(), tally.getValue());
+      return tallies;
+    }
+
+    @Override
+    public Map<TallyKey, Long> mergeAccumulators(Iterable<Map<TallyKey, Long>> accumulators) {
+      Map<TallyKey, Long> merged = new HashMap<>();
+      for (Map<TallyKey, Long> a : accumulators) {
+        a.forEach((key, amount) -> add(merged, key, amount));
+      }
+      return merged;
+    }
+
+    @Override
+    public List<KV<TallyKey, Long>> extractOutput(Map<TallyKey, Long> tallies) {
+      List<KV<TallyKey, Long>> out = new ArrayList<>(tallies.size());
+      tallies.forEach((key, amount) -> out.add(KV.of(key, amount)));
+      return out;
+    }
+
+    @Override
+    public Coder<Map<TallyKey, Long>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<KV<TallyKey, Long>> inputCoder) {
+      return MapCoder.of(keyCoder, VarLongCoder.of());
+    }
+
+    private static void add(Map<TallyKey, Long> tallies, TallyKey key, long amount) {
+      tallies.merge(key, amount, key.kind() == TallyKey.Kind.NEWEST ? Math::max : Long::sum);
+    }
   }
 
   /** See {@link #writeTo}. */
@@ -116,7 +172,7 @@ public final class Tallies {
       return input
           .apply("Together", Flatten.pCollections())
           .setCoder(coder(input.getPipeline()))
-          .apply("CombinePerKey", new CombinePerKey())
+          .apply("CombinePerKey", new CombinePerKey(coder(input.getPipeline())))
           .apply("AsJson", MapElements.into(TypeDescriptors.strings()).via(Write::json))
           .apply("WriteFile", TextIO.write().to(path).withoutSharding());
     }

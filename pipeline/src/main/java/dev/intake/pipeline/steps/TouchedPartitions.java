@@ -5,7 +5,6 @@ import dev.intake.transforms.sinks.lake.Partitioner;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -51,7 +50,7 @@ public final class TouchedPartitions extends PTransform<DedupByKey.Result, PColl
     return PCollectionList.of(won)
         .and(replaced)
         .apply("Together", Flatten.pCollections())
-        .apply("Distinct", Distinct.create());
+        .apply("Distinct", DistinctPartitions.create());
   }
 
   /** Keeps the rows whose partition is in {@code touched}. */

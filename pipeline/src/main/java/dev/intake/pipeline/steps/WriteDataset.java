@@ -1,6 +1,7 @@
 package dev.intake.pipeline.steps;
 
 import dev.intake.pipeline.spec.DatasetSpec;
+import dev.intake.transforms.aggregate.AggregateRows;
 import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.WriteParquet;
@@ -33,18 +34,21 @@ public final class WriteDataset
   private final LakeLayout.Staging staging;
   private final int maxRowsPerFile;
   private final Map<String, ? extends PTransform<PCollection<Row>, PDone>> loads;
+  private final int aggregateBuckets;
 
   private WriteDataset(
       DatasetSpec spec,
       Schema clean,
       LakeLayout.Staging staging,
       int maxRowsPerFile,
-      Map<String, ? extends PTransform<PCollection<Row>, PDone>> loads) {
+      Map<String, ? extends PTransform<PCollection<Row>, PDone>> loads,
+      int aggregateBuckets) {
     this.spec = spec;
     this.clean = clean;
     this.staging = staging;
     this.maxRowsPerFile = maxRowsPerFile;
     this.loads = loads;
+    this.aggregateBuckets = aggregateBuckets;
   }
 
   /**
@@ -57,7 +61,13 @@ public final class WriteDataset
       LakeLayout.Staging staging,
       int maxRowsPerFile,
       Map<String, ? extends PTransform<PCollection<Row>, PDone>> loads) {
-    return new WriteDataset(spec, clean, staging, maxRowsPerFile, Map.copyOf(loads));
+    return new WriteDataset(spec, clean, staging, maxRowsPerFile, Map.copyOf(loads),
+        AggregateRows.DEFAULT_HASH_BUCKETS);
+  }
+
+  /** Groups each aggregate's groups in {@code buckets} ({@link AggregateRows#withHashBuckets}). */
+  public WriteDataset withAggregateBuckets(int buckets) {
+    return new WriteDataset(spec, clean, staging, maxRowsPerFile, loads, buckets);
   }
 
   @Override
@@ -89,7 +99,7 @@ public final class WriteDataset
       String output = Outputs.aggregate(a.name());
       tallies.add(
           (lake != null ? touched : everyKey)
-              .apply("Aggregate_" + a.name(), a.transform())
+              .apply("Aggregate_" + a.name(), a.transform().withHashBuckets(aggregateBuckets))
               .apply("WriteAggregate_" + a.name(), WriteOutput.of(output, files, load(output))));
     }
     if (merged.has(MergeWithLake.TOMBSTONES)) {

@@ -44,19 +44,26 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * quantiles a nullable DOUBLE.
  */
 public final class AggregateRows extends PTransform<PCollection<Row>, PCollection<Row>> {
-  static final int HASH_BUCKETS = 512;
+  /** The hash bucket count unless {@link #withHashBuckets} says otherwise. */
+  public static final int DEFAULT_HASH_BUCKETS = 512;
 
   private final TimeBucket bucket;
   private final List<String> groupFields;
   private final List<Measure> measures;
   private final Pivot pivot;
+  private final int hashBuckets;
 
   private AggregateRows(
-      TimeBucket bucket, List<String> groupFields, List<Measure> measures, Pivot pivot) {
+      TimeBucket bucket,
+      List<String> groupFields,
+      List<Measure> measures,
+      Pivot pivot,
+      int hashBuckets) {
     this.bucket = bucket;
     this.groupFields = groupFields;
     this.measures = measures;
     this.pivot = pivot;
+    this.hashBuckets = hashBuckets;
   }
 
   /**
@@ -69,18 +76,34 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     if (measures == null || measures.isEmpty()) {
       throw new IllegalArgumentException("measures must not be empty");
     }
-    return new AggregateRows(null, List.copyOf(groupFields), List.copyOf(measures), null);
+    return new AggregateRows(
+        null, List.copyOf(groupFields), List.copyOf(measures), null, DEFAULT_HASH_BUCKETS);
   }
 
   /** Also groups by {@code bucket}, which becomes the output's first column. */
   public AggregateRows withBucket(TimeBucket bucket) {
     return new AggregateRows(
-        Objects.requireNonNull(bucket, "bucket"), groupFields, measures, pivot);
+        Objects.requireNonNull(bucket, "bucket"), groupFields, measures, pivot, hashBuckets);
   }
 
   /** Spreads every measure into one column per value of the pivot's field (see the class doc). */
   public AggregateRows withPivot(Pivot pivot) {
-    return new AggregateRows(bucket, groupFields, measures, Objects.requireNonNull(pivot, "pivot"));
+    return new AggregateRows(
+        bucket, groupFields, measures, Objects.requireNonNull(pivot, "pivot"), hashBuckets);
+  }
+
+  /**
+   * Shuffles the groups in {@code hashBuckets} hash buckets of their key (default {@value
+   * #DEFAULT_HASH_BUCKETS}) rather than one by one; a bucket holds one accumulator per group it
+   * has. Each bucket is one bundle downstream on the DirectRunner, whose grouping steps copy a
+   * key's values on every bundle that adds to them, so a few buckets suit it; a distributed runner
+   * spreads the buckets over its workers, so many suit it.
+   */
+  public AggregateRows withHashBuckets(int hashBuckets) {
+    if (hashBuckets <= 0) {
+      throw new IllegalArgumentException("hashBuckets must be > 0, but was " + hashBuckets);
+    }
+    return new AggregateRows(bucket, groupFields, measures, pivot, hashBuckets);
   }
 
   /** The pivot of the measures, or null when there is none. */
@@ -196,6 +219,7 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
   public PCollection<Row> expand(PCollection<Row> input) {
     Schema out = outputSchema(input.getSchema());
     Schema exploded = explodedSchema(input.getSchema());
+    int buckets = hashBuckets;
     return input
         .apply(
             "KeyByGroup",
@@ -208,7 +232,7 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
                     TypeDescriptors.kvs(
                         TypeDescriptors.integers(),
                         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows())))
-                .via((KV<String, Row> kv) -> KV.of(hashBucketOf(kv.getKey()), kv)))
+                .via((KV<String, Row> kv) -> KV.of(hashBucketOf(kv.getKey(), buckets), kv)))
         .setCoder(
             KvCoder.of(
                 VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), RowCoder.of(exploded))))
@@ -227,19 +251,20 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     }
     builder
         .add(DisplayData.item("groupBy", String.join(", ", groupFields)))
-        .add(DisplayData.item("measures", measures.size()));
+        .add(DisplayData.item("measures", measures.size()))
+        .add(DisplayData.item("hashBuckets", hashBuckets));
     if (pivot != null) {
       builder.add(DisplayData.item("pivot", pivot.toString()));
     }
   }
 
   /**
-   * The hash bucket of a group's key: groups are shuffled in {@value #HASH_BUCKETS} buckets of
-   * groups rather than one by one, because the DirectRunner hands every group downstream as its
-   * own bundle at a set-up cost per bundle; a bucket holds one accumulator per group it has.
+   * The hash bucket of a group's key: groups are shuffled in buckets of groups rather than one by
+   * one, because the DirectRunner hands every group downstream as its own bundle at a set-up cost
+   * per bundle.
    */
-  static int hashBucketOf(String groupKey) {
-    return Math.floorMod(groupKey.hashCode(), HASH_BUCKETS);
+  static int hashBucketOf(String groupKey, int hashBuckets) {
+    return Math.floorMod(groupKey.hashCode(), hashBuckets);
   }
 
   private static String unique(Set<String> columns, String name) {

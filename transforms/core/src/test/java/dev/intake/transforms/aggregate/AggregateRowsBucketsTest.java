@@ -183,6 +183,44 @@ class AggregateRowsBucketsTest {
   }
 
   @Test
+  void groupsSharingAHashBucketAreStillAggregatedApart(TestPipeline p) {
+    Schema monthly = bucketed("month");
+    List<Row> rows =
+        List.of(
+            in("2019-03-01T10:00:00-08:00", "a", 1.0),
+            in("2019-03-02T10:00:00-08:00", "b", 5.0),
+            in("2019-03-31T10:00:00-07:00", "a", 3.0),
+            in("2019-04-01T10:00:00-07:00", "a", 2.0),
+            in("2019-04-02T10:00:00-07:00", null, 4.0));
+    List<Row> expected =
+        List.of(
+            out(monthly, LocalDate.of(2019, 3, 1), "a", 2L, 2.0),
+            out(monthly, LocalDate.of(2019, 3, 1), "b", 1L, 5.0),
+            out(monthly, LocalDate.of(2019, 4, 1), "a", 1L, 2.0),
+            out(monthly, LocalDate.of(2019, 4, 1), null, 1L, 4.0));
+
+    // One bucket holds every group; two make some groups share one.
+    for (int buckets : new int[] {1, 2}) {
+      PCollection<Row> months =
+          p.apply("Rows" + buckets, Create.of(rows).withRowSchema(INPUT))
+              .apply("Monthly" + buckets,
+                  by(TimeBucket.Unit.MONTH, "month").withHashBuckets(buckets));
+      PAssert.that("in " + buckets + " bucket(s)", months).containsInAnyOrder(expected);
+    }
+    p.run();
+  }
+
+  @Test
+  void hashBucketsMustBePositive() {
+    IllegalArgumentException zero =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> by(TimeBucket.Unit.DAY, "day").withHashBuckets(0));
+
+    assertEquals("hashBuckets must be > 0, but was 0", zero.getMessage());
+  }
+
+  @Test
   void withoutBucketNorGroupsIsOneRowOverEverything(TestPipeline p) {
     Schema total = Schema.builder().addField("opened", Schema.FieldType.INT64).build();
 
