@@ -25,9 +25,10 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * A run's clean rows merged with the rows already in the lake: one dedup over both (newest version
- * of each key wins), then only the partitions that receive a new version are kept, whole (stored
- * rows merged with the new versions). Outputs, with the origin field of {@link MarkOrigin}: the
+ * A run's clean rows merged with the rows already in the lake: one dedup over the run's rows and
+ * the stored rows of the keys they bring (newest version of each key wins; every other stored row
+ * is its key's only row and is not shuffled, {@link SplitByKeys}), then only the partitions that
+ * receive a new version are kept, whole (stored rows merged with the new versions). Outputs, with the origin field of {@link MarkOrigin}: the
  * rows of the touched partitions ({@link #TOUCHED}), the newest row of every key ({@link
  * #NEWEST}), and the counts of written, superseded, replaced and carried rows, of the touched
  * partitions, and of the newest version and watermark ({@link #TALLIES}).
@@ -168,18 +169,30 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
       incoming = applied.get(ApplyTombstones.INCOMING);
       stored = applied.get(ApplyTombstones.STORED);
     }
+    // Only the stored rows of keys the run brings meet the run's rows in the dedup; every other
+    // stored row is already its key's only row and goes on without a shuffle.
+    Schema marked = MarkOrigin.markedSchema(clean);
+    List<String> k = key;
+    PCollectionTuple split = stored.apply("MarkStored", MarkOrigin.stored())
+        .apply("SplitStored", SplitByKeys.of(incoming.apply("RunKeys",
+            MapElements.into(TypeDescriptors.strings())
+                .via((Row r) -> ApplyTombstones.keyOf(r, k))), key));
     DedupByKey.Result dedup =
         PCollectionList.of(incoming.apply("MarkIncoming", MarkOrigin.incoming()))
-            .and(stored.apply("MarkStored", MarkOrigin.stored()))
+            .and(split.get(SplitByKeys.MATCHED))
             .apply("IncomingAndStored", Flatten.pCollections())
-            .setRowSchema(MarkOrigin.markedSchema(clean))
+            .setRowSchema(marked)
             .apply("DedupByKey", DedupByKey.of(key, version).withBuckets(dedupBuckets));
+    PCollection<Row> newest = PCollectionList.of(dedup.newest())
+        .and(split.get(SplitByKeys.OTHERS))
+        .apply("NewestOfEveryKey", Flatten.pCollections())
+        .setRowSchema(marked);
     PCollection<String> touched =
         dedup.apply("TouchedPartitions", TouchedPartitions.of(partitioner));
     if (allPartitions) {
       Partitioner p = partitioner;
       touched = PCollectionList.of(touched)
-          .and(dedup.newest().apply("EveryPartition",
+          .and(newest.apply("EveryPartition",
               MapElements.into(TypeDescriptors.strings()).via(p::folderOf)))
           .apply("WithEveryPartition", Flatten.pCollections())
           .apply("DistinctPartitions", DistinctPartitions.create());
@@ -193,9 +206,9 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
           .apply("DistinctTouched", DistinctPartitions.create());
     }
     PCollection<Row> current =
-        dedup.newest().apply("KeepTouched", TouchedPartitions.keep(touched, partitioner));
+        newest.apply("KeepTouched", TouchedPartitions.keep(touched, partitioner));
     PCollection<KV<TallyKey, Long>> tallies = tallies(dedup, current, touched);
-    PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, dedup.newest());
+    PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, newest);
     if (applied == null) {
       return out.and(TALLIES, tallies);
     }

@@ -9,7 +9,6 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import dev.intake.transforms.model.Schemas;
-import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -90,7 +89,7 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
                 ParDo.of(
                     new WritePartitionFn(
                         directory,
-                        AvroUtils.toAvroSchema(schema),
+                        schema,
                         new RowOrder(sortFields),
                         maxRowsPerFile)));
     return written.setCoder(Schemas.coder(input.getPipeline(), WrittenFile.class));

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -39,15 +38,19 @@ class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
       Map.of("parquet.avro.write-old-list-structure", "false");
 
   private final String directory;
+  private final org.apache.beam.sdk.schemas.Schema schema;
   private final String avroSchemaJson;
   private final Comparator<Row> order;
   private final int maxRowsPerFile;
   private transient Schema avroSchema;
+  private transient RowRecords records;
 
   WritePartitionFn(
-      String directory, Schema avroSchema, Comparator<Row> order, int maxRowsPerFile) {
+      String directory, org.apache.beam.sdk.schemas.Schema schema, Comparator<Row> order,
+      int maxRowsPerFile) {
     this.directory = directory;
-    this.avroSchemaJson = avroSchema.toString();
+    this.schema = schema;
+    this.avroSchemaJson = AvroUtils.toAvroSchema(schema).toString();
     this.order = order;
     this.maxRowsPerFile = maxRowsPerFile;
   }
@@ -55,6 +58,7 @@ class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
   @Setup
   public void setup() {
     avroSchema = new Schema.Parser().parse(avroSchemaJson);
+    records = RowRecords.of(schema, avroSchema);
   }
 
   @ProcessElement
@@ -80,8 +84,7 @@ class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
               .withConfiguration(PARQUET_SETTINGS);
       sink.open(new StableFooterChannel(FileSystems.create(file, MimeTypes.BINARY)));
       for (Row row : chunk) {
-        GenericRecord record = AvroUtils.toGenericRecord(row, avroSchema);
-        sink.write(record);
+        sink.write(records.toRecord(row));
       }
       sink.flush();
       ROWS.inc(chunk.size());
