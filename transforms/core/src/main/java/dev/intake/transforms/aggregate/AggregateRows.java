@@ -198,6 +198,35 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     return lists;
   }
 
+  /**
+   * The fields of {@code exploded} that the aggregation reads (the bucket's, the group fields, the
+   * measures' and the pivot's), in its order: the rows are shuffled with these only.
+   */
+  private Schema readFields(Schema exploded) {
+    Set<String> read = new HashSet<>(groupFields);
+    if (bucket != null) {
+      read.add(bucket.field());
+    }
+    for (Measure m : measures) {
+      if (m.field() != null) {
+        read.add(m.field());
+      }
+    }
+    if (pivot != null) {
+      read.add(pivot.field());
+    }
+    if (read.isEmpty()) {
+      return exploded;
+    }
+    Schema.Builder b = Schema.builder();
+    for (Schema.Field f : exploded.getFields()) {
+      if (read.contains(f.getName())) {
+        b.addField(f);
+      }
+    }
+    return b.build();
+  }
+
   /** {@code input} with each list group field replaced by its nullable element type. */
   private Schema explodedSchema(Schema input) {
     List<String> lists = listFields(input);
@@ -219,13 +248,15 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
   public PCollection<Row> expand(PCollection<Row> input) {
     Schema out = outputSchema(input.getSchema());
     Schema exploded = explodedSchema(input.getSchema());
+    Schema read = readFields(exploded);
     int buckets = hashBuckets;
     return input
         .apply(
             "KeyByGroup",
             ParDo.of(
-                new KeyByGroupFn(bucket, groupFields, exploded, listFields(input.getSchema()))))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(exploded)))
+                new KeyByGroupFn(
+                    bucket, groupFields, exploded, listFields(input.getSchema()), read)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(read)))
         .apply(
             "BucketGroups",
             MapElements.into(
@@ -235,7 +266,7 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
                 .via((KV<String, Row> kv) -> KV.of(hashBucketOf(kv.getKey(), buckets), kv)))
         .setCoder(
             KvCoder.of(
-                VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), RowCoder.of(exploded))))
+                VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), RowCoder.of(read))))
         .apply("GroupRows", GroupByKey.create())
         .apply(
             "ComputeMeasures",

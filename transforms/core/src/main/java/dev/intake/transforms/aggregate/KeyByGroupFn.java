@@ -22,14 +22,26 @@ class KeyByGroupFn extends DoFn<Row, KV<String, Row>> {
   private final List<String> groupFields;
   private final Schema explodedSchema;
   private final List<String> listFields;
+  private final Schema outputSchema;
+  private final int[] kept;
 
-  /** {@code listFields}: the group fields that are lists, exploded into {@code explodedSchema}. */
+  /**
+   * {@code listFields}: the group fields that are lists, exploded into {@code explodedSchema};
+   * each output row holds only the fields of {@code outputSchema}, a subset of {@code
+   * explodedSchema}'s in its order (what the aggregation reads), so the shuffle carries no more.
+   */
   KeyByGroupFn(
-      TimeBucket bucket, List<String> groupFields, Schema explodedSchema, List<String> listFields) {
+      TimeBucket bucket, List<String> groupFields, Schema explodedSchema, List<String> listFields,
+      Schema outputSchema) {
     this.bucket = bucket;
     this.groupFields = groupFields;
     this.explodedSchema = explodedSchema;
     this.listFields = listFields;
+    this.outputSchema = outputSchema;
+    this.kept = new int[outputSchema.getFieldCount()];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = explodedSchema.indexOf(outputSchema.getField(i).getName());
+    }
   }
 
   @ProcessElement
@@ -39,12 +51,23 @@ class KeyByGroupFn extends DoFn<Row, KV<String, Row>> {
       return;
     }
     if (listFields.isEmpty()) {
-      out.output(KV.of(keyOf(day, row, groupFields), row));
+      out.output(KV.of(keyOf(day, row, groupFields), project(row)));
       return;
     }
     for (Row exploded : explode(row, explodedSchema, listFields)) {
-      out.output(KV.of(keyOf(day, exploded, groupFields), exploded));
+      out.output(KV.of(keyOf(day, exploded, groupFields), project(exploded)));
     }
+  }
+
+  private Row project(Row row) {
+    if (kept.length == row.getFieldCount()) {
+      return row;
+    }
+    List<Object> values = new ArrayList<>(kept.length);
+    for (int i : kept) {
+      values.add(row.getValue(i));
+    }
+    return Row.withSchema(outputSchema).attachValues(values);
   }
 
   /** One row of {@code schema} per combination of the distinct elements of the list fields. */
