@@ -72,8 +72,12 @@ public final class WriteDataset
 
   @Override
   public PCollection<KV<TallyKey, Long>> expand(PCollectionTuple merged) {
-    PCollection<Row> touched =
-        merged.get(MergeWithLake.TOUCHED).apply("StripOrigin", MarkOrigin.strip(clean));
+    // The files and the aggregates read the clean fields of the marked rows as they are; only a
+    // warehouse load of the clean rows needs them without the origin mark.
+    PCollection<Row> touched = merged.get(MergeWithLake.TOUCHED);
+    if (loads.containsKey(Outputs.CLEAN)) {
+      touched = touched.apply("StripOrigin", MarkOrigin.strip(clean));
+    }
     List<PCollection<KV<TallyKey, Long>>> tallies = new ArrayList<>();
     tallies.add(
         touched.apply(
@@ -81,6 +85,7 @@ public final class WriteDataset
             WriteOutput.of(
                 Outputs.CLEAN,
                 WriteParquet.to(staging.clean())
+                    .writingFields(clean)
                     .partitionedBy(spec.partitioner())
                     .sortedBy(spec.key())
                     .withMaxRowsPerFile(maxRowsPerFile),

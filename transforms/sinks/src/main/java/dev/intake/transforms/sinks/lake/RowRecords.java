@@ -17,15 +17,18 @@ import org.joda.time.ReadableInstant;
  * per value as {@link AvroUtils#toGenericRecord} does (a tenth of the write's time): text, numbers
  * and booleans as they are, timestamps as epoch milliseconds, dates as epoch days, lists of those
  * as lists. A schema with any other type converts every row through Beam's conversion, so the
- * records are the same either way.
+ * records are the same either way. A row may carry fields after the schema's; they are not
+ * written.
  */
 final class RowRecords {
   private enum Kind { AS_IS, MILLIS, EPOCH_DAY }
 
+  private final Schema schema;
   private final org.apache.avro.Schema avro;
   private final Kind[] kinds;
 
-  private RowRecords(org.apache.avro.Schema avro, Kind[] kinds) {
+  private RowRecords(Schema schema, org.apache.avro.Schema avro, Kind[] kinds) {
+    this.schema = schema;
     this.avro = avro;
     this.kinds = kinds;
   }
@@ -36,15 +39,15 @@ final class RowRecords {
     for (int i = 0; i < kinds.length; i++) {
       kinds[i] = kindOf(schema.getField(i).getType(), nonNull(avro.getFields().get(i).schema()));
       if (kinds[i] == null) {
-        return new RowRecords(avro, null);
+        return new RowRecords(schema, avro, null);
       }
     }
-    return new RowRecords(avro, kinds);
+    return new RowRecords(schema, avro, kinds);
   }
 
   GenericRecord toRecord(Row row) {
     if (kinds == null) {
-      return AvroUtils.toGenericRecord(row, avro);
+      return AvroUtils.toGenericRecord(written(row), avro);
     }
     GenericData.Record record = new GenericData.Record(avro);
     List<Object> values = row.getValues();
@@ -60,6 +63,15 @@ final class RowRecords {
       record.put(i, v);
     }
     return record;
+  }
+
+  /** {@code row} without the fields after the schema's (see {@link WriteParquet#writingFields}). */
+  private Row written(Row row) {
+    if (row.getFieldCount() == schema.getFieldCount()) {
+      return row;
+    }
+    return Row.withSchema(schema)
+        .attachValues(new java.util.ArrayList<>(row.getValues().subList(0, schema.getFieldCount())));
   }
 
   /** How a value of {@code type} goes into a column of {@code column}; null: not handled here. */

@@ -34,41 +34,61 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
   private final Partitioner partitioner;
   private final List<String> sortFields;
   private final int maxRowsPerFile;
+  private final Schema fields;
 
   private WriteParquet(
-      String directory, Partitioner partitioner, List<String> sortFields, int maxRowsPerFile) {
+      String directory, Partitioner partitioner, List<String> sortFields, int maxRowsPerFile,
+      Schema fields) {
     this.directory = directory;
     this.partitioner = partitioner;
     this.sortFields = sortFields;
     this.maxRowsPerFile = maxRowsPerFile;
+    this.fields = fields;
   }
 
   /** Writes under {@code directory}, unpartitioned and sorted by every field, until told otherwise. */
   public static WriteParquet to(String directory) {
     checkArgumentNotNull(directory, "directory must not be null");
-    return new WriteParquet(directory, null, List.of(), DEFAULT_MAX_ROWS_PER_FILE);
+    return new WriteParquet(directory, null, List.of(), DEFAULT_MAX_ROWS_PER_FILE, null);
   }
 
   public WriteParquet partitionedBy(Partitioner partitioner) {
     checkArgumentNotNull(partitioner, "partitioner must not be null");
-    return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile);
+    return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile, fields);
   }
 
   /** Sorts rows within a file by these fields (then by all values). */
   public WriteParquet sortedBy(List<String> fields) {
-    return new WriteParquet(directory, partitioner, List.copyOf(fields), maxRowsPerFile);
+    return new WriteParquet(directory, partitioner, List.copyOf(fields), maxRowsPerFile,
+        this.fields);
   }
 
   public WriteParquet withMaxRowsPerFile(int rows) {
     if (rows <= 0) {
       throw new IllegalArgumentException("maxRowsPerFile must be > 0, but was " + rows);
     }
-    return new WriteParquet(directory, partitioner, sortFields, rows);
+    return new WriteParquet(directory, partitioner, sortFields, rows, fields);
+  }
+
+  /**
+   * Writes only {@code schema}'s fields, which must be the first fields of the rows' schema: rows
+   * may carry fields of their own after them (such as a run's origin mark) that are not written,
+   * so no step is needed to drop them.
+   */
+  public WriteParquet writingFields(Schema schema) {
+    checkArgumentNotNull(schema, "schema must not be null");
+    return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile, schema);
   }
 
   @Override
   public PCollection<WrittenFile> expand(PCollection<Row> input) {
-    Schema schema = input.getSchema();
+    Schema rows = input.getSchema();
+    Schema schema = fields == null ? rows : fields;
+    if (schema.getFieldCount() > rows.getFieldCount()
+        || !schema.getFields().equals(rows.getFields().subList(0, schema.getFieldCount()))) {
+      throw new IllegalArgumentException(
+          "the fields to write " + schema + " are not the first fields of the rows' " + rows);
+    }
     for (String f : sortFields) {
       if (!schema.hasField(f)) {
         throw new IllegalArgumentException("sort field " + f + " is not in " + schema);
@@ -82,7 +102,7 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
                 MapElements.into(
                         TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
                     .via((Row r) -> KV.of(p == null ? "" : p.folderOf(r), r)))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(schema)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(rows)))
             .apply("GroupByPartition", GroupByKey.create())
             .apply(
                 "WritePartitions",
@@ -90,7 +110,7 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
                     new WritePartitionFn(
                         directory,
                         schema,
-                        new RowOrder(sortFields),
+                        new RowOrder(sortFields, schema.getFieldCount()),
                         maxRowsPerFile)));
     return written.setCoder(Schemas.coder(input.getPipeline(), WrittenFile.class));
   }
@@ -98,9 +118,12 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
   /** Sort fields first, then every value as text, so ties are ordered too. */
   static final class RowOrder implements Comparator<Row>, Serializable {
     private final List<String> fields;
+    private final int written;
 
-    RowOrder(List<String> fields) {
+    /** By {@code fields}, then by the text of the first {@code written} values. */
+    RowOrder(List<String> fields, int written) {
       this.fields = fields;
+      this.written = written;
     }
 
     @Override
@@ -120,7 +143,8 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
           return c;
         }
       }
-      return String.valueOf(a.getValues()).compareTo(String.valueOf(b.getValues()));
+      return String.valueOf(a.getValues().subList(0, written))
+          .compareTo(String.valueOf(b.getValues().subList(0, written)));
     }
   }
 }
