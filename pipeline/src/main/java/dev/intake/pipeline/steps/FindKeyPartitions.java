@@ -2,9 +2,7 @@ package dev.intake.pipeline.steps;
 
 import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.ReadLake;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -68,29 +66,21 @@ public final class FindKeyPartitions extends PTransform<PCollection<String>, PCo
   /** The partition of each stored (key, partition field) row whose key is wanted. */
   static final class PartitionOfWantedFn extends DoFn<Row, String> {
     private final Counter scanned = Metrics.counter(FindKeyPartitions.class, "storedKeysScanned");
-    private final PCollectionView<Iterable<String>> wanted;
+    private final WantedKeys wanted;
     private final List<String> key;
     private final Partitioner partitioner;
-    // Built once per instance: the side input is in the global window, so it never changes, and
-    // rebuilding a large key set per bundle would cost more than the scan.
-    private transient Set<String> keys;
 
     PartitionOfWantedFn(
         PCollectionView<Iterable<String>> wanted, List<String> key, Partitioner partitioner) {
-      this.wanted = wanted;
+      this.wanted = new WantedKeys(wanted);
       this.key = key;
       this.partitioner = partitioner;
     }
 
     @ProcessElement
     public void process(@Element Row row, ProcessContext c) {
-      if (keys == null) {
-        Set<String> s = new HashSet<>();
-        c.sideInput(wanted).forEach(s::add);
-        keys = s;
-      }
       scanned.inc();
-      if (keys.contains(ApplyTombstones.keyOf(row, key))) {
+      if (wanted.contains(c, ApplyTombstones.keyOf(row, key))) {
         c.output(partitioner.folderOf(row));
       }
     }

@@ -1,8 +1,6 @@
 package dev.intake.pipeline.steps;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -51,24 +49,17 @@ public final class SplitByKeys extends PTransform<PCollection<Row>, PCollectionT
   }
 
   static final class SplitFn extends DoFn<Row, Row> {
-    private final PCollectionView<Iterable<String>> wanted;
+    private final WantedKeys wanted;
     private final List<String> key;
-    // Built once per instance: the side input is in the global window and never changes.
-    private transient Set<String> keys;
 
     SplitFn(PCollectionView<Iterable<String>> wanted, List<String> key) {
-      this.wanted = wanted;
+      this.wanted = new WantedKeys(wanted);
       this.key = key;
     }
 
     @ProcessElement
     public void process(@Element Row row, ProcessContext c) {
-      if (keys == null) {
-        Set<String> s = new HashSet<>();
-        c.sideInput(wanted).forEach(s::add);
-        keys = s;
-      }
-      if (keys.contains(ApplyTombstones.keyOf(row, key))) {
+      if (wanted.contains(c, ApplyTombstones.keyOf(row, key))) {
         c.output(MATCHED, row);
       } else {
         c.output(row);
