@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.Locale;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.ReadableInstant;
 
@@ -27,6 +26,7 @@ public final class Partitioner implements Serializable {
   private final String field;
   private final Granularity granularity;
   private final String zone;
+  private transient ZoneId zoneId;
 
   private Partitioner(String name, String field, Granularity granularity, String zone) {
     this.name = name;
@@ -79,6 +79,18 @@ public final class Partitioner implements Serializable {
     }
   }
 
+  /** {@code value} in at least {@code width} characters, zeros after a minus sign, as %0Nd. */
+  static StringBuilder padded(StringBuilder out, int value, int width) {
+    String digits = Long.toString(Math.abs((long) value));
+    if (value < 0) {
+      out.append('-');
+    }
+    for (int n = digits.length() + (value < 0 ? 1 : 0); n < width; n++) {
+      out.append('0');
+    }
+    return out.append(digits);
+  }
+
   /** "name=value" for the row. */
   public String folderOf(Row row) {
     Object v = row.getValue(field);
@@ -86,9 +98,10 @@ public final class Partitioner implements Serializable {
     if (v == null) {
       return name + "=" + NONE;
     } else if (v instanceof ReadableInstant) {
-      date =
-          LocalDate.ofInstant(
-              Instant.ofEpochMilli(((ReadableInstant) v).getMillis()), ZoneId.of(zone));
+      if (zoneId == null) {
+        zoneId = ZoneId.of(zone);
+      }
+      date = LocalDate.ofInstant(Instant.ofEpochMilli(((ReadableInstant) v).getMillis()), zoneId);
     } else if (v instanceof LocalDate) {
       date = (LocalDate) v;
     } else {
@@ -99,7 +112,11 @@ public final class Partitioner implements Serializable {
       case DAY:
         return name + "=" + date;
       case MONTH:
-        return name + "=" + String.format(Locale.ROOT, "%04d-%02d", date.getYear(), date.getMonthValue());
+        // As String.format("%04d-%02d") writes it, without a formatter per row (every row of a
+        // run asks for its folder, several times).
+        StringBuilder folder = new StringBuilder(name.length() + 9).append(name).append('=');
+        padded(folder, date.getYear(), 4).append('-');
+        return padded(folder, date.getMonthValue(), 2).toString();
       default:
         return name + "=" + date.getYear();
     }

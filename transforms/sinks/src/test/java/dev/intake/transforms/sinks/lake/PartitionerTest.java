@@ -92,4 +92,16 @@ class PartitionerTest {
         DateTimeException.class,
         () -> Partitioner.of("m", "requested", Partitioner.Granularity.MONTH, "Mars/Olympus"));
   }
+
+  @Test
+  void monthFoldersPadTheYearAsFourDigitsWhateverTheYear() {
+    Partitioner p = Partitioner.of("m", "day", Partitioner.Granularity.MONTH, LA);
+    for (int year : new int[] {-12345, -999, -5, 0, 7, 99, 999, 1969, 2025, 9999, 10000, 123456}) {
+      for (int month : new int[] {1, 9, 10, 12}) {
+        assertEquals(
+            String.format(java.util.Locale.ROOT, "m=%04d-%02d", year, month),
+            p.folderOf(row(null, LocalDate.of(year, month, 15), null)));
+      }
+    }
+  }
 }
