@@ -9,19 +9,14 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.intake.pipeline.testing.Cli;
-import dev.intake.pipeline.testing.Lake;
 import dev.intake.pipeline.testing.TestData;
 import dev.intake.pipeline.testing.Warehouses;
 import dev.intake.pipeline.testing.Warehouses.Kind;
 import dev.intake.transforms.model.FailPoints;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,27 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The warehouse beside the lake and the run's all-or-nothing commit, against the real PostgreSQL
  * server and the embedded DuckDB default, on embedded Flink.
  */
-class WarehouseCommitTest {
-  @TempDir Path tmp;
-  private Warehouses db;
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    System.clearProperty(FailPoints.PROPERTY);
-    if (db != null) {
-      db.dropSchema();
-    }
-  }
-
-  private Lake lake() {
-    return new Lake(tmp.resolve("lake"));
-  }
-
+class WarehouseCommitTest extends LakeAndWarehouseTest {
   private Cli load(String file, String runId) {
-    List<String> args = new ArrayList<>(List.of("run", "--dataset=sf311",
-        "--inputFile=" + TestData.file(file), "--lakePath=" + lake().root, "--runId=" + runId));
-    args.addAll(db.options());
-    return Cli.run(args.toArray(new String[0]));
+    return Cli.run(runArgs(TestData.file(file), runId).toArray(new String[0]));
   }
 
   private void loadOk(String file, String runId) {
@@ -59,27 +36,10 @@ class WarehouseCommitTest {
     assertThat(cli.toString(), cli.exitCode, is(0));
   }
 
-  private List<String> warehouseRows() throws Exception {
-    return db.query("SELECT service_request_id, status_description, status_notes, "
-        + db.iso("updated_datetime") + " FROM " + db.table("sf311") + " ORDER BY 1");
-  }
-
-  private List<String> lakeRows() throws Exception {
-    Lake lake = lake();
-    return lake.query("SELECT service_request_id, status_description, status_notes,"
-        + " strftime(updated_datetime, '%Y-%m-%dT%H:%M:%SZ') FROM " + lake.clean() + " ORDER BY 1");
-  }
-
   private String watermark() throws Exception {
     List<String> rows = db.query("SELECT " + db.iso("watermark") + " FROM " + db.raw("intake_state")
         + " WHERE dataset = 'sf311'");
     return rows.isEmpty() ? null : rows.get(0);
-  }
-
-  private static List<String> sorted(List<String> rows) {
-    List<String> copy = new ArrayList<>(rows);
-    copy.sort(null);
-    return copy;
   }
 
   private void assertWarehouseAggregatesMatchItsRows() throws Exception {
