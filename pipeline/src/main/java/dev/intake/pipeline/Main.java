@@ -7,7 +7,6 @@ import dev.intake.pipeline.cli.HelpText;
 import dev.intake.pipeline.spec.SpecException;
 import dev.intake.transforms.sinks.warehouse.SchemaMismatchException;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -80,7 +79,7 @@ public final class Main {
       return COMMITTED;
     }
     boolean runnerExplicit = Arrays.stream(rest).anyMatch(a -> a.startsWith("--runner="));
-    rest = withFlinkObjectReuse(withoutDirectRunnerChecks(rest));
+    rest = RunnerChoice.withFlinkObjectReuse(RunnerChoice.withoutDirectRunnerChecks(rest));
     IntakeOptions options;
     try {
       options = PipelineOptionsFactory.fromArgs(rest).as(IntakeOptions.class);
@@ -120,43 +119,6 @@ public final class Main {
   }
 
   /** Names the argument that Beam's option parser refused, and why, on one line. */
-  /**
-   * {@code args} with the DirectRunner's per-element checks (--enforceImmutability,
-   * --enforceEncodability) off unless given: they encode and decode every element at every step,
-   * which is what makes a 50,000-row run take minutes; transforms' own tests keep them on.
-   */
-  static String[] withoutDirectRunnerChecks(String[] args) {
-    List<String> all = new ArrayList<>(Arrays.asList(args));
-    if (all.stream().noneMatch(a -> a.startsWith("--runner=") && a.endsWith("DirectRunner"))) {
-      return args;
-    }
-    for (String check : List.of("--enforceImmutability", "--enforceEncodability")) {
-      if (all.stream().noneMatch(a -> a.equals(check) || a.startsWith(check + "="))) {
-        all.add(check + "=false");
-      }
-    }
-    return all.toArray(new String[0]);
-  }
-
-  /**
-   * {@code args} with Flink's object reuse on ({@code --objectReuse=true}) unless given or the
-   * runner is the DirectRunner. Without it, Flink's batch runtime copies each element it hands
-   * from one chained operator to the next, and a Beam element is copied by encoding and decoding
-   * it: a 200,000-row load used 16-21% less CPU with it, the same rows written. It is safe for
-   * Intake: no step changes an element it was given (Beam's rule), and Beam's coders decode into
-   * new objects, so nothing a step keeps is overwritten.
-   */
-  static String[] withFlinkObjectReuse(String[] args) {
-    List<String> all = new ArrayList<>(Arrays.asList(args));
-    if (all.stream().anyMatch(a -> a.startsWith("--runner=") && a.endsWith("DirectRunner"))
-        || all.stream().anyMatch(
-            a -> a.equals("--objectReuse") || a.startsWith("--objectReuse="))) {
-      return args;
-    }
-    all.add("--objectReuse=true");
-    return all.toArray(new String[0]);
-  }
-
   static String explainBadOption(String[] args, IllegalArgumentException e) {
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     java.util.regex.Matcher unknown =

@@ -69,7 +69,7 @@ class PerformanceOptionsTest {
   void directRunnerRunsWithoutPerElementChecksUnlessAsked() {
     String[] direct = {"--dataset=sf311", "--runner=DirectRunner"};
     assertThat(
-        Arrays.asList(Main.withoutDirectRunnerChecks(direct)),
+        Arrays.asList(RunnerChoice.withoutDirectRunnerChecks(direct)),
         containsInAnyOrder(
             "--dataset=sf311",
             "--runner=DirectRunner",
@@ -78,26 +78,26 @@ class PerformanceOptionsTest {
 
     String[] asked = {"--runner=DirectRunner", "--enforceImmutability=true"};
     assertThat(
-        Arrays.asList(Main.withoutDirectRunnerChecks(asked)),
+        Arrays.asList(RunnerChoice.withoutDirectRunnerChecks(asked)),
         containsInAnyOrder(
             "--runner=DirectRunner", "--enforceImmutability=true", "--enforceEncodability=false"));
 
     String[] flink = {"--runner=FlinkRunner"};
-    assertArrayEquals(flink, Main.withoutDirectRunnerChecks(flink));
+    assertArrayEquals(flink, RunnerChoice.withoutDirectRunnerChecks(flink));
   }
 
   @Test
   void flinkReusesObjectsUnlessToldOtherwise() {
     String[] plain = {"--dataset=sf311"};
-    assertThat(Arrays.asList(Main.withFlinkObjectReuse(plain)),
+    assertThat(Arrays.asList(RunnerChoice.withFlinkObjectReuse(plain)),
         containsInAnyOrder("--dataset=sf311", "--objectReuse=true"));
     String[] flink = {"--runner=FlinkRunner", "--flinkMaster=[local]"};
-    assertThat(Arrays.asList(Main.withFlinkObjectReuse(flink)),
+    assertThat(Arrays.asList(RunnerChoice.withFlinkObjectReuse(flink)),
         containsInAnyOrder("--runner=FlinkRunner", "--flinkMaster=[local]", "--objectReuse=true"));
     String[] off = {"--objectReuse=false"};
-    assertArrayEquals(off, Main.withFlinkObjectReuse(off));
+    assertArrayEquals(off, RunnerChoice.withFlinkObjectReuse(off));
     String[] direct = {"--runner=DirectRunner"};
-    assertArrayEquals(direct, Main.withFlinkObjectReuse(direct));
+    assertArrayEquals(direct, RunnerChoice.withFlinkObjectReuse(direct));
   }
 
   @Test

@@ -12,7 +12,6 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.intake.pipeline.testing.Cli;
 import dev.intake.pipeline.testing.CliProcess;
-import dev.intake.pipeline.testing.Lake;
 import dev.intake.pipeline.testing.SmallVolume;
 import dev.intake.pipeline.testing.TestData;
 import dev.intake.pipeline.testing.Warehouses;
@@ -21,13 +20,10 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -37,28 +33,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * there. Each ends in one truthful line and exit code, and a rerun reaches the exact expected
  * state.
  */
-class RunFaultsTest {
-  @TempDir Path tmp;
-  private Warehouses db;
-  private Path lakeRoot;
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    if (db != null) {
-      db.dropSchema();
-    }
-  }
-
-  private Lake lake() {
-    return new Lake(lakeRoot == null ? tmp.resolve("lake") : lakeRoot);
-  }
-
+class RunFaultsTest extends LakeAndWarehouseTest {
   private List<String> args(String file, String runId, String... more) {
-    List<String> args = new ArrayList<>(List.of("run", "--dataset=sf311",
-        "--inputFile=" + TestData.file(file), "--lakePath=" + lake().root, "--runId=" + runId));
-    args.addAll(db.options());
-    args.addAll(List.of(more));
-    return args;
+    return runArgs(TestData.file(file), runId, more);
   }
 
   private Cli load(String file, String runId, String... more) {
@@ -79,17 +56,6 @@ class RunFaultsTest {
 
   private Path marker(String pausePoint) {
     return tmp.resolve(pausePoint + ".paused");
-  }
-
-  private List<String> warehouseRows() throws Exception {
-    return db.query("SELECT service_request_id, status_description, status_notes, "
-        + db.iso("updated_datetime") + " FROM " + db.table("sf311") + " ORDER BY 1");
-  }
-
-  private List<String> lakeRows() throws Exception {
-    return lake().query("SELECT service_request_id, status_description, status_notes,"
-        + " strftime(updated_datetime, '%Y-%m-%dT%H:%M:%SZ') FROM " + lake().clean()
-        + " ORDER BY 1");
   }
 
   private List<String> stagingTables() throws Exception {

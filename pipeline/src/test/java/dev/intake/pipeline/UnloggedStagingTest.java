@@ -11,19 +11,15 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 
 import dev.intake.pipeline.testing.Cli;
-import dev.intake.pipeline.testing.Lake;
 import dev.intake.pipeline.testing.TestData;
 import dev.intake.pipeline.testing.Warehouses;
 import dev.intake.pipeline.testing.Warehouses.Kind;
 import dev.intake.transforms.model.FailPoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A database crash between a run's commit journal and its warehouse transaction: PostgreSQL empties
@@ -32,29 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * rows, reloaded from the run's published Parquet files, or stop (exit 3) naming what is missing;
  * never commit a warehouse that lacks rows the lake has. Real PostgreSQL and DuckDB.
  */
-class UnloggedStagingTest {
-  @TempDir Path tmp;
-  private Warehouses db;
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    System.clearProperty(FailPoints.PROPERTY);
-    if (db != null) {
-      db.dropSchema();
-    }
-  }
-
-  private Lake lake() {
-    return new Lake(tmp.resolve("lake"));
-  }
-
+class UnloggedStagingTest extends LakeAndWarehouseTest {
   private Cli load(Path file, String runId) {
     // The DirectRunner: these runs are a few rows, and its start is the cheapest.
-    List<String> args = new ArrayList<>(List.of("run", "--dataset=sf311", "--inputFile=" + file,
-        "--lakePath=" + lake().root, "--runId=" + runId, "--runner=DirectRunner",
-        "--maxRejectedRatio=0.5"));
-    args.addAll(db.options());
-    return Cli.run(args.toArray(new String[0]));
+    return Cli.run(runArgs(file.toString(), runId, "--runner=DirectRunner",
+        "--maxRejectedRatio=0.5").toArray(new String[0]));
   }
 
   private void loadOk(Path file, String runId) {
@@ -94,23 +72,6 @@ class UnloggedStagingTest {
     Path file = tmp.resolve("january.csv");
     Files.write(file, List.of(a.get(0), a.get(1)));
     return file;
-  }
-
-  private List<String> warehouseRows() throws Exception {
-    return db.query("SELECT service_request_id, status_description, status_notes, "
-        + db.iso("updated_datetime") + " FROM " + db.table("sf311") + " ORDER BY 1");
-  }
-
-  private List<String> lakeRows() throws Exception {
-    return lake().query("SELECT service_request_id, status_description, status_notes,"
-        + " strftime(updated_datetime, '%Y-%m-%dT%H:%M:%SZ') FROM " + lake().clean()
-        + " ORDER BY 1");
-  }
-
-  private static List<String> sorted(List<String> rows) {
-    List<String> copy = new ArrayList<>(rows);
-    copy.sort(null);
-    return copy;
   }
 
   @Test

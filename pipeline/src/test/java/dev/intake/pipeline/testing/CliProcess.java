@@ -31,6 +31,8 @@ public final class CliProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    // as the test JVMs (the root pom): a short run gains nothing from C2's compilations
+    command.add("-XX:TieredStopAtLevel=1");
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

@@ -8,7 +8,6 @@ import dev.intake.transforms.sinks.warehouse.Dialect;
 import dev.intake.transforms.sinks.warehouse.RunRecord;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
 import dev.intake.transforms.sinks.warehouse.WarehouseCommit;
-import dev.intake.transforms.sinks.warehouse.WarehouseConfig;
 import dev.intake.transforms.sinks.warehouse.WarehouseTable;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -39,23 +38,8 @@ public final class StagingReloadBenchmark {
   private StagingReloadBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long rows = 1_000_000;
-    String url = "jdbc:postgresql://127.0.0.1:5432/test";
-    String user = "postgres";
-    String psql = "/usr/bin/psql";
-    for (String a : args) {
-      if (a.startsWith("--rows=")) {
-        rows = Long.parseLong(a.substring(7));
-      } else if (a.startsWith("--jdbcUrl=")) {
-        url = a.substring(10);
-      } else if (a.startsWith("--jdbcUser=")) {
-        user = a.substring(11);
-      } else if (a.startsWith("--psql=")) {
-        psql = a.substring(7);
-      } else {
-        throw new IllegalArgumentException("unknown argument " + a);
-      }
-    }
+    PostgresBench pg = PostgresBench.parse(args);
+    long rows = pg.rows;
     DatasetSpec spec = SpecLoader.load("sf311");
     Schema schema = IntakePipeline.cleanSchema(spec);
     WarehouseTable table = new WarehouseTable("sf311", schema, spec.key());
@@ -71,11 +55,10 @@ public final class StagingReloadBenchmark {
       s.filter(f -> f.toString().endsWith(".parquet")).sorted()
           .forEach(f -> files.add(f.toString()));
     }
-    Psql reference = new Psql(psql, url, user);
+    Psql reference = pg.reference();
     String schemaName = "pgguard_bench_" + System.currentTimeMillis();
     System.out.printf(Locale.ROOT, "%-44s %10s %10s %12s%n", "step", "rows", "seconds", "rows/s");
-    try (Warehouse w =
-        Warehouse.connect(WarehouseConfig.of(url).withUser(user).withSchema(schemaName))) {
+    try (Warehouse w = pg.connect(schemaName)) {
       w.prepare(List.of(table), "emptied");
       long[] reloaded = new long[1];
       double cpu = cpuSeconds();
@@ -116,11 +99,7 @@ public final class StagingReloadBenchmark {
           with[0], with[1], without[0], without[1],
           100 * ((with[0] + with[1]) / (without[0] + without[1]) - 1));
     } finally {
-      try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, "");
-          java.sql.Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA IF EXISTS " + schemaName + ", " + schemaName + "_raw, "
-            + schemaName + "_public, " + schemaName + "_psql CASCADE");
-      }
+      pg.dropSchemas(schemaName);
       try (Stream<Path> s = Files.walk(dir)) {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }

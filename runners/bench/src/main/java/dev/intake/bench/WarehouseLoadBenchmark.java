@@ -47,22 +47,14 @@ public final class WarehouseLoadBenchmark {
   private WarehouseLoadBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long rows = 1_000_000;
-    String url = "jdbc:postgresql://127.0.0.1:5432/test";
-    String user = "postgres";
-    String psql = "/usr/bin/psql";
+    PostgresBench pg = new PostgresBench();
     boolean duckdb = true;
     List<LoadMethod> methods = List.of(LoadMethod.COPY);
     for (String a : args) {
-      if (a.startsWith("--rows=")) {
-        rows = Long.parseLong(a.substring(7));
-      } else if (a.startsWith("--jdbcUrl=")) {
-        url = a.substring(10);
-      } else if (a.startsWith("--jdbcUser=")) {
-        user = a.substring(11);
-      } else if (a.startsWith("--psql=")) {
-        psql = a.substring(7);
-      } else if (a.startsWith("--duckdb=")) {
+      if (pg.accept(a)) {
+        continue;
+      }
+      if (a.startsWith("--duckdb=")) {
         duckdb = Boolean.parseBoolean(a.substring(9));
       } else if (a.startsWith("--methods=")) {
         methods = new ArrayList<>();
@@ -73,21 +65,21 @@ public final class WarehouseLoadBenchmark {
         throw new IllegalArgumentException("unknown argument " + a);
       }
     }
+    long rows = pg.rows;
     DatasetSpec spec = SpecLoader.load("sf311");
     Schema schema = IntakePipeline.cleanSchema(spec);
     WarehouseTable table = new WarehouseTable("sf311", schema, spec.key());
     Path dir = Files.createTempDirectory("whload-bench");
     Path csv = dir.resolve("rows.csv");
     writeCsv(csv, rows, schema);
-    Psql reference = new Psql(psql, url, user);
+    Psql reference = pg.reference();
     System.out.printf(Locale.ROOT, "%-36s %10s %10s %12s%n", "step", "rows", "seconds", "rows/s");
     for (LoadMethod method : methods) {
       String name = method.name().toLowerCase(Locale.ROOT);
       String schemaName = "bench_" + name + "_" + System.currentTimeMillis();
       double[] intake = new double[2];
       double[] psqlSeconds = new double[2];
-      try (Warehouse w =
-          Warehouse.connect(WarehouseConfig.of(url).withUser(user).withSchema(schemaName))) {
+      try (Warehouse w = pg.connect(schemaName)) {
         for (int pass = 0; pass < 2; pass++) {
           String label = pass == 0 ? "load" : "rerun";
           String runId = "bench" + System.nanoTime();
@@ -111,11 +103,7 @@ public final class WarehouseLoadBenchmark {
         }
         reference.checkSame(schemaName, table);
       }
-      try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, "");
-          java.sql.Statement s = c.createStatement()) {
-        s.execute("DROP SCHEMA " + schemaName + ", " + schemaName + "_raw, " + schemaName
-            + "_public, " + schemaName + "_psql CASCADE");
-      }
+      pg.dropSchemas(schemaName);
     }
     if (duckdb) {
       Pipeline p = Pipeline.create(flinkOptions());
