@@ -9,9 +9,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * One binary COPY into a PostgreSQL table from the driver, its rows streamed as they are added
- * (encoded by {@link BinaryCopyEncoder}, sent every 64 KB). {@link #end} completes it; closing
- * one that did not end cancels it, so the table gets none of its rows.
+ * One binary COPY into a PostgreSQL table from the driver, on the given connection (so inside its
+ * transaction, if one is open). Rows are streamed as they are added (encoded by {@link
+ * BinaryCopyEncoder}, sent every 64 KB), or arrive already encoded ({@link #addEncoded}, from
+ * encoders on other threads). {@link #end} completes it; closing one that did not end cancels it,
+ * so the table gets none of its rows. Not thread-safe.
  */
 final class BinaryCopyStream implements AutoCloseable {
   private static final int SEND_BYTES = 1 << 16;
@@ -37,6 +39,16 @@ final class BinaryCopyStream implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code count} whole rows encoded elsewhere by a {@link BinaryCopyEncoder} of the same
+   * schema: {@code bytes[0 .. length)}, without header or trailer.
+   */
+  void addEncoded(byte[] bytes, int length, long count) throws SQLException {
+    send();
+    copy.writeToCopy(bytes, 0, length);
+    rows += count;
+  }
+
   /** Sends what is pending and ends the COPY; returns the rows it loaded. */
   long end() throws SQLException {
     send();
@@ -46,8 +58,10 @@ final class BinaryCopyStream implements AutoCloseable {
   }
 
   private void send() throws SQLException {
-    copy.writeToCopy(encoder.bytes(), 0, encoder.length());
-    encoder.clear();
+    if (encoder.length() > 0) {
+      copy.writeToCopy(encoder.bytes(), 0, encoder.length());
+      encoder.clear();
+    }
   }
 
   @Override
