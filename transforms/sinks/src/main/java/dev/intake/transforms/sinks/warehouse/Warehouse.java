@@ -106,6 +106,8 @@ public final class Warehouse implements AutoCloseable {
       }
       if (dialect.loadsEmptyTablesFromFiles() && (existing.isEmpty() || isEmpty(t))) {
         preparedEmpty.add(t.name());
+      } else {
+        preparedEmpty.remove(t.name());
       }
       // A table still to be changed gets its view in the commit, after the change (applyChanges).
       if (!t.raw && own.isEmpty()) {
