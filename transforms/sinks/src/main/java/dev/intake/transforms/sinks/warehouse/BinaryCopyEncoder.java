@@ -125,15 +125,12 @@ final class BinaryCopyEncoder {
   }
 
   /**
-   * Starts a row whose {@link #fieldCount} values follow through the {@code put…} methods below, in
-   * column order (for a reader that encodes values as it decodes them, without a {@link Row}).
+   * Starts a row whose values, one per field of the schema, follow through the {@code put…}
+   * methods below in field order (for a reader that encodes values as it decodes them, without a
+   * {@link Row}).
    */
   void startRow() {
     putShort(kinds.length);
-  }
-
-  int fieldCount() {
-    return kinds.length;
   }
 
   void putNull() {
