@@ -124,6 +124,76 @@ final class BinaryCopyEncoder {
     }
   }
 
+  /**
+   * Starts a row whose values, one per field of the schema, follow through the {@code put…}
+   * methods below in field order (for a reader that encodes values as it decodes them, without a
+   * {@link Row}).
+   */
+  void startRow() {
+    putShort(kinds.length);
+  }
+
+  void putNull() {
+    putInt(-1);
+  }
+
+  void putInt8(long v) {
+    putInt(8);
+    putLong(v);
+  }
+
+  void putInt4(int v) {
+    putInt(4);
+    putInt(v);
+  }
+
+  void putFloat8(double v) {
+    putInt(8);
+    putLong(Double.doubleToLongBits(v));
+  }
+
+  void putBool(boolean v) {
+    putInt(1);
+    ensure(1);
+    buf[len++] = (byte) (v ? 1 : 0);
+  }
+
+  /** A TIMESTAMP WITH TIME ZONE of {@code millis} since the Unix epoch. */
+  void putTimestampMillis(long millis) {
+    putInt(8);
+    putLong(Math.multiplyExact(millis - PG_EPOCH_MILLIS, 1000L));
+  }
+
+  /** A DATE of {@code days} since the Unix epoch. */
+  void putDateDays(int days) {
+    putInt(4);
+    putInt(Math.toIntExact(days - PG_EPOCH_DAYS));
+  }
+
+  /**
+   * A TEXT value of field {@code field} given as its UTF-8 bytes, the buffer's remaining ones (its
+   * position is left as it was); a NUL is refused as {@link #add} refuses it.
+   */
+  void putUtf8(int field, java.nio.ByteBuffer utf8) {
+    int n = utf8.remaining();
+    putInt(n);
+    ensure(n);
+    int at = len;
+    if (utf8.hasArray()) {
+      System.arraycopy(utf8.array(), utf8.arrayOffset() + utf8.position(), buf, at, n);
+    } else {
+      utf8.duplicate().get(buf, at, n);
+    }
+    for (int i = at; i < at + n; i++) {
+      if (buf[i] == 0) {
+        len = at - 4;
+        throw new IllegalArgumentException("field " + schema.getField(field).getName()
+            + " holds a NUL character, which PostgreSQL text cannot store");
+      }
+    }
+    len = at + n;
+  }
+
   /** The pending bytes: {@code bytes()[0 .. length())}; valid until the next call. */
   byte[] bytes() {
     return buf;

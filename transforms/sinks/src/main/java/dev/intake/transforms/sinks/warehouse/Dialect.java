@@ -177,6 +177,27 @@ public abstract class Dialect implements Serializable {
   }
 
   /**
+   * Whether a table that is empty at commit is loaded straight from the run's published Parquet
+   * files ({@link #copyFiles}) rather than from its staging table, which the pipeline then does not
+   * load. Only for dialects that {@linkplain #loadsInPipeline() load in the pipeline}.
+   */
+  boolean loadsEmptyTablesFromFiles() {
+    return false;
+  }
+
+  /**
+   * Loads the rows of the Parquet {@code files} into {@code target} (qualified and quoted) on
+   * {@code c}, inside its transaction if one is open; returns how many. Only for dialects that
+   * {@linkplain #loadsEmptyTablesFromFiles() load empty tables from files}.
+   *
+   * @throws java.io.FileNotFoundException when a file does not exist
+   */
+  long copyFiles(Connection c, String target, WarehouseTable t, List<String> files)
+      throws SQLException, IOException {
+    throw new UnsupportedOperationException(this + " does not copy files into tables");
+  }
+
+  /**
    * A SELECT of the run's rows of {@code t} (for a keyed table, one per key, the newest by {@code
    * version}), from its staging table or its published Parquet {@code files}; null when the run has
    * none.

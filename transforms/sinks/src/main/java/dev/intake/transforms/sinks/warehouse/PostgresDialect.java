@@ -1,6 +1,5 @@
 package dev.intake.transforms.sinks.warehouse;
 
-import dev.intake.transforms.sinks.lake.ParquetRows;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -27,6 +26,11 @@ final class PostgresDialect extends Dialect {
   private static final long serialVersionUID = 1L;
   /** The SQLSTATE of a relation that does not exist. */
   private static final String UNDEFINED_TABLE = "42P01";
+  /**
+   * Threads that read and encode Parquet files for one COPY: the server stores a row in about the
+   * time it takes to decode one, so two keep it busy.
+   */
+  private static final int COPY_THREADS = 2;
 
   @Override
   String urlPrefix() {
@@ -153,13 +157,19 @@ final class PostgresDialect extends Dialect {
   long reloadStaging(Connection c, String schema, WarehouseTable t, String runId,
       List<String> files) throws SQLException, IOException {
     createStaging(c, schema, t, runId);
-    try (BinaryCopyStream copy =
-        new BinaryCopyStream(c, qualified(schema, stagingName(t.name(), runId)), t.schema())) {
-      for (String file : files) {
-        ParquetRows.read(file, t.schema(), copy::add);
-      }
-      return copy.end();
-    }
+    return copyFiles(c, qualified(schema, stagingName(t.name(), runId)), t, files);
+  }
+
+  @Override
+  boolean loadsEmptyTablesFromFiles() {
+    return true;
+  }
+
+  /** One binary COPY on {@code c}, the files read and encoded on up to two threads. */
+  @Override
+  long copyFiles(Connection c, String target, WarehouseTable t, List<String> files)
+      throws SQLException, IOException {
+    return ParquetCopy.copy(c, target, t.schema(), files, COPY_THREADS);
   }
 
   @Override

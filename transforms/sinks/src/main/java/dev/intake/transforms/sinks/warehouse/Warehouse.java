@@ -42,6 +42,8 @@ public final class Warehouse implements AutoCloseable {
   private final WarehouseConfig.Session session;
   private final Connection connection;
   private final RunLedger ledger;
+  /** Tables found empty by {@link #prepare}: the commit loads them from the run's files. */
+  private final java.util.Set<String> preparedEmpty = new java.util.HashSet<>();
 
   private Warehouse(WarehouseConfig config, WarehouseConfig.Session session) {
     this.config = config;
@@ -101,6 +103,11 @@ public final class Warehouse implements AutoCloseable {
         }
       } else {
         SchemaCheck.check(dialect, layer, t, TableChange.applied(existing, own, dialect));
+      }
+      if (dialect.loadsEmptyTablesFromFiles() && (existing.isEmpty() || isEmpty(t))) {
+        preparedEmpty.add(t.name());
+      } else {
+        preparedEmpty.remove(t.name());
       }
       // A table still to be changed gets its view in the commit, after the change (applyChanges).
       if (!t.raw && own.isEmpty()) {
@@ -170,11 +177,14 @@ public final class Warehouse implements AutoCloseable {
 
   /**
    * The pipeline step that loads {@code table}'s rows of run {@code runId} into its staging table,
-   * or empty when the dialect reads the run's rows at commit instead.
+   * or empty when the commit reads the run's rows from its published Parquet files instead: always
+   * for a dialect that does not load in the pipeline (DuckDB), and for a table that {@link
+   * #prepare} found empty where the dialect {@linkplain Dialect#loadsEmptyTablesFromFiles() loads
+   * empty tables from files} (PostgreSQL: a first load is one COPY into the table, at commit).
    */
   public Optional<LoadStagingTable> stagingLoad(WarehouseTable table, String runId,
       LoadMethod method) {
-    if (!dialect.loadsInPipeline()) {
+    if (!dialect.loadsInPipeline() || preparedEmpty.contains(table.name())) {
       return Optional.empty();
     }
     return Optional.of(
@@ -216,30 +226,52 @@ public final class Warehouse implements AutoCloseable {
     if (committed(c.runId)) {
       return;
     }
-    new StagingGuard(connection, dialect, raw).check(c, log);
+    java.util.Set<WarehouseTable> fromFiles = emptyTargets(c);
+    new StagingGuard(connection, dialect, raw).check(c, log, fromFiles);
     connection.setAutoCommit(false);
     try {
       applyChanges(c);
-      String rows = dialect.runRows(raw, c.clean, c.runId, c.version, c.filesOf(c.clean));
-      if (rows != null) {
-        execute(dialect.upsert(qualified(c.clean), c.clean, c.version, rows));
+      claimEmpty(c, fromFiles);
+      if (fromFiles.contains(c.clean)) {
+        copyFiles(c, c.clean);
+      } else {
+        String rows = dialect.runRows(raw, c.clean, c.runId, c.version, c.filesOf(c.clean));
+        if (rows != null) {
+          execute(dialect.upsert(qualified(c.clean), c.clean, c.version, rows));
+        }
       }
       for (Map.Entry<WarehouseTable, Replacement> a : c.aggregates.entrySet()) {
-        replace(a.getKey(), a.getValue());
-        append(a.getKey(), c);
+        if (fromFiles.contains(a.getKey())) {
+          copyFiles(c, a.getKey());
+        } else {
+          replace(a.getKey(), a.getValue());
+          append(a.getKey(), c);
+        }
       }
       if (c.deadLetters != null) {
-        replaceRun(c.deadLetters, c);
+        if (fromFiles.contains(c.deadLetters)) {
+          copyFiles(c, c.deadLetters);
+        } else {
+          replaceRun(c.deadLetters, c);
+        }
       }
       if (c.tombstones != null) {
-        replaceRun(c.tombstones, c);
+        if (fromFiles.contains(c.tombstones)) {
+          copyFiles(c, c.tombstones);
+        } else {
+          replaceRun(c.tombstones, c);
+        }
         deleteTombstoned(c);
       }
       if (c.history != null) {
-        String history = dialect.runRows(raw, c.history, c.runId,
-            c.history.key().get(c.history.key().size() - 1), c.filesOf(c.history));
-        if (history != null) {
-          execute(dialect.replaceRows(qualified(c.history), c.history, history));
+        if (fromFiles.contains(c.history)) {
+          copyFiles(c, c.history);
+        } else {
+          String history = dialect.runRows(raw, c.history, c.runId,
+              c.history.key().get(c.history.key().size() - 1), c.filesOf(c.history));
+          if (history != null) {
+            execute(dialect.replaceRows(qualified(c.history), c.history, history));
+          }
         }
       }
       ledger.advanceWatermark(c.run);
@@ -270,6 +302,77 @@ public final class Warehouse implements AutoCloseable {
       names.add(c.history.name());
     }
     dropStaging(names, c.runId);
+  }
+
+  /**
+   * The tables of {@code c} that are empty and that the dialect loads from the run's published
+   * files when empty (checked before the transaction; {@link #claimEmpty} checks again inside it).
+   * For such a table a merge has nothing to compare with, replace or delete: the rows are simply
+   * added, with one COPY, and its staging table (which the pipeline did not load if the table was
+   * already empty when the run was prepared) is not read.
+   */
+  private java.util.Set<WarehouseTable> emptyTargets(WarehouseCommit c) throws SQLException {
+    java.util.Set<WarehouseTable> empty = new java.util.LinkedHashSet<>();
+    if (!dialect.loadsEmptyTablesFromFiles()) {
+      return empty;
+    }
+    connection.setAutoCommit(true);
+    for (WarehouseTable t : c.tables()) {
+      if (!c.filesOf(t).isEmpty() && isEmpty(t)) {
+        empty.add(t);
+      }
+    }
+    return empty;
+  }
+
+  /**
+   * Inside the commit's transaction, locks each of {@code tables} against other writers (readers
+   * go on) and checks it is still empty; one that received rows meanwhile (only another writer than
+   * Intake can, the run holds the dataset's lock) stops the commit before it changed anything.
+   */
+  private void claimEmpty(WarehouseCommit c, java.util.Set<WarehouseTable> tables)
+      throws SQLException {
+    for (WarehouseTable t : tables) {
+      execute("LOCK TABLE " + qualified(t) + " IN EXCLUSIVE MODE");
+      if (!isEmpty(t)) {
+        throw new IllegalStateException("run " + c.runId + ": table " + qualified(t)
+            + " received rows from another writer as the commit began; the warehouse was not"
+            + " changed; run intake again to merge into it");
+      }
+    }
+  }
+
+  private boolean isEmpty(WarehouseTable t) throws SQLException {
+    try (Statement s = connection.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT 1 FROM " + qualified(t) + " LIMIT 1")) {
+      return !rs.next();
+    }
+  }
+
+  /**
+   * Loads the run's published Parquet files of empty table {@code t} into it (one COPY, inside the
+   * transaction); files that cannot be read, or that hold fewer rows than the run wrote, stop the
+   * commit with a one-line {@link IllegalStateException} naming the run, the table and the counts.
+   */
+  private void copyFiles(WarehouseCommit c, WarehouseTable t) throws SQLException {
+    List<String> files = c.filesOf(t);
+    long copied;
+    try {
+      copied = dialect.copyFiles(connection, qualified(t), t, files);
+    } catch (java.io.IOException e) {
+      IllegalStateException failed = new IllegalStateException("run " + c.runId + ": reading the"
+          + " published Parquet files of " + t.name() + " failed (" + e.getMessage()
+          + "); the warehouse was not changed");
+      failed.addSuppressed(e);
+      throw failed;
+    }
+    Long wrote = c.rows.get(t.name());
+    if (wrote != null && copied < wrote) {
+      throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+          "run %s: the published Parquet files of %s hold %d of the %d rows the run wrote (%d"
+              + " file(s)); the warehouse was not changed", c.runId, t.name(), copied, wrote,
+          files.size()));
+    }
   }
 
   /** Appends the run's rows of {@code t}, replacing those of an earlier try of the run. */
