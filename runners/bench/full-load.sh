@@ -16,7 +16,7 @@
 #
 # Builds nothing. Needs runners/target/intake.jar, runners/bench/target/intake-bench.jar and
 # testdata/target/intake-testdata-*.jar.
-# Environment: HEAP (default 4g, the run's -Xmx), SEED (42), DUPLICATE_SHARE (0.1),
+# Environment: INTAKE_JAR (runners/target/intake.jar; e.g. a copy of the build before a change), HEAP (default 4g, the run's -Xmx), SEED (42), DUPLICATE_SHARE (0.1),
 # INVALID_SHARE (0.01), BENCH_DIR (/tmp/intake-bench), KEEP_LAKE=1 to keep the lake afterwards,
 # REFERENCE (duckdb, or none), DUCKDB_THREADS (2), JAVA_OPTS (extra JVM flags for Intake's run,
 # e.g. -XX:StartFlightRecording=filename=/tmp/x.jfr,settings=profile), INTAKE_ARGS or EXTRA_ARGS
@@ -36,7 +36,7 @@ bench_dir="${BENCH_DIR:-/tmp/intake-bench}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
-intake_jar="runners/target/intake.jar"
+intake_jar="${INTAKE_JAR:-runners/target/intake.jar}"
 testdata_jar=""
 for j in testdata/target/intake-testdata-*.jar; do
   case "$j" in *-sources.jar|*-tests.jar|*-javadoc.jar) continue ;; esac
