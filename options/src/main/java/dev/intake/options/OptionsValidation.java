@@ -99,6 +99,22 @@ public final class OptionsValidation {
 
   /** Bytes of a memory size such as {@code 512m}, {@code 1g}, {@code 65536k} or {@code 1024}. */
   public static long memorySize(String option, String text) {
+    return memorySize(option, text, 16L << 20, "the least Flink runs with, 16m");
+  }
+
+  /** The embedded DuckDB warehouse's memory limit unless told otherwise: 1 GiB. */
+  public static final String DEFAULT_DUCKDB_MEMORY_LIMIT = "1g";
+
+  /**
+   * Bytes of {@code --duckdbMemoryLimit}, or of its default; at least 64m, below which DuckDB
+   * cannot even read a Parquet row group of the lake.
+   */
+  public static long duckdbMemoryLimit(String text) {
+    return memorySize("--duckdbMemoryLimit", text == null ? DEFAULT_DUCKDB_MEMORY_LIMIT : text,
+        64L << 20, "the least the DuckDB warehouse is given, 64m");
+  }
+
+  private static long memorySize(String option, String text, long least, String leastText) {
     java.util.regex.Matcher m = MEMORY_SIZE.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {
       throw new InvalidOptionsException(
@@ -111,9 +127,8 @@ public final class OptionsValidation {
       default -> 0;
     };
     long bytes = Long.parseLong(m.group(1)) << shift;
-    if (bytes < (16L << 20)) {
-      throw new InvalidOptionsException(option + "=" + text + " is below the least Flink runs"
-          + " with, 16m");
+    if (bytes < least) {
+      throw new InvalidOptionsException(option + "=" + text + " is below " + leastText);
     }
     return bytes;
   }
@@ -219,6 +234,10 @@ public final class OptionsValidation {
     if (!java.util.List.of("copy", "copy_csv", "batch").contains(options.getLoadMethod())) {
       throw new InvalidOptionsException("--loadMethod=" + options.getLoadMethod()
           + " is not a load method; use copy, copy_csv or batch");
+    }
+    duckdbMemoryLimit(options.getDuckdbMemoryLimit());
+    if (options.getDuckdbThreads() != null) {
+      positive("--duckdbThreads", options.getDuckdbThreads());
     }
     if (options.getReaderRole() != null && !options.getReaderRole().matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new InvalidOptionsException("--readerRole=" + options.getReaderRole() + " is not a role name");

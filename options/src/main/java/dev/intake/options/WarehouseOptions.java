@@ -49,6 +49,22 @@ public interface WarehouseOptions extends PipelineOptions {
   void setLoadMethod(String value);
 
   @Description(
+      "Memory limit of the embedded DuckDB warehouse (its memory_limit), e.g. 512m or 2g. DuckDB "
+          + "runs in Intake's own process, beside the Java heap, so this adds to the run's "
+          + "memory; beyond it DuckDB spills to <database>.tmp. Only with a DuckDB warehouse. "
+          + "Default: 1g")
+  String getDuckdbMemoryLimit();
+
+  void setDuckdbMemoryLimit(String value);
+
+  @Description(
+      "Worker threads of the embedded DuckDB warehouse (its threads setting), e.g. 2. Only with "
+          + "a DuckDB warehouse. Default: DuckDB's own, one per core")
+  Integer getDuckdbThreads();
+
+  void setDuckdbThreads(Integer value);
+
+  @Description(
       "PostgreSQL role that may read the dataset's clean layer and its public views and nothing"
           + " of the raw layer (dead letters, run history, staging), e.g. analyst. It must exist.")
   String getReaderRole();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.options.OptionsValidation;
+import dev.intake.transforms.sinks.warehouse.WarehouseConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -111,6 +112,45 @@ class PerformanceOptionsTest {
     assertEquals(List.of(4, 4), List.of(direct.getDedupBuckets(), direct.getAggregateBuckets()));
     assertEquals(List.of(64, 4), List.of(asked.getDedupBuckets(), asked.getAggregateBuckets()));
     assertEquals(List.of(512, 512), List.of(flink.getDedupBuckets(), flink.getAggregateBuckets()));
+  }
+
+  @Test
+  void theEmbeddedWarehouseIsCappedAtOneGigabyteUnlessTold() {
+    WarehouseConfig plain = WarehouseChoice.of(parse("--lakePath=/tmp/lake"), "/tmp/lake");
+    assertEquals(List.of("jdbc:duckdb:/tmp/lake.duckdb", "1073741824", "null"),
+        List.of(plain.url(), String.valueOf(plain.memoryLimitBytes()),
+            String.valueOf(plain.threads())));
+    WarehouseConfig told = WarehouseChoice.of(
+        parse("--duckdbMemoryLimit=512m", "--duckdbThreads=1"), "/tmp/lake");
+    assertEquals(List.of(536870912L, 1L),
+        List.of(told.memoryLimitBytes(), (long) told.threads()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "--duckdbMemoryLimit=32m | --duckdbMemoryLimit=32m is below the least the DuckDB warehouse is"
+        + " given, 64m",
+    "--duckdbMemoryLimit=lots | --duckdbMemoryLimit=lots is not a memory size (e.g. 512m, 1g)",
+    "--duckdbThreads=0 | --duckdbThreads must be > 0, but was 0"
+  })
+  void badWarehouseLimitsAreOneLine(String arg, String message) {
+    IntakeOptions options = parse("--dataset=sf311", "--lakePath=/tmp/lake",
+        "--inputFile=/tmp/export.csv", arg);
+    InvalidOptionsException e = assertThrows(InvalidOptionsException.class,
+        () -> OptionsValidation.validate(options));
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void warehouseLimitsAreRefusedForPostgresql() {
+    IntakeOptions options = parse("--jdbcUrl=jdbc:postgresql://127.0.0.1:5432/test",
+        "--duckdbMemoryLimit=1g");
+    InvalidOptionsException e = assertThrows(InvalidOptionsException.class,
+        () -> WarehouseChoice.of(options, "/tmp/lake"));
+    assertEquals("--duckdbMemoryLimit and --duckdbThreads apply to the embedded DuckDB warehouse"
+        + " only, not to jdbc:postgresql://127.0.0.1:5432/test", e.getMessage());
+    assertEquals(null, WarehouseChoice.of(parse("--jdbcUrl=jdbc:postgresql://127.0.0.1:5432/test"),
+        "/tmp/lake").memoryLimitBytes());
   }
 
   private static IntakeOptions parse(String... args) {

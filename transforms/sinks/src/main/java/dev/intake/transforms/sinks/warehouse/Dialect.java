@@ -57,8 +57,25 @@ public abstract class Dialect implements Serializable {
     return null;
   }
 
+  /**
+   * Applies the memory limit and thread count a {@link WarehouseConfig} gives (null: the
+   * database's own) to a new session; only an embedded database has them, so others refuse any.
+   */
+  void configure(Connection c, Long memoryLimitBytes, Integer threads) throws SQLException {
+    if (memoryLimitBytes != null || threads != null) {
+      throw new IllegalArgumentException(
+          "a memory limit and threads apply to the embedded DuckDB warehouse only, not to "
+              + urlExample());
+    }
+  }
+
   /** The schema Intake's tables go to unless told otherwise. */
   public abstract String defaultSchema();
+
+  /** Whether the database runs in this process (DuckDB), with a memory limit and threads. */
+  public boolean embedded() {
+    return false;
+  }
 
   /** Whether the database has roles that SELECT can be granted to. */
   public abstract boolean supportsRoles();

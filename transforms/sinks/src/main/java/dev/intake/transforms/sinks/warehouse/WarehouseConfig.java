@@ -25,31 +25,38 @@ public final class WarehouseConfig implements Serializable {
   private final String passwordEnv;
   private final String passwordFile;
   private final String schema;
+  private final Long memoryLimitBytes;
+  private final Integer threads;
 
   private WarehouseConfig(String url, Dialect dialect, String user, String passwordEnv,
-      String passwordFile, String schema) {
+      String passwordFile, String schema, Long memoryLimitBytes, Integer threads) {
     this.url = url;
     this.dialect = dialect;
     this.user = user;
     this.passwordEnv = passwordEnv;
     this.passwordFile = passwordFile;
     this.schema = schema;
+    this.memoryLimitBytes = memoryLimitBytes;
+    this.threads = threads;
   }
 
   /** The warehouse at {@code jdbcUrl}, as the driver's default user, in the dialect's schema. */
   public static WarehouseConfig of(String jdbcUrl) {
     checkArgumentNotNull(jdbcUrl, "jdbcUrl must not be null");
-    return new WarehouseConfig(jdbcUrl, Dialect.forUrl(jdbcUrl), null, null, null, null);
+    return new WarehouseConfig(jdbcUrl, Dialect.forUrl(jdbcUrl), null, null, null, null, null,
+        null);
   }
 
   /** Logs in as {@code user}; null: the URL's or the driver's. */
   public WarehouseConfig withUser(String user) {
-    return new WarehouseConfig(url, dialect, user, passwordEnv, passwordFile, schema);
+    return new WarehouseConfig(url, dialect, user, passwordEnv, passwordFile, schema,
+        memoryLimitBytes, threads);
   }
 
   /** Reads the password from this environment variable when connecting; null: no password. */
   public WarehouseConfig withPasswordEnv(String env) {
-    return new WarehouseConfig(url, dialect, user, env, passwordFile, schema);
+    return new WarehouseConfig(url, dialect, user, env, passwordFile, schema, memoryLimitBytes,
+        threads);
   }
 
   /**
@@ -57,12 +64,36 @@ public final class WarehouseConfig implements Serializable {
    * none. Only the path is held, never the password.
    */
   public WarehouseConfig withPasswordFile(String path) {
-    return new WarehouseConfig(url, dialect, user, passwordEnv, path, schema);
+    return new WarehouseConfig(url, dialect, user, passwordEnv, path, schema, memoryLimitBytes,
+        threads);
   }
 
   /** Intake's clean layer goes to this schema; null: the dialect's default. */
   public WarehouseConfig withSchema(String schema) {
-    return new WarehouseConfig(url, dialect, user, passwordEnv, passwordFile, schema);
+    return new WarehouseConfig(url, dialect, user, passwordEnv, passwordFile, schema,
+        memoryLimitBytes, threads);
+  }
+
+  /**
+   * Caps the memory of an embedded database (DuckDB's {@code memory_limit}, which it runs in this
+   * JVM's process beside the heap) at {@code bytes}, and its worker threads at {@code threads};
+   * null: the database's own default (DuckDB: 80% of the machine's memory, one thread per core).
+   * Set on every session this configuration opens. Only DuckDB has them: a session of another
+   * database with either set fails.
+   */
+  public WarehouseConfig withEmbeddedLimits(Long bytes, Integer threads) {
+    return new WarehouseConfig(url, dialect, user, passwordEnv, passwordFile, schema, bytes,
+        threads);
+  }
+
+  /** The memory limit of an embedded database, in bytes; null: its own default. */
+  public Long memoryLimitBytes() {
+    return memoryLimitBytes;
+  }
+
+  /** The worker threads of an embedded database; null: its own default. */
+  public Integer threads() {
+    return threads;
   }
 
   /** The URL, for messages (it holds no password: passwords never go in URLs here). */
@@ -107,12 +138,25 @@ public final class WarehouseConfig implements Serializable {
     return c;
   }
 
-  /** Opens one connection through {@link #dataSource()}; closing it releases the data source. */
+  /**
+   * Opens one connection through {@link #dataSource()}, with the {@linkplain #withEmbeddedLimits
+   * embedded database's limits} set; closing it releases the data source.
+   */
   public Session open() throws SQLException {
     DataSource source = dataSource().buildDatasource();
+    Connection connection = null;
     try {
-      return new Session(source, source.getConnection());
+      connection = source.getConnection();
+      dialect.configure(connection, memoryLimitBytes, threads);
+      return new Session(source, connection);
     } catch (SQLException | RuntimeException e) {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       Session.release(source);
       throw e;
     }
