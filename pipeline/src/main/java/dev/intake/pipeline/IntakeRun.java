@@ -176,7 +176,6 @@ public final class IntakeRun {
         + " the next run of the dataset completes it");
   }
 
-  /** Runs the pipeline; a failure is a {@link RunCheck.Failed} with the runner's reason. */
   /**
    * Gives the heap's free part back to the operating system before an embedded warehouse (DuckDB,
    * whose memory is native memory of this process) merges the run. A pipeline that ran in this
@@ -190,6 +189,7 @@ public final class IntakeRun {
     System.gc();
   }
 
+  /** Runs the pipeline; a failure is a {@link RunCheck.Failed} with the runner's reason. */
   private static void run(RunPlan plan, Warehouse warehouse, ProgressReport.Sink sink)
       throws RunCheck.Failed {
     Pipeline p = Pipeline.create(plan.options);
