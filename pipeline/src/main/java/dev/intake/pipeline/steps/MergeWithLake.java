@@ -151,10 +151,13 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     if (tombstones == null && lakeIsEmpty()) {
       return intoEmptyLake(incoming);
     }
+    List<String> k = key;
+    PCollection<String> runKeys = incoming.apply("IncomingKeys",
+        MapElements.into(TypeDescriptors.strings()).via((Row r) -> ApplyTombstones.keyOf(r, k)));
     PCollection<Row> stored = readsWholeLake(clean)
         ? incoming.getPipeline()
             .apply("ReadLake", ReadLake.of(lakeDirectory, clean).withRenames(renamedFrom))
-        : partitionsToRead(incoming)
+        : partitionsToRead(incoming, runKeys)
             .apply("ReadLakePartitions",
                 ReadLakePartitions.of(lakeDirectory, clean).withRenames(renamedFrom));
     if (!backfill.isEmpty()) {
@@ -170,13 +173,12 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
       stored = applied.get(ApplyTombstones.STORED);
     }
     // Only the stored rows of keys the run brings meet the run's rows in the dedup; every other
-    // stored row is already its key's only row and goes on without a shuffle.
+    // stored row is already its key's only row and goes on without a shuffle. The keys are those
+    // of the rows the run read: a key whose incoming rows the tombstones removed only sends its
+    // stored row (if any is left) through the dedup alone, which keeps it as it is.
     Schema marked = MarkOrigin.markedSchema(clean);
-    List<String> k = key;
     PCollectionTuple split = stored.apply("MarkStored", MarkOrigin.stored())
-        .apply("SplitStored", SplitByKeys.of(incoming.apply("RunKeys",
-            MapElements.into(TypeDescriptors.strings())
-                .via((Row r) -> ApplyTombstones.keyOf(r, k))), key));
+        .apply("SplitStored", SplitByKeys.of(runKeys, key));
     DedupByKey.Result dedup =
         PCollectionList.of(incoming.apply("MarkIncoming", MarkOrigin.incoming()))
             .and(split.get(SplitByKeys.MATCHED))
@@ -258,11 +260,11 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    * The partitions of the incoming rows (a new key's partition is rewritten with its stored rows)
    * and those holding a stored row of an incoming or deleted key (its old version leaves them).
    */
-  private PCollection<String> partitionsToRead(PCollection<Row> incoming) {
+  private PCollection<String> partitionsToRead(PCollection<Row> incoming,
+      PCollection<String> runKeys) {
     List<String> k = key;
     Partitioner p = partitioner;
-    PCollectionList<String> keys = PCollectionList.of(incoming.apply("IncomingKeys",
-        MapElements.into(TypeDescriptors.strings()).via((Row r) -> ApplyTombstones.keyOf(r, k))));
+    PCollectionList<String> keys = PCollectionList.of(runKeys);
     if (tombstones != null) {
       keys = keys.and(tombstones.apply("DeletedKeys",
           MapElements.into(TypeDescriptors.strings()).via((Row r) -> ApplyTombstones.keyOf(r, k))));

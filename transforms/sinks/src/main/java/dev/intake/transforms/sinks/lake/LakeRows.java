@@ -146,13 +146,9 @@ final class LakeRows implements SerializableFunction<GenericRecord, Row>, Serial
     }
 
     private static boolean isTimestampMillis(org.apache.avro.Schema s) {
-      for (org.apache.avro.Schema branch :
-          s.getType() == org.apache.avro.Schema.Type.UNION ? s.getTypes() : List.of(s)) {
-        if (branch.getType() == org.apache.avro.Schema.Type.LONG) {
-          return branch.getLogicalType() instanceof LogicalTypes.TimestampMillis;
-        }
-      }
-      return false;
+      org.apache.avro.Schema column = RowRecords.nonNull(s);
+      return column.getType() == org.apache.avro.Schema.Type.LONG
+          && column.getLogicalType() instanceof LogicalTypes.TimestampMillis;
     }
   }
 

@@ -116,7 +116,8 @@ final class RowRecords {
     }
   }
 
-  private static org.apache.avro.Schema nonNull(org.apache.avro.Schema s) {
+  /** The branch of a nullable union that is not null; any other schema as it is. */
+  static org.apache.avro.Schema nonNull(org.apache.avro.Schema s) {
     if (s.getType() != org.apache.avro.Schema.Type.UNION) {
       return s;
     }
