@@ -139,8 +139,12 @@ extra_args=(${INTAKE_ARGS:-${EXTRA_ARGS:-}})
 # shellcheck disable=SC2206
 java_opts=(${JAVA_OPTS:-})
 args+=("${extra_args[@]}")
-echo "full-load: java -Xmx${HEAP:-4g} ${java_opts[*]} -jar $intake_jar ${args[*]}  (log: $log)"
-measure "$log" java -Xmx"${HEAP:-4g}" "${java_opts[@]}" -jar "$intake_jar" "${args[@]}"
+# shellcheck source=launcher.sh
+source "$root/runners/bench/launcher.sh"
+launcher "$intake_jar" "${HEAP:-4g}" "${java_opts[@]}"
+warm_launcher "$intake_jar"
+echo "full-load: ${launch[*]} ${args[*]}  (log: $log)"
+measure "$log" "${launch[@]}" "${args[@]}"
 
 # --- the figures -----------------------------------------------------------------------------------
 summary_json="$(ls -t "$lake"/runs/sf311/*.json 2>/dev/null | head -n 1 || true)"

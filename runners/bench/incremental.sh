@@ -59,13 +59,18 @@ partitions() { jq -r '.partitions | if type == "array" then length else . end' "
 seconds() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.1f", e - s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
 
+# shellcheck source=launcher.sh
+source "$root/runners/bench/launcher.sh"
+launcher "$intake_jar" "${HEAP:-4g}"
+warm_launcher "$intake_jar"
+
 timer=()
 if [[ -x /usr/bin/time ]]; then timer=(/usr/bin/time -f "%U %S"); fi
 run_intake() { # run_intake LAKE INPUT LOG [options...]: prints the wall seconds (CPU s in LOG.cpu)
   local lake="$1" input="$2" log="$3"; shift 3
   local start end
   start=$(date +%s.%N)
-  if ! "${timer[@]}" ${timer:+-o "$log.cpu"} java -Xmx"${HEAP:-4g}" -jar "$intake_jar" run \
+  if ! "${timer[@]}" ${timer:+-o "$log.cpu"} "${launch[@]}" run \
       --dataset=sf311 --inputFile="$input" \
       --lakePath="$lake" --runner=FlinkRunner "--flinkMaster=[local]" "$@" > "$log" 2>&1; then
     echo "incremental: the run failed, see $log" >&2
