@@ -263,7 +263,9 @@ public final class IntakePipeline {
             .and(merged.get(MergeWithLake.TALLIES))
             .and(written)
             .and(rejected)
-            .and(merged.get(MergeWithLake.TOUCHED)
+            // The rows the run writes are the incoming winners: profiled from the dedup's output,
+            // the run's size, not from the touched partitions' rows.
+            .and(merged.get(MergeWithLake.WINNERS)
                 .apply("ProfileColumns", ProfileColumns.of(cleanSchema(spec), dayField(spec))));
     if (deletions != null) {
       tallies = tallies.and(deletions.get(ParseDeletions.TALLIES));

@@ -52,7 +52,7 @@ public final class MarkOrigin extends PTransform<PCollection<Row>, PCollection<R
 
   // A row's values are already of its schema's Java types: attaching them skips Row.Builder's
   // per-field type resolution, a hot spot of the full load.
-  private static Row withOrigin(Schema marked, Row r, boolean flag) {
+  static Row withOrigin(Schema marked, Row r, boolean flag) {
     List<Object> values = new ArrayList<>(marked.getFieldCount());
     values.addAll(r.getValues());
     values.add(flag);

@@ -16,10 +16,12 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -27,11 +29,18 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * A run's clean rows merged with the rows already in the lake: one dedup over the run's rows and
  * the stored rows of the keys they bring (newest version of each key wins; every other stored row
- * is its key's only row and is not shuffled, {@link SplitByKeys}), then only the partitions that
- * receive a new version are kept, whole (stored rows merged with the new versions). Outputs, with the origin field of {@link MarkOrigin}: the
- * rows of the touched partitions ({@link #TOUCHED}), the newest row of every key ({@link
- * #NEWEST}), and the counts of written, superseded, replaced and carried rows, of the touched
- * partitions, and of the newest version and watermark ({@link #TALLIES}).
+ * is its key's only row and is not shuffled), then only the partitions that receive a new version
+ * are kept, whole (stored rows merged with the new versions). Outputs, with the origin field of
+ * {@link MarkOrigin}: the rows of the touched partitions ({@link #TOUCHED}), the newest row of
+ * every key ({@link #NEWEST}), the newest row of each key the run brings ({@link #WINNERS}), and
+ * the counts of written, superseded, replaced and carried rows, of the touched partitions, and of
+ * the newest version and watermark ({@link #TALLIES}).
+ *
+ * <p>A run that only adds versions (no deletions, no back-fill, key and partition columns as
+ * stored, the touched partitions enough) decides first and rewrites after: the stored versions of
+ * its keys are read and deduplicated with its rows, and each touched partition is then read once
+ * more where its new rows are added ({@link RewriteTouchedPartitions}). Otherwise the touched
+ * partitions' rows are read once and split by key ({@link SplitByKeys}) around the dedup.
  *
  * <p>{@link #withTombstones} applies a source's deletions first ({@link ApplyTombstones}): the
  * partitions of the stored rows they remove are touched too (rewritten without them), and the
@@ -50,6 +59,12 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   public static final TupleTag<Row> NEWEST = new TupleTag<>() {};
   public static final TupleTag<KV<TallyKey, Long>> TALLIES = new TupleTag<>() {};
   public static final TupleTag<Row> TOMBSTONES = new TupleTag<>() {};
+  /**
+   * The dedup's newest row of each key the run brings (marked: the run's rows that won, and stored
+   * rows that kept their key): every incoming row the merge writes is here, in a collection the
+   * size of the run, not of the touched partitions.
+   */
+  public static final TupleTag<Row> WINNERS = new TupleTag<>() {};
 
   private final String lakeDirectory;
   private final List<String> key;
@@ -154,6 +169,9 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     List<String> k = key;
     PCollection<String> runKeys = incoming.apply("IncomingKeys",
         MapElements.into(TypeDescriptors.strings()).via((Row r) -> ApplyTombstones.keyOf(r, k)));
+    if (tombstones == null && backfill.isEmpty() && !readsWholeLake(clean)) {
+      return intoTouchedPartitions(incoming, runKeys);
+    }
     PCollection<Row> stored = readsWholeLake(clean)
         ? incoming.getPipeline()
             .apply("ReadLake", ReadLake.of(lakeDirectory, clean).withRenames(renamedFrom))
@@ -210,7 +228,8 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     PCollection<Row> current =
         newest.apply("KeepTouched", TouchedPartitions.keep(touched, partitioner));
     PCollection<KV<TallyKey, Long>> tallies = tallies(dedup, current, touched);
-    PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, newest);
+    PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, newest)
+        .and(WINNERS, dedup.newest());
     if (applied == null) {
       return out.and(TALLIES, tallies);
     }
@@ -234,7 +253,44 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         .apply("WinnerPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
         .apply("DistinctPartitions", DistinctPartitions.create());
     PCollection<Row> current = dedup.newest();
+    return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current).and(WINNERS, current)
+        .and(TALLIES, tallies(dedup, current, touched));
+  }
+
+  /**
+   * The merge of a run that only adds versions (no deletions, no back-fill, the key and partition
+   * columns as stored), deciding before it reads the partitions it rewrites: the stored versions of
+   * the run's keys are read first (only the partitions that hold them, {@link FindKeyPartitions},
+   * and only those rows leave the read) and deduplicated with the run's rows; that gives the
+   * touched partitions, each then read once more where its new rows are added ({@link
+   * RewriteTouchedPartitions}), keeping every row whose key the run does not bring. So the bulk of
+   * a run, the rows it carries over, goes from the read to the writers with no split, filter,
+   * union or shuffle in between (on Flink each of those re-encodes every carried row), for a
+   * second Parquet read of the partitions that hold the run's keys, which costs less. The outputs are those of the general path; {@link #NEWEST} is {@link
+   * #TOUCHED}.
+   */
+  private PCollectionTuple intoTouchedPartitions(PCollection<Row> incoming,
+      PCollection<String> runKeys) {
+    Schema clean = incoming.getSchema();
+    Schema marked = MarkOrigin.markedSchema(clean);
+    PCollectionView<Iterable<String>> keys = runKeys.apply("RunKeySet", View.asIterable());
+    PCollection<Row> storedVersions = runKeys
+        .apply("FindKeyPartitions", FindKeyPartitions.of(lakeDirectory, clean, key, partitioner))
+        .apply("ReadStoredVersions", ReadLakePartitions.of(lakeDirectory, clean)
+            .keeping(RunKeyFilter.ofRunKeys(keys, key)));
+    DedupByKey.Result dedup =
+        PCollectionList.of(incoming.apply("MarkIncoming", MarkOrigin.incoming()))
+            .and(storedVersions.apply("MarkStored", MarkOrigin.stored()))
+            .apply("IncomingAndStored", Flatten.pCollections())
+            .setRowSchema(marked)
+            .apply("DedupByKey", DedupByKey.of(key, version).withBuckets(dedupBuckets));
+    PCollection<String> touched =
+        dedup.apply("TouchedPartitions", TouchedPartitions.of(partitioner));
+    PCollection<Row> current = touched.apply("RewriteTouchedPartitions",
+        RewriteTouchedPartitions.of(lakeDirectory, clean, renamedFrom, key, partitioner, keys,
+            dedup.newest()));
     return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
+        .and(WINNERS, dedup.newest())
         .and(TALLIES, tallies(dedup, current, touched));
   }
 

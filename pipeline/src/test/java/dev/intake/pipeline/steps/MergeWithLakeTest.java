@@ -18,6 +18,8 @@ import org.joda.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link MergeWithLake} on a stored lake of six keys in five monthly partitions: a run that moves
@@ -54,6 +56,8 @@ class MergeWithLakeTest {
   private static final Row SIX = clean(6, "2021-02-15T00:00:00Z", "2021-06-02T00:00:00Z", "f");
   private static final Row THREE_OLDER =
       clean(3, "2021-02-10T00:00:00Z", "2021-02-01T00:00:00Z", "c0");
+  // A month the lake has no file of yet.
+  private static final Row EIGHT = clean(8, "2021-07-10T00:00:00Z", "2021-07-11T00:00:00Z", "h");
 
   @TempDir Path lake;
 
@@ -121,6 +125,40 @@ class MergeWithLakeTest {
     assertTouchedAndCounts(merged);
     PAssert.that(merged.get(MergeWithLake.NEWEST).apply(MarkOrigin.strip(CLEAN)))
         .containsInAnyOrder(ONE_MOVED, TWO, THREE, FOUR, SIX, SEVEN);
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * Without deletions the merge decides first and rewrites after (reads the stored versions of its
+   * keys, then each touched partition once more, adding its new rows): the same rows, winners and
+   * counts as the whole-lake merge, for a key that moves month, a new key, an older version that
+   * loses to the stored one, and a row in a month with no file yet.
+   */
+  @ParameterizedTest(name = "whole lake: {0}")
+  @ValueSource(booleans = {false, true})
+  void aRunThatOnlyAddsVersionsRewritesTheSameRowsWhetherItDecidesFirstOrReadsTheWholeLake(
+      boolean wholeLake) {
+    Pipeline p = pipeline();
+    PCollection<Row> incoming = p.apply("Incoming",
+        Create.of(ONE_MOVED, SIX, THREE_OLDER, EIGHT).withRowSchema(CLEAN));
+    MergeWithLake merge = MergeWithLake.of(clean(), List.of("id"), "updated", null, BY_MONTH);
+    PCollectionTuple merged = incoming.apply("Merge", wholeLake ? merge.withWholeLake() : merge);
+    PAssert.that(merged.get(MergeWithLake.TOUCHED).apply("TouchedRows", MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(TWO, THREE, SIX, FOUR, ONE_MOVED, EIGHT);
+    PAssert.that(merged.get(MergeWithLake.WINNERS).apply("Winners", MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(ONE_MOVED, SIX, THREE, EIGHT);
+    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
+        .containsInAnyOrder(
+            KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 3L),
+            KV.of(TallyKey.of(TallyKey.Kind.CARRIED), 3L),
+            KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.REPLACED), 1L),
+            KV.of(TallyKey.partition("month=2021-01"), 1L),
+            KV.of(TallyKey.partition("month=2021-02"), 1L),
+            KV.of(TallyKey.partition("month=2021-03"), 1L),
+            KV.of(TallyKey.partition("month=2021-07"), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
+                Instant.parse("2021-07-11T00:00:00Z").getMillis()));
     p.run().waitUntilFinish();
   }
 

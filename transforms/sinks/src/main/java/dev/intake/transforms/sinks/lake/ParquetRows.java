@@ -12,7 +12,8 @@ import org.apache.parquet.hadoop.ParquetReader;
 /**
  * Reads a lake Parquet file in the driver, record by record, as rows of a schema (mapped as {@link
  * ReadLake} maps them: a column the file lacks is null, narrower numbers are widened). For the
- * commit's repairs, which need a run's few files outside a pipeline; a pipeline reads with {@link
+ * commit's repairs, which need a run's few files outside a pipeline, and for steps that read a
+ * partition's files whole where they work on it; a pipeline reads many files with {@link
  * ReadLake}.
  */
 public final class ParquetRows {
@@ -31,7 +32,17 @@ public final class ParquetRows {
    */
   public static <E extends Exception> long read(String path, Schema schema, Consumer<E> rows)
       throws IOException, E {
-    LakeRows toRow = new LakeRows(schema, Map.of());
+    return read(path, schema, Map.of(), rows);
+  }
+
+  /**
+   * As {@link #read(String, Schema, Consumer)}, reading each field named as a key of {@code
+   * renamedFrom} from the column named by its value where the file lacks it ({@link
+   * ReadLake#withRenames}).
+   */
+  public static <E extends Exception> long read(String path, Schema schema,
+      Map<String, String> renamedFrom, Consumer<E> rows) throws IOException, E {
+    LakeRows toRow = new LakeRows(schema, renamedFrom);
     long n = 0;
     try (ParquetReader<GenericRecord> reader =
         AvroParquetReader.<GenericRecord>builder(LakeInputFile.of(path))

@@ -1,0 +1,149 @@
+package dev.intake.pipeline.steps;
+
+import dev.intake.transforms.sinks.lake.ParquetRows;
+import dev.intake.transforms.sinks.lake.Partitioner;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * The rows of each touched partition after a run (input: the touched partition folders, each
+ * once): its stored rows whose key the run does not bring, read from its published files, and the
+ * newest row of each of the run's keys that lands in it. Rows are marked with {@link MarkOrigin}
+ * (stored rows as stored). One step per partition, reading, filtering and adding where the
+ * partition is read: the carried rows (the bulk of a run) cross no other step before the writers,
+ * and only the run's rows are shuffled (to meet their partition).
+ */
+final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCollection<Row>> {
+  private final String lakeDirectory;
+  private final Schema clean;
+  private final Map<String, String> renamedFrom;
+  private final List<String> key;
+  private final Partitioner partitioner;
+  private final PCollectionView<Iterable<String>> runKeys;
+  private final PCollection<Row> newest;
+
+  private RewriteTouchedPartitions(String lakeDirectory, Schema clean,
+      Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
+      PCollectionView<Iterable<String>> runKeys, PCollection<Row> newest) {
+    this.lakeDirectory = lakeDirectory;
+    this.clean = clean;
+    this.renamedFrom = renamedFrom;
+    this.key = key;
+    this.partitioner = partitioner;
+    this.runKeys = runKeys;
+    this.newest = newest;
+  }
+
+  /**
+   * Partitions of the lake under {@code lakeDirectory} (rows of {@code clean}, stored columns
+   * renamed as {@code renamedFrom} says), without the stored rows of {@code runKeys} (texts of
+   * {@link ApplyTombstones#keyOf} over {@code key}), with the rows of {@code newest} (marked, the
+   * dedup's winners of those keys) that {@code partitioner} places in them.
+   */
+  static RewriteTouchedPartitions of(String lakeDirectory, Schema clean,
+      Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
+      PCollectionView<Iterable<String>> runKeys, PCollection<Row> newest) {
+    return new RewriteTouchedPartitions(lakeDirectory, clean, Map.copyOf(renamedFrom),
+        List.copyOf(key), partitioner, runKeys, newest);
+  }
+
+  @Override
+  public PCollection<Row> expand(PCollection<String> touched) {
+    // Each touched partition meets its winners in one small grouping (the run's rows, not the
+    // stored ones): a touched partition stands in it as a null, so partitions that only lose a row
+    // are there too, and winners of untouched partitions (stored rows that kept their key) are not
+    // rewritten.
+    Schema marked = MarkOrigin.markedSchema(clean);
+    KvCoder<String, Row> coder =
+        KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(RowCoder.of(marked)));
+    Partitioner p = partitioner;
+    PCollection<KV<String, Row>> winners = newest
+        .apply("WinnersByPartition", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
+            .via((Row r) -> KV.of(p.folderOf(r), r)))
+        .setCoder(coder);
+    PCollection<KV<String, Row>> partitions = touched
+        .apply("AsTouched", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
+            .via((String folder) -> KV.of(folder, (Row) null)))
+        .setCoder(coder);
+    return PCollectionList.of(partitions).and(winners)
+        .apply("TouchedAndWinners", Flatten.pCollections())
+        .apply("GroupByPartition", GroupByKey.create())
+        .apply("RewritePartition",
+            ParDo.of(new RewriteFn(this, marked)).withSideInputs(runKeys))
+        .setRowSchema(marked);
+  }
+
+  static final class RewriteFn extends DoFn<KV<String, Iterable<Row>>, Row> {
+    private final String lakeDirectory;
+    private final Schema clean;
+    private final Schema marked;
+    private final Map<String, String> renamedFrom;
+    private final List<String> key;
+    private final WantedKeys runKeys;
+
+    RewriteFn(RewriteTouchedPartitions t, Schema marked) {
+      this.lakeDirectory = t.lakeDirectory;
+      this.clean = t.clean;
+      this.marked = marked;
+      this.renamedFrom = t.renamedFrom;
+      this.key = t.key;
+      this.runKeys = new WantedKeys(t.runKeys);
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<Row>> partition, ProcessContext c)
+        throws IOException {
+      List<Row> winners = new ArrayList<>();
+      boolean touched = false;
+      for (Row r : partition.getValue()) {
+        if (r == null) {
+          touched = true;
+        } else {
+          winners.add(r);
+        }
+      }
+      if (!touched) {
+        return;
+      }
+      List<String> paths = new ArrayList<>();
+      for (MatchResult.Metadata f : FileSystems.match(
+          lakeDirectory + partition.getKey() + "/*.parquet", EmptyMatchTreatment.ALLOW)
+          .metadata()) {
+        paths.add(f.resourceId().toString());
+      }
+      paths.sort(null);
+      for (String path : paths) {
+        ParquetRows.read(path, clean, renamedFrom, (Row row) -> {
+          if (!runKeys.contains(c, ApplyTombstones.keyOf(row, key))) {
+            c.output(MarkOrigin.withOrigin(marked, row, false));
+          }
+        });
+      }
+      winners.forEach(c::output);
+    }
+  }
+}
