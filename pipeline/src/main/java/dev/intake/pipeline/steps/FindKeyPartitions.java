@@ -84,7 +84,7 @@ public final class FindKeyPartitions extends PTransform<PCollection<String>, PCo
         .apply("DistinctPartitions", DistinctPartitions.create());
   }
 
-  /** The partitions of one stored file's rows whose key is wanted, if its Bloom filters allow one. */
+  /** The partitions of a stored file's rows whose key is wanted, if its Bloom filters allow one. */
   static final class PartitionsOfWantedFn extends DoFn<FileIO.ReadableFile, String> {
     private final Counter scanned = Metrics.counter(FindKeyPartitions.class, "storedKeysScanned");
     private final Counter skipped = Metrics.counter(FindKeyPartitions.class, "filesSkipped");

@@ -124,9 +124,9 @@ public final class LakeFile implements Closeable {
   }
 
   /**
-   * Reads the file's {@code schema} columns as rows of {@code schema}, converted as {@link
-   * ReadLake#columns} converts them (which fails on a file that lacks one of them), without
-   * reading its other columns or its footer again. Only once per opened file.
+   * Reads the file's {@code schema} columns as rows of {@code schema}, with parquet-avro's
+   * projection and the conversion of {@link ReadLake#columns} (so the same values as there),
+   * without reading its other columns or its footer again. Only once per opened file.
    */
   public void readColumns(Schema schema, Consumer<Row> each) throws IOException {
     if (read) {

@@ -34,9 +34,10 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * a split-block Bloom filter of that column sized for the file's rows at a false-positive rate of
  * {@value #BLOOM_FILTER_FPP} per probe: about 29.6 bits a row, rounded up to a power of two bytes
  * (a 6,000-row file gets 32 KiB, 5.5 bytes a row), at most parquet-mr's 1 MiB per column chunk,
- * which a file of more than about 280,000 rows fills at a higher rate. That column is written without a dictionary (parquet-mr writes no filter
- * for dictionary-encoded chunks; a key column holds each key once, where a dictionary saves
- * nothing). The filter depends only on the values, so the bytes stay the same for the same rows.
+ * which a file of more than about 280,000 rows fills at a higher rate. That column is written
+ * without a dictionary (parquet-mr writes no filter for dictionary-encoded chunks; a key column
+ * holds each key once, where a dictionary saves nothing). The filter depends only on the values,
+ * so the bytes stay the same for the same rows.
  */
 class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
   private static final Counter ROWS = Metrics.counter(WriteParquet.class, "rowsWritten");
