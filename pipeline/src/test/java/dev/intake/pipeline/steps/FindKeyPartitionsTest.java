@@ -1,7 +1,10 @@
 package dev.intake.pipeline.steps;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.intake.transforms.sinks.lake.LakeInputFile;
 import dev.intake.transforms.sinks.lake.Partitioner;
@@ -9,7 +12,9 @@ import dev.intake.transforms.sinks.lake.WriteParquet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -227,5 +232,23 @@ class FindKeyPartitionsTest {
     result.waitUntilFinish();
     assertThat(counter(result, "filesSkipped"), is(0L));
     assertThat(counter(result, "filesRead"), is(3L));
+  }
+
+  @Test
+  void keyTextsGoBackToTheValuesTheyWereMadeOf() {
+    List<String> values = Arrays.asList("12:3", null, "", "a:b:");
+    assertThat(ApplyTombstones.keyValues(ApplyTombstones.keyText(values)), is(values));
+    assertThat(FindKeyPartitions.probes(Set.of(idKey(7), ApplyTombstones.keyText(
+            Arrays.asList((String) null))), List.of("id"), CLEAN),
+        containsInAnyOrder(7L, null));
+    assertThat(FindKeyPartitions.probes(Set.of(ApplyTombstones.keyText(List.of("k1"))),
+        List.of("code"), CLEAN), contains("k1"));
+    assertThat(FindKeyPartitions.probes(Set.of(ApplyTombstones.keyText(List.of("12"))),
+        List.of("rank"), CLEAN), contains(12));
+    // Not probed: a composite key, a text that is no value of the key's type.
+    assertThat(FindKeyPartitions.probes(Set.of(ApplyTombstones.keyText(List.of("1", "k1"))),
+        List.of("id", "code"), CLEAN), nullValue());
+    assertThat(FindKeyPartitions.probes(Set.of(ApplyTombstones.keyText(List.of("x"))),
+        List.of("id"), CLEAN), nullValue());
   }
 }

@@ -98,7 +98,7 @@ class WriteParquetBloomFilterTest {
     Map<String, BloomFilter> filters = filters(file);
     BloomFilter ids = filters.get("id");
     assertThat(ids, notNullValue());
-    // 6,000 keys at 1e-5: 22,200 bytes, rounded up to a power of two.
+    // 6,000 keys at 1e-5: about 22,160 bytes, rounded up to a power of two.
     assertThat(ids.getBitsetSize(), is(32 * 1024));
     int absentHits = 0;
     for (long i = 0; i < 6000; i++) {
