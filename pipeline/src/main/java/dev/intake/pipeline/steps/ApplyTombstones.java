@@ -122,6 +122,19 @@ public final class ApplyTombstones extends PTransform<PCollectionTuple, PCollect
     return sb.toString();
   }
 
+  /** The key values (null for none) of a text of {@link #keyText}: its inverse. */
+  static List<String> keyValues(String text) {
+    List<String> values = new java.util.ArrayList<>();
+    for (int at = 0; at < text.length(); ) {
+      int colon = text.indexOf(':', at);
+      int length = Integer.parseInt(text.substring(at, colon));
+      int end = colon + 1 + Math.max(length, 0);
+      values.add(length < 0 ? null : text.substring(colon + 1, end));
+      at = end;
+    }
+    return values;
+  }
+
   /** Splits one key's rows by its newest deletion time. */
   static final class ApplyFn extends DoFn<KV<String, CoGbkResult>, Row> {
     private final String version;

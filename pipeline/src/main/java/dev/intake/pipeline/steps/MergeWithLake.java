@@ -47,12 +47,13 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * tombstones to keep are an output ({@link #TOMBSTONES}).
  *
  * <p>The stored rows read are only those of the partitions the run can touch: the partitions of
- * its incoming rows, and those that hold a stored row of a key it brings or deletes, found by a
- * pass over the stored key and partition columns only ({@link FindKeyPartitions}). So a run costs
- * what it changes, not the size of the lake, and {@link #NEWEST} holds the newest row of those
- * partitions' keys. The whole lake is read when every partition is rewritten ({@link
- * #withEvolution}'s {@code allPartitions}), when a key or partition column was renamed, and with
- * {@link #withWholeLake} (when {@link #NEWEST} must hold every key).
+ * its incoming rows, and those that hold a stored row of a key it brings or deletes, found by the
+ * Bloom filters of the stored files' key column and a read of the key and partition columns of the
+ * files they may be in ({@link FindKeyPartitions}). So a run costs what it changes, not the size
+ * of the lake (but for a footer and a filter per stored file), and {@link #NEWEST} holds the
+ * newest row of those partitions' keys. The whole lake is read when every partition is rewritten
+ * ({@link #withEvolution}'s {@code allPartitions}), when a key or partition column was renamed,
+ * and with {@link #withWholeLake} (when {@link #NEWEST} must hold every key).
  */
 public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectionTuple> {
   public static final TupleTag<Row> TOUCHED = new TupleTag<>() {};

@@ -25,11 +25,16 @@ final class WantedKeys implements Serializable {
 
   /** Whether {@code key} is one of the keys, read from {@code c}'s side input the first time. */
   boolean contains(DoFn<?, ?>.ProcessContext c, String key) {
+    return all(c).contains(key);
+  }
+
+  /** The keys, read from {@code c}'s side input the first time. */
+  Set<String> all(DoFn<?, ?>.ProcessContext c) {
     if (keys == null) {
       Set<String> s = new HashSet<>();
       c.sideInput(view).forEach(s::add);
       keys = s;
     }
-    return keys.contains(key);
+    return keys;
   }
 }

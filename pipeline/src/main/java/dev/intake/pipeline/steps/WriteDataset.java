@@ -21,11 +21,12 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * Writes the merged dataset to the run's staging folder: the clean rows of every touched partition
- * (sorted by key, at most {@code maxRowsPerFile} per file), and each aggregate — an aggregate
- * aligned with the partitions from the touched partitions' rows, any other from the newest row of
- * every key. Where the warehouse loads in the pipeline, the same rows go to its staging tables
- * ({@code loads}, by output name), and so do the tombstones to keep, when the source has deletions.
- * Outputs the rows written per output.
+ * (sorted by key, at most {@code maxRowsPerFile} per file, with a Bloom filter of a single-field
+ * key for {@link FindKeyPartitions}), and each aggregate — an aggregate aligned with the
+ * partitions from the touched partitions' rows, any other from the newest row of every key. Where
+ * the warehouse loads in the pipeline, the same rows go to its staging tables ({@code loads}, by
+ * output name), and so do the tombstones to keep, when the source has deletions. Outputs the rows
+ * written per output.
  */
 public final class WriteDataset
     extends PTransform<PCollectionTuple, PCollection<KV<TallyKey, Long>>> {
@@ -88,7 +89,8 @@ public final class WriteDataset
                     .writingFields(clean)
                     .partitionedBy(spec.partitioner())
                     .sortedBy(spec.key())
-                    .withMaxRowsPerFile(maxRowsPerFile),
+                    .withMaxRowsPerFile(maxRowsPerFile)
+                    .withBloomFilterOn(spec.key()),
                 load(Outputs.CLEAN))));
     PCollection<Row> everyKey = null;
     for (DatasetSpec.Aggregate a : spec.aggregates()) {

@@ -87,12 +87,16 @@ public final class ReadLake extends PTransform<PBegin, PCollection<Row>> {
         ParquetIO.parseFilesGenericRecords(new LakeRows(schema, renamedFrom))
             .withCoder(RowCoder.of(schema));
     if (projected) {
-      String avro = AvroUtils.toAvroSchema(schema).toString();
-      // Parquet-avro's requested projection (which columns are read) and read schema (the
-      // records' shape): both the few columns asked for.
-      parse = parse.withConfiguration(
-          Map.of("parquet.avro.projection", avro, "parquet.avro.read.schema", avro));
+      parse = parse.withConfiguration(projection(schema));
     }
     return parse;
+  }
+
+  /** The parquet-avro settings that read only {@code schema}'s columns (see {@link #columns}). */
+  static Map<String, String> projection(Schema schema) {
+    String avro = AvroUtils.toAvroSchema(schema).toString();
+    // Parquet-avro's requested projection (which columns are read) and read schema (the records'
+    // shape): both the few columns asked for.
+    return Map.of("parquet.avro.projection", avro, "parquet.avro.read.schema", avro);
   }
 }

@@ -35,39 +35,43 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
   private final List<String> sortFields;
   private final int maxRowsPerFile;
   private final Schema fields;
+  private final List<String> bloomFilterKey;
 
   private WriteParquet(
       String directory, Partitioner partitioner, List<String> sortFields, int maxRowsPerFile,
-      Schema fields) {
+      Schema fields, List<String> bloomFilterKey) {
     this.directory = directory;
     this.partitioner = partitioner;
     this.sortFields = sortFields;
     this.maxRowsPerFile = maxRowsPerFile;
     this.fields = fields;
+    this.bloomFilterKey = bloomFilterKey;
   }
 
   /** Writes under {@code directory}, unpartitioned and sorted by every field, until told otherwise. */
   public static WriteParquet to(String directory) {
     checkArgumentNotNull(directory, "directory must not be null");
-    return new WriteParquet(directory, null, List.of(), DEFAULT_MAX_ROWS_PER_FILE, null);
+    return new WriteParquet(directory, null, List.of(), DEFAULT_MAX_ROWS_PER_FILE, null,
+        List.of());
   }
 
   public WriteParquet partitionedBy(Partitioner partitioner) {
     checkArgumentNotNull(partitioner, "partitioner must not be null");
-    return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile, fields);
+    return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile, fields,
+        bloomFilterKey);
   }
 
   /** Sorts rows within a file by these fields (then by all values). */
   public WriteParquet sortedBy(List<String> fields) {
     return new WriteParquet(directory, partitioner, List.copyOf(fields), maxRowsPerFile,
-        this.fields);
+        this.fields, bloomFilterKey);
   }
 
   public WriteParquet withMaxRowsPerFile(int rows) {
     if (rows <= 0) {
       throw new IllegalArgumentException("maxRowsPerFile must be > 0, but was " + rows);
     }
-    return new WriteParquet(directory, partitioner, sortFields, rows, fields);
+    return new WriteParquet(directory, partitioner, sortFields, rows, fields, bloomFilterKey);
   }
 
   /**
@@ -77,7 +81,42 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
    */
   public WriteParquet writingFields(Schema schema) {
     checkArgumentNotNull(schema, "schema must not be null");
-    return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile, schema);
+    return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile, schema,
+        bloomFilterKey);
+  }
+
+  /**
+   * Writes a Parquet Bloom filter of the key column in every file, when {@code keyFields} is one
+   * field stored as text or an integer ({@link #bloomFilterColumn}): a reader looking for a few
+   * keys skips the files whose filter says none of them is there, without reading their data. A
+   * composite key, or one of another type, gets none. See {@link WritePartitionFn} for its size.
+   */
+  public WriteParquet withBloomFilterOn(List<String> keyFields) {
+    return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile, fields,
+        List.copyOf(keyFields));
+  }
+
+  /**
+   * The column that gets a Bloom filter for {@code keyFields} in files of {@code schema}: the key's
+   * field when it is a single STRING, INT64 or INT32 field (a Parquet BINARY, INT64 or INT32
+   * column), otherwise null.
+   */
+  static String bloomFilterColumn(Schema schema, List<String> keyFields) {
+    if (keyFields.size() != 1) {
+      return null;
+    }
+    String field = keyFields.get(0);
+    if (!schema.hasField(field)) {
+      throw new IllegalArgumentException("key field " + field + " is not in " + schema);
+    }
+    switch (schema.getField(field).getType().getTypeName()) {
+      case STRING:
+      case INT64:
+      case INT32:
+        return field;
+      default:
+        return null;
+    }
   }
 
   @Override
@@ -111,7 +150,8 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
                         directory,
                         schema,
                         new RowOrder(sortFields, schema.getFieldCount()),
-                        maxRowsPerFile)));
+                        maxRowsPerFile,
+                        bloomFilterColumn(schema, bloomFilterKey))));
     return written.setCoder(Schemas.coder(input.getPipeline(), WrittenFile.class));
   }
 
