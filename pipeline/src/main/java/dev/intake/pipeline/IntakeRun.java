@@ -192,7 +192,7 @@ public final class IntakeRun {
   /** Runs the pipeline; a failure is a {@link RunCheck.Failed} with the runner's reason. */
   private static void run(RunPlan plan, Warehouse warehouse, ProgressReport.Sink sink)
       throws RunCheck.Failed {
-    Pipeline p = Pipeline.create(plan.options);
+    Pipeline p = Pipeline.create(RunnerOptions.of(plan.options));
     IntakePipeline.build(p, plan.pipelineConfig(warehouse));
     PipelineResult.State state;
     String key = plan.progressKey();
