@@ -267,8 +267,8 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    * RewriteTouchedPartitions}), keeping every row whose key the run does not bring. So the bulk of
    * a run, the rows it carries over, goes from the read to the writers with no split, filter,
    * union or shuffle in between (on Flink each of those re-encodes every carried row), for a
-   * second Parquet read of the partitions that hold the run's keys, which costs less. The outputs are those of the general path; {@link #NEWEST} is {@link
-   * #TOUCHED}.
+   * second Parquet read of the partitions that hold the run's keys, which costs less. The outputs
+   * are those of the general path; {@link #NEWEST} is {@link #TOUCHED}.
    */
   private PCollectionTuple intoTouchedPartitions(PCollection<Row> incoming,
       PCollection<String> runKeys) {
@@ -278,6 +278,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     PCollection<Row> storedVersions = runKeys
         .apply("FindKeyPartitions", FindKeyPartitions.of(lakeDirectory, clean, key, partitioner))
         .apply("ReadStoredVersions", ReadLakePartitions.of(lakeDirectory, clean)
+            .withRenames(renamedFrom)
             .keeping(RunKeyFilter.ofRunKeys(keys, key)));
     DedupByKey.Result dedup =
         PCollectionList.of(incoming.apply("MarkIncoming", MarkOrigin.incoming()))

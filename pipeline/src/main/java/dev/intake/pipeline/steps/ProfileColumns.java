@@ -24,7 +24,8 @@ import org.joda.time.ReadableInstant;
 
 /**
  * Profiles the rows a run writes (the merge's rows that came in with the run, not the stored rows
- * carried over; {@link MergeWithLake#WINNERS} holds them all, with no carried row to skip): per column of the clean schema its nulls and distinct values
+ * carried over; {@link MergeWithLake#WINNERS} holds them all, with no carried row to skip): per
+ * column of the clean schema its nulls and distinct values
  * ({@link DistinctSketch}: exact up to {@value DistinctSketch#CAPACITY} distinct values, estimated
  * past that), and the rows per UTC day of a timestamp field. Outputs the figures as tallies:
  * {@link TallyKey.Kind#PROFILED_ROWS}, {@code COLUMN_NULLS}, {@code COLUMN_DISTINCT} and {@code

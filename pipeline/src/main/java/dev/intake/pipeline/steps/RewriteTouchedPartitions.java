@@ -4,6 +4,7 @@ import dev.intake.transforms.sinks.lake.ParquetRows;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -76,6 +77,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     // are there too, and winners of untouched partitions (stored rows that kept their key) are not
     // rewritten.
     Schema marked = MarkOrigin.markedSchema(clean);
+    RunKeyFilter carried = RunKeyFilter.otherThanRunKeys(runKeys, key);
     KvCoder<String, Row> coder =
         KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(RowCoder.of(marked)));
     Partitioner p = partitioner;
@@ -93,7 +95,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
         .apply("TouchedAndWinners", Flatten.pCollections())
         .apply("GroupByPartition", GroupByKey.create())
         .apply("RewritePartition",
-            ParDo.of(new RewriteFn(this, marked)).withSideInputs(runKeys))
+            ParDo.of(new RewriteFn(this, marked, carried)).withSideInputs(carried.sideInputs()))
         .setRowSchema(marked);
   }
 
@@ -102,16 +104,14 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     private final Schema clean;
     private final Schema marked;
     private final Map<String, String> renamedFrom;
-    private final List<String> key;
-    private final WantedKeys runKeys;
+    private final RunKeyFilter carried;
 
-    RewriteFn(RewriteTouchedPartitions t, Schema marked) {
+    RewriteFn(RewriteTouchedPartitions t, Schema marked, RunKeyFilter carried) {
       this.lakeDirectory = t.lakeDirectory;
       this.clean = t.clean;
       this.marked = marked;
       this.renamedFrom = t.renamedFrom;
-      this.key = t.key;
-      this.runKeys = new WantedKeys(t.runKeys);
+      this.carried = carried;
     }
 
     @ProcessElement
@@ -129,16 +129,13 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       if (!touched) {
         return;
       }
-      List<String> paths = new ArrayList<>();
-      for (MatchResult.Metadata f : FileSystems.match(
+      List<MatchResult.Metadata> files = new ArrayList<>(FileSystems.match(
           lakeDirectory + partition.getKey() + "/*.parquet", EmptyMatchTreatment.ALLOW)
-          .metadata()) {
-        paths.add(f.resourceId().toString());
-      }
-      paths.sort(null);
-      for (String path : paths) {
-        ParquetRows.read(path, clean, renamedFrom, (Row row) -> {
-          if (!runKeys.contains(c, ApplyTombstones.keyOf(row, key))) {
+          .metadata());
+      files.sort(Comparator.comparing((MatchResult.Metadata f) -> f.resourceId().toString()));
+      for (MatchResult.Metadata file : files) {
+        ParquetRows.read(file, clean, renamedFrom, (Row row) -> {
+          if (carried.keep(c, row)) {
             c.output(MarkOrigin.withOrigin(marked, row, false));
           }
         });

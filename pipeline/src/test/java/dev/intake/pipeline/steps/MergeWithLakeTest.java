@@ -4,16 +4,19 @@ import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.WriteParquet;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,6 +162,42 @@ class MergeWithLakeTest {
             KV.of(TallyKey.partition("month=2021-07"), 1L),
             KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
                 Instant.parse("2021-07-11T00:00:00Z").getMillis()));
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * A column renamed since the lake was written is read under its former name on both paths: the
+   * stored version that keeps its key (the run brings an older one) and the rows carried over keep
+   * their values, not nulls.
+   */
+  @ParameterizedTest(name = "whole lake: {0}")
+  @ValueSource(booleans = {false, true})
+  void aRenamedColumnIsReadUnderItsFormerNameWhateverThePath(boolean wholeLake) {
+    Schema former = Schema.builder()
+        .addNullableField("id", Schema.FieldType.INT64)
+        .addNullableField("requested", Schema.FieldType.DATETIME)
+        .addNullableField("updated", Schema.FieldType.DATETIME)
+        .addNullableField("state", Schema.FieldType.STRING)
+        .build();
+    String renamedLake = lake.resolve("renamed") + "/";
+    Pipeline store = pipeline();
+    store.apply(Create.of(THREE, FOUR).withRowSchema(CLEAN))
+        .apply(MapElements.into(TypeDescriptors.rows())
+            .via((Row r) -> Row.withSchema(former).addValues(r.getValues()).build()))
+        .setRowSchema(former)
+        .apply(WriteParquet.to(renamedLake).partitionedBy(BY_MONTH).sortedBy(List.of("id")));
+    store.run().waitUntilFinish();
+
+    Pipeline p = pipeline();
+    PCollection<Row> incoming =
+        p.apply("Incoming", Create.of(THREE_OLDER, SIX).withRowSchema(CLEAN));
+    MergeWithLake merge = MergeWithLake.of(renamedLake, List.of("id"), "updated", null, BY_MONTH)
+        .withEvolution(Map.of("status", "state"), List.of(), false);
+    PCollectionTuple merged = incoming.apply("Merge", wholeLake ? merge.withWholeLake() : merge);
+    PAssert.that(merged.get(MergeWithLake.TOUCHED).apply("TouchedRows", MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(THREE, SIX);
+    PAssert.that(merged.get(MergeWithLake.WINNERS).apply("Winners", MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(THREE, SIX);
     p.run().waitUntilFinish();
   }
 

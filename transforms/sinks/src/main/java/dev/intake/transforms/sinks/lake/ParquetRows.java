@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Map;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 import org.apache.parquet.avro.AvroParquetReader;
@@ -42,10 +43,23 @@ public final class ParquetRows {
    */
   public static <E extends Exception> long read(String path, Schema schema,
       Map<String, String> renamedFrom, Consumer<E> rows) throws IOException, E {
-    LakeRows toRow = new LakeRows(schema, renamedFrom);
+    return read(LakeInputFile.of(path), new LakeRows(schema, renamedFrom), rows);
+  }
+
+  /**
+   * As {@link #read(String, Schema, Map, Consumer)}, for a file already matched (no second lookup
+   * of its path).
+   */
+  public static <E extends Exception> long read(MatchResult.Metadata file, Schema schema,
+      Map<String, String> renamedFrom, Consumer<E> rows) throws IOException, E {
+    return read(new LakeInputFile(file), new LakeRows(schema, renamedFrom), rows);
+  }
+
+  static <E extends Exception> long read(LakeInputFile file, LakeRows toRow, Consumer<E> rows)
+      throws IOException, E {
     long n = 0;
     try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(LakeInputFile.of(path))
+        AvroParquetReader.<GenericRecord>builder(file)
             .withDataModel(GenericData.get())
             .build()) {
       for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
