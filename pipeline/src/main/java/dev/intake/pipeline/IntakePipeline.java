@@ -239,6 +239,9 @@ public final class IntakePipeline {
       vanished = p.apply("ReadKeys", c.keys).apply("VanishedKeys", c.reconcile);
       merge = merge.withTombstones(vanished.get(VanishedKeys.TOMBSTONES), c.lake.tombstones());
     }
+    // Where the merge rewrites the touched partitions itself, it writes their files there too.
+    merge = merge.withCleanFiles(
+        WriteDataset.cleanFiles(spec, cleanSchema(spec), staging, c.maxRowsPerFile));
     PCollectionTuple merged = clean.get(CleanRecords.ROWS)
         .apply("MergeWithLake", merge.withDedupBuckets(c.dedupBuckets));
     PCollection<KV<TallyKey, Long>> written =

@@ -7,6 +7,8 @@ import dev.intake.transforms.sinks.lake.LakeFiles;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.ReadLake;
 import dev.intake.transforms.sinks.lake.ReadLakePartitions;
+import dev.intake.transforms.sinks.lake.WriteParquet;
+import dev.intake.transforms.sinks.lake.WrittenFile;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,12 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    * size of the run, not of the touched partitions.
    */
   public static final TupleTag<Row> WINNERS = new TupleTag<>() {};
+  /**
+   * The clean files of the touched partitions, when the merge wrote them itself ({@link
+   * #withCleanFiles}, on the path that decides first): then {@link #TOUCHED}'s rows are in them
+   * already, and must not be written again.
+   */
+  public static final TupleTag<WrittenFile> FILES = new TupleTag<>() {};
 
   private final String lakeDirectory;
   private final List<String> key;
@@ -80,6 +88,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   private boolean allPartitions;
   private int dedupBuckets = DedupByKey.DEFAULT_BUCKETS;
   private boolean wholeLake;
+  private WriteParquet cleanFiles;
 
   private MergeWithLake(
       String lakeDirectory, List<String> key, String version, String watermark,
@@ -109,12 +118,8 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    * {@code directory} by earlier runs.
    */
   public MergeWithLake withTombstones(PCollection<Row> tombstones, String directory) {
-    MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
-        Objects.requireNonNull(tombstones, "tombstones"),
+    return copy(Objects.requireNonNull(tombstones, "tombstones"),
         Objects.requireNonNull(directory, "directory"));
-    m.dedupBuckets = dedupBuckets;
-    m.wholeLake = wholeLake;
-    return m.evolved(renamedFrom, backfill, allPartitions);
   }
 
   /**
@@ -125,20 +130,18 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    */
   public MergeWithLake withEvolution(Map<String, String> renamedFrom, List<Derivation> backfill,
       boolean allPartitions) {
-    MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
-        tombstones, tombstonesDirectory);
-    m.dedupBuckets = dedupBuckets;
-    m.wholeLake = wholeLake;
-    return m.evolved(Map.copyOf(renamedFrom), List.copyOf(backfill), allPartitions);
+    MergeWithLake m = copy(tombstones, tombstonesDirectory);
+    m.renamedFrom = Map.copyOf(renamedFrom);
+    m.backfill = List.copyOf(backfill);
+    m.allPartitions = allPartitions;
+    return m;
   }
 
   /** Dedups in {@code buckets} hash buckets of the key ({@link DedupByKey#withBuckets}). */
   public MergeWithLake withDedupBuckets(int buckets) {
-    MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
-        tombstones, tombstonesDirectory);
+    MergeWithLake m = copy(tombstones, tombstonesDirectory);
     m.dedupBuckets = buckets;
-    m.wholeLake = wholeLake;
-    return m.evolved(renamedFrom, backfill, allPartitions);
+    return m;
   }
 
   /**
@@ -146,19 +149,35 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    * output computed over the whole dataset), not only of the partitions the run can touch.
    */
   public MergeWithLake withWholeLake() {
-    MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
-        tombstones, tombstonesDirectory);
+    MergeWithLake m = copy(tombstones, tombstonesDirectory);
     m.wholeLake = true;
-    m.dedupBuckets = dedupBuckets;
-    return m.evolved(renamedFrom, backfill, allPartitions);
+    return m;
   }
 
-  private MergeWithLake evolved(Map<String, String> renamedFrom, List<Derivation> backfill,
-      boolean allPartitions) {
-    this.renamedFrom = renamedFrom;
-    this.backfill = backfill;
-    this.allPartitions = allPartitions;
-    return this;
+  /**
+   * Writes the touched partitions' clean files with {@code files} where the merge rewrites them,
+   * when it decides first (see the class doc): each partition's rows are sorted and written in the
+   * step that reads them, not shuffled to a write of their own. The files written are then the
+   * output {@link #FILES}; on the other paths there is no such output, and {@link #TOUCHED}'s rows
+   * are for the caller to write.
+   */
+  public MergeWithLake withCleanFiles(WriteParquet files) {
+    MergeWithLake m = copy(tombstones, tombstonesDirectory);
+    m.cleanFiles = Objects.requireNonNull(files, "files");
+    return m;
+  }
+
+  /** A copy with {@code tombstones} from {@code directory} and every other setting as it is. */
+  private MergeWithLake copy(PCollection<Row> tombstones, String directory) {
+    MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
+        tombstones, directory);
+    m.renamedFrom = renamedFrom;
+    m.backfill = backfill;
+    m.allPartitions = allPartitions;
+    m.dedupBuckets = dedupBuckets;
+    m.wholeLake = wholeLake;
+    m.cleanFiles = cleanFiles;
+    return m;
   }
 
   @Override
@@ -288,12 +307,17 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
             .apply("DedupByKey", DedupByKey.of(key, version).withBuckets(dedupBuckets));
     PCollection<String> touched =
         dedup.apply("TouchedPartitions", TouchedPartitions.of(partitioner));
-    PCollection<Row> current = touched.apply("RewriteTouchedPartitions",
-        RewriteTouchedPartitions.of(lakeDirectory, clean, renamedFrom, key, partitioner, keys,
-            dedup.newest()));
-    return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
+    RewriteTouchedPartitions rewrite = RewriteTouchedPartitions.of(lakeDirectory, clean,
+        renamedFrom, key, partitioner, keys, dedup.newest());
+    if (cleanFiles != null) {
+      rewrite = rewrite.writing(cleanFiles.partitionFiles(marked));
+    }
+    PCollectionTuple rewritten = touched.apply("RewriteTouchedPartitions", rewrite);
+    PCollection<Row> current = rewritten.get(RewriteTouchedPartitions.ROWS);
+    PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
         .and(WINNERS, dedup.newest())
         .and(TALLIES, tallies(dedup, current, touched));
+    return cleanFiles == null ? out : out.and(FILES, rewritten.get(RewriteTouchedPartitions.FILES));
   }
 
   /**

@@ -1,12 +1,16 @@
 package dev.intake.pipeline.steps;
 
+import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.sinks.lake.ParquetRows;
+import dev.intake.transforms.sinks.lake.PartitionFiles;
+import dev.intake.transforms.sinks.lake.WrittenFile;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.RowCoder;
@@ -24,19 +28,29 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The rows of each touched partition after a run (input: the touched partition folders, each
  * once): its stored rows whose key the run does not bring, read from its published files, and the
  * newest row of each of the run's keys that lands in it. Rows are marked with {@link MarkOrigin}
- * (stored rows as stored). One step per partition, reading, filtering and adding where the
- * partition is read: the carried rows (the bulk of a run) cross no other step before the writers,
- * and only the run's rows are shuffled (to meet their partition).
+ * (stored rows as stored), output {@link #ROWS}. One step per partition, reading, filtering and
+ * adding where the partition is read: the carried rows (the bulk of a run) cross no other step
+ * before the writers, and only the run's rows are shuffled (to meet their partition).
+ *
+ * <p>{@link #writing} also writes each partition's files in that step, from the rows it holds
+ * (output {@link #FILES}): the carried rows then reach no writer of their own, and are not shuffled
+ * and sorted there, on disk when they are many.
  */
-final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCollection<Row>> {
+final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCollectionTuple> {
+  static final TupleTag<Row> ROWS = new TupleTag<>() {};
+  static final TupleTag<WrittenFile> FILES = new TupleTag<>() {};
+
   private final String lakeDirectory;
   private final Schema clean;
   private final Map<String, String> renamedFrom;
@@ -44,10 +58,11 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
   private final Partitioner partitioner;
   private final PCollectionView<Iterable<String>> runKeys;
   private final PCollection<Row> newest;
+  private final PartitionFiles files;
 
   private RewriteTouchedPartitions(String lakeDirectory, Schema clean,
       Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
-      PCollectionView<Iterable<String>> runKeys, PCollection<Row> newest) {
+      PCollectionView<Iterable<String>> runKeys, PCollection<Row> newest, PartitionFiles files) {
     this.lakeDirectory = lakeDirectory;
     this.clean = clean;
     this.renamedFrom = renamedFrom;
@@ -55,6 +70,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     this.partitioner = partitioner;
     this.runKeys = runKeys;
     this.newest = newest;
+    this.files = files;
   }
 
   /**
@@ -67,11 +83,20 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
       PCollectionView<Iterable<String>> runKeys, PCollection<Row> newest) {
     return new RewriteTouchedPartitions(lakeDirectory, clean, Map.copyOf(renamedFrom),
-        List.copyOf(key), partitioner, runKeys, newest);
+        List.copyOf(key), partitioner, runKeys, newest, null);
+  }
+
+  /**
+   * Also writes each rewritten partition's rows (marked rows; {@code files} writes their clean
+   * fields) where they are, with {@code files}: output {@link #FILES}.
+   */
+  RewriteTouchedPartitions writing(PartitionFiles files) {
+    return new RewriteTouchedPartitions(lakeDirectory, clean, renamedFrom, key, partitioner,
+        runKeys, newest, files);
   }
 
   @Override
-  public PCollection<Row> expand(PCollection<String> touched) {
+  public PCollectionTuple expand(PCollection<String> touched) {
     // Each touched partition meets its winners in one small grouping (the run's rows, not the
     // stored ones): a touched partition stands in it as a null, so partitions that only lose a row
     // are there too, and winners of untouched partitions (stored rows that kept their key) are not
@@ -91,12 +116,15 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
             .via((String folder) -> KV.of(folder, (Row) null)))
         .setCoder(coder);
-    return PCollectionList.of(partitions).and(winners)
+    PCollectionTuple out = PCollectionList.of(partitions).and(winners)
         .apply("TouchedAndWinners", Flatten.pCollections())
         .apply("GroupByPartition", GroupByKey.create())
         .apply("RewritePartition",
-            ParDo.of(new RewriteFn(this, marked, carried)).withSideInputs(carried.sideInputs()))
-        .setRowSchema(marked);
+            ParDo.of(new RewriteFn(this, marked, carried)).withSideInputs(carried.sideInputs())
+                .withOutputTags(ROWS, TupleTagList.of(FILES)));
+    out.get(ROWS).setRowSchema(marked);
+    out.get(FILES).setCoder(Schemas.coder(touched.getPipeline(), WrittenFile.class));
+    return out;
   }
 
   static final class RewriteFn extends DoFn<KV<String, Iterable<Row>>, Row> {
@@ -105,6 +133,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     private final Schema marked;
     private final Map<String, String> renamedFrom;
     private final RunKeyFilter carried;
+    private final PartitionFiles files;
 
     RewriteFn(RewriteTouchedPartitions t, Schema marked, RunKeyFilter carried) {
       this.lakeDirectory = t.lakeDirectory;
@@ -112,35 +141,43 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       this.marked = marked;
       this.renamedFrom = t.renamedFrom;
       this.carried = carried;
+      this.files = t.files;
     }
 
     @ProcessElement
     public void process(@Element KV<String, Iterable<Row>> partition, ProcessContext c)
         throws IOException {
-      List<Row> winners = new ArrayList<>();
+      List<Row> rows = new ArrayList<>();
       boolean touched = false;
       for (Row r : partition.getValue()) {
         if (r == null) {
           touched = true;
         } else {
-          winners.add(r);
+          rows.add(r);
         }
       }
       if (!touched) {
         return;
       }
-      List<MatchResult.Metadata> files = new ArrayList<>(FileSystems.match(
+      // Without files to write the rows go on as they are read; with them, they are held (the
+      // partition's rows, as a writer sorting them holds them) until its files are written.
+      Consumer<Row> out = files == null ? c::output : rows::add;
+      List<MatchResult.Metadata> stored = new ArrayList<>(FileSystems.match(
           lakeDirectory + partition.getKey() + "/*.parquet", EmptyMatchTreatment.ALLOW)
           .metadata());
-      files.sort(Comparator.comparing((MatchResult.Metadata f) -> f.resourceId().toString()));
-      for (MatchResult.Metadata file : files) {
+      stored.sort(Comparator.comparing((MatchResult.Metadata f) -> f.resourceId().toString()));
+      for (MatchResult.Metadata file : stored) {
         ParquetRows.read(file, clean, renamedFrom, (Row row) -> {
           if (carried.keep(c, row)) {
-            c.output(MarkOrigin.withOrigin(marked, row, false));
+            out.accept(MarkOrigin.withOrigin(marked, row, false));
           }
         });
       }
-      winners.forEach(c::output);
+      if (files != null) {
+        files.write(partition.getKey(), rows, (WrittenFile f) -> c.output(FILES, f));
+      }
+      // The partition's rows once written, else the winners after the carried rows.
+      rows.forEach(c::output);
     }
   }
 }

@@ -22,7 +22,8 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Writes the merged dataset to the run's staging folder: the clean rows of every touched partition
  * (sorted by key, at most {@code maxRowsPerFile} per file, with a Bloom filter of a single-field
- * key for {@link FindKeyPartitions}), and each aggregate — an aggregate aligned with the
+ * key for {@link FindKeyPartitions}; {@link #cleanFiles}), unless the merge wrote them ({@link
+ * MergeWithLake#FILES}), and each aggregate — an aggregate aligned with the
  * partitions from the touched partitions' rows, any other from the newest row of every key. Where
  * the warehouse loads in the pipeline, the same rows go to its staging tables ({@code loads}, by
  * output name), and so do the tombstones to keep, when the source has deletions. Outputs the rows
@@ -83,15 +84,13 @@ public final class WriteDataset
     tallies.add(
         touched.apply(
             "WriteClean",
-            WriteOutput.of(
-                Outputs.CLEAN,
-                WriteParquet.to(staging.clean())
-                    .writingFields(clean)
-                    .partitionedBy(spec.partitioner())
-                    .sortedBy(spec.key())
-                    .withMaxRowsPerFile(maxRowsPerFile)
-                    .withBloomFilterOn(spec.key()),
-                load(Outputs.CLEAN))));
+            merged.has(MergeWithLake.FILES)
+                ? WriteOutput.written(
+                    Outputs.CLEAN, merged.get(MergeWithLake.FILES), load(Outputs.CLEAN))
+                : WriteOutput.of(
+                    Outputs.CLEAN,
+                    cleanFiles(spec, clean, staging, maxRowsPerFile),
+                    load(Outputs.CLEAN))));
     PCollection<Row> everyKey = null;
     for (DatasetSpec.Aggregate a : spec.aggregates()) {
       Partitioner lake = a.lakePartitioner(spec.partitioner());
@@ -117,6 +116,22 @@ public final class WriteDataset
                   load(Outputs.TOMBSTONES))));
     }
     return PCollectionList.of(tallies).apply("AllTallies", Flatten.pCollections());
+  }
+
+  /**
+   * How the clean rows of {@code spec}'s dataset (schema {@code clean}) are written under {@code
+   * staging}: by partition, sorted by key, at most {@code maxRowsPerFile} per file, with a Bloom
+   * filter of a single-field key. For {@link MergeWithLake#withCleanFiles} too, so both write the
+   * same files.
+   */
+  public static WriteParquet cleanFiles(
+      DatasetSpec spec, Schema clean, LakeLayout.Staging staging, int maxRowsPerFile) {
+    return WriteParquet.to(staging.clean())
+        .writingFields(clean)
+        .partitionedBy(spec.partitioner())
+        .sortedBy(spec.key())
+        .withMaxRowsPerFile(maxRowsPerFile)
+        .withBloomFilterOn(spec.key());
   }
 
   private Optional<? extends PTransform<PCollection<Row>, PDone>> load(String output) {

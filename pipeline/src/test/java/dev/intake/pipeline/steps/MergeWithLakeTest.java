@@ -1,10 +1,21 @@
 package dev.intake.pipeline.steps;
 
 import dev.intake.transforms.sinks.lake.Partitioner;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+
 import dev.intake.transforms.sinks.lake.WriteParquet;
+import dev.intake.transforms.sinks.lake.WrittenFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
@@ -199,6 +210,60 @@ class MergeWithLakeTest {
     PAssert.that(merged.get(MergeWithLake.WINNERS).apply("Winners", MarkOrigin.strip(CLEAN)))
         .containsInAnyOrder(THREE, SIX);
     p.run().waitUntilFinish();
+  }
+
+  /**
+   * Where the merge decides first, {@link MergeWithLake#withCleanFiles} writes the touched
+   * partitions where it rewrites them: the same files, byte for byte, as the write of its touched
+   * rows, each counted with the rows of its footer. The whole-lake path writes none (no {@link
+   * MergeWithLake#FILES}): its touched rows are for the caller to write.
+   */
+  @Test
+  void theMergeThatDecidesFirstWritesTheSameFilesAsTheWriteOfItsTouchedRows() throws Exception {
+    Path byMerge = lake.resolve("by-merge");
+    Path byWrite = lake.resolve("by-write");
+    Pipeline p = pipeline();
+    PCollection<Row> incoming = p.apply("Incoming",
+        Create.of(ONE_MOVED, SIX, THREE_OLDER, EIGHT).withRowSchema(CLEAN));
+    MergeWithLake merge = MergeWithLake.of(clean(), List.of("id"), "updated", null, BY_MONTH);
+    PCollectionTuple merged =
+        incoming.apply("Merge", merge.withCleanFiles(cleanFiles(byMerge.toString())));
+    merged.get(MergeWithLake.TOUCHED).apply("Write", cleanFiles(byWrite.toString()));
+    PAssert.that(merged.get(MergeWithLake.FILES)
+            .apply(MapElements.into(TypeDescriptors.strings())
+                .via((WrittenFile f) -> f.getPartition() + " " + f.getRows() + " "
+                    + Path.of(f.getPath()).getFileName())))
+        .containsInAnyOrder("month=2021-01 1 part-00000.parquet",
+            "month=2021-02 2 part-00000.parquet", "month=2021-03 2 part-00000.parquet",
+            "month=2021-07 1 part-00000.parquet");
+    p.run().waitUntilFinish();
+    assertThat(filesUnder(byMerge), equalTo(filesUnder(byWrite)));
+    assertThat(filesUnder(byMerge).keySet(), containsInAnyOrder(
+        "month=2021-01/part-00000.parquet", "month=2021-02/part-00000.parquet",
+        "month=2021-03/part-00000.parquet", "month=2021-07/part-00000.parquet"));
+
+    Pipeline whole = pipeline();
+    PCollectionTuple readAll = whole
+        .apply("Incoming", Create.of(ONE_MOVED, SIX).withRowSchema(CLEAN))
+        .apply("Merge", merge.withWholeLake().withCleanFiles(cleanFiles(byMerge.toString())));
+    assertThat(readAll.has(MergeWithLake.FILES), is(false));
+  }
+
+  private static WriteParquet cleanFiles(String directory) {
+    return WriteParquet.to(directory + "/").writingFields(CLEAN).partitionedBy(BY_MONTH)
+        .sortedBy(List.of("id")).withBloomFilterOn(List.of("id"));
+  }
+
+  /** Every file under {@code root}, by its path below it, with a digest of its bytes. */
+  private static Map<String, String> filesUnder(Path root) throws Exception {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f));
+        files.put(root.relativize(f).toString(), HexFormat.of().formatHex(digest));
+      }
+    }
+    return files;
   }
 
   @Test

@@ -89,7 +89,7 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
    * Writes a Parquet Bloom filter of the key column in every file, when {@code keyFields} is one
    * field stored as text or an integer ({@link #bloomFilterColumn}): a reader looking for a few
    * keys skips the files whose filter says none of them is there, without reading their data. A
-   * composite key, or one of another type, gets none. See {@link WritePartitionFn} for its size.
+   * composite key, or one of another type, gets none. See {@link PartitionFiles} for its size.
    */
   public WriteParquet withBloomFilterOn(List<String> keyFields) {
     return new WriteParquet(directory, partitioner, sortFields, maxRowsPerFile, fields,
@@ -119,9 +119,20 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
     }
   }
 
-  @Override
-  public PCollection<WrittenFile> expand(PCollection<Row> input) {
-    Schema rows = input.getSchema();
+  /** The partitioner of the folders rows are written in, or null when there is none. */
+  public Partitioner partitioner() {
+    return partitioner;
+  }
+
+  /**
+   * The writer of one partition's files, as this write writes them, for rows of schema {@code
+   * rows}: for a step that holds each partition's rows already and writes them where it has them,
+   * instead of shuffling them to this write.
+   *
+   * @throws IllegalArgumentException if the fields to write are not the first fields of {@code
+   *     rows} or a sort field is not among them
+   */
+  public PartitionFiles partitionFiles(Schema rows) {
     Schema schema = fields == null ? rows : fields;
     if (schema.getFieldCount() > rows.getFieldCount()
         || !schema.getFields().equals(rows.getFields().subList(0, schema.getFieldCount()))) {
@@ -133,6 +144,14 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
         throw new IllegalArgumentException("sort field " + f + " is not in " + schema);
       }
     }
+    return new PartitionFiles(directory, schema, new RowOrder(sortFields, schema.getFieldCount()),
+        maxRowsPerFile, bloomFilterColumn(schema, bloomFilterKey));
+  }
+
+  @Override
+  public PCollection<WrittenFile> expand(PCollection<Row> input) {
+    Schema rows = input.getSchema();
+    PartitionFiles files = partitionFiles(rows);
     Partitioner p = partitioner;
     PCollection<WrittenFile> written =
         input
@@ -143,15 +162,7 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
                     .via((Row r) -> KV.of(p == null ? "" : p.folderOf(r), r)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(rows)))
             .apply("GroupByPartition", GroupByKey.create())
-            .apply(
-                "WritePartitions",
-                ParDo.of(
-                    new WritePartitionFn(
-                        directory,
-                        schema,
-                        new RowOrder(sortFields, schema.getFieldCount()),
-                        maxRowsPerFile,
-                        bloomFilterColumn(schema, bloomFilterKey))));
+            .apply("WritePartitions", ParDo.of(new WritePartitionFn(files)));
     return written.setCoder(Schemas.coder(input.getPipeline(), WrittenFile.class));
   }
 
