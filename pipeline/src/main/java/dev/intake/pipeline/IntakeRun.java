@@ -4,8 +4,11 @@ import dev.intake.options.IntakeOptions;
 import dev.intake.options.InvalidOptionsException;
 import dev.intake.options.OptionsValidation;
 import dev.intake.pipeline.report.RunReports;
+import dev.intake.pipeline.steps.Outputs;
 import dev.intake.transforms.model.RunProgress;
+import dev.intake.transforms.sinks.lake.LakeFile;
 import dev.intake.transforms.sinks.lake.LakeFiles;
+import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.transforms.sinks.warehouse.RunLock;
 import dev.intake.transforms.sinks.warehouse.Warehouse;
 import java.io.IOException;
@@ -100,7 +103,11 @@ public final class IntakeRun {
             if (plan.warehouse.dialect().embedded()) {
               releaseHeap();
             }
-            tally = RunTally.read(plan.lake.staging(plan.runId).tallies());
+            PausePoints.pause("run.beforeCheck");
+            // The clean files are counted from their footers, what the writers left on disk.
+            LakeLayout.Staging staged = plan.lake.staging(plan.runId);
+            tally = RunTally.read(staged.tallies())
+                .withRows(Outputs.CLEAN, LakeFile.rowsIn(staged.clean() + "**.parquet"));
           }
           stages.end("pipeline");
           refusal = RunCheck.check(summary, tally, plan.spec, options.getMaxRejectedRatio(),

@@ -39,6 +39,16 @@ final class RunTally {
     return new RunTally(amounts);
   }
 
+  /**
+   * These counts with {@code rows} as the rows of {@code output}'s files (counted outside the
+   * pipeline, such as the clean files' rows from their footers).
+   */
+  RunTally withRows(String output, long rows) {
+    Map<TallyKey, Long> amounts = new LinkedHashMap<>(this.amounts);
+    amounts.put(TallyKey.of(TallyKey.Kind.ROWS, output), rows);
+    return new RunTally(amounts);
+  }
+
   long get(TallyKey key) {
     return amounts.getOrDefault(key, 0L);
   }

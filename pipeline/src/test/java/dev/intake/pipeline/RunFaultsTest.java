@@ -185,6 +185,38 @@ class RunFaultsTest extends LakeAndWarehouseTest {
     assertFinalStateOfAThenB();
   }
 
+  /**
+   * The check counts the clean rows in the staged files themselves (their footers), not the rows
+   * the pipeline handed to its writers: a staged file lost after the pipeline (here deleted) makes
+   * the run fail before anything is published, and a rerun completes.
+   */
+  @Test
+  void aStagedCleanFileLostBeforeTheCheckFailsTheRunAndNothingIsPublished() throws Exception {
+    db = new Warehouses(Kind.DUCKDB, lake().root);
+    loadOk("overlap_a.csv", "a");
+    List<String> before = warehouseRows();
+    List<String> lakeBefore = lakeRows();
+
+    CliProcess run = startPaused("run.beforeCheck", "overlap_b.csv", "lost");
+    run.awaitFile(marker("run.beforeCheck"));
+    List<Path> staged;
+    try (var files = Files.walk(lake().root.resolve("_staging/sf311/lost/clean"))) {
+      staged = files.filter(f -> f.toString().endsWith(".parquet")).sorted().toList();
+    }
+    assertThat(staged.isEmpty(), is(false));
+    Files.delete(staged.get(0));
+    Files.delete(marker("run.beforeCheck"));
+    CliProcess.Result lost = run.await();
+    assertThat(lost.toString(), lost.exitCode(), is(1));
+    assertThat(lost.lastLine(), matchesPattern(Pattern.quote("intake: run failed: the clean files"
+        + " hold ") + "\\d+" + Pattern.quote(" rows, expected ") + "\\d+.*"));
+    assertThat(warehouseRows(), equalTo(before));
+    assertThat(lakeRows(), equalTo(lakeBefore));
+
+    loadOk("overlap_b.csv", "rerun");
+    assertFinalStateOfAThenB();
+  }
+
   @Test
   void aFullVolumeDuringTheWriteChangesNothingAndTheRerunCompletes() throws Exception {
     try (SmallVolume volume = SmallVolume.mount(tmp.resolve("volume"), 64)) {

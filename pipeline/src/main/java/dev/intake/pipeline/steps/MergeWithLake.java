@@ -8,7 +8,6 @@ import dev.intake.transforms.sinks.lake.Partitioner;
 import dev.intake.transforms.sinks.lake.ReadLake;
 import dev.intake.transforms.sinks.lake.ReadLakePartitions;
 import dev.intake.transforms.sinks.lake.WriteParquet;
-import dev.intake.transforms.sinks.lake.WrittenFile;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -69,11 +68,11 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    */
   public static final TupleTag<Row> WINNERS = new TupleTag<>() {};
   /**
-   * The clean files of the touched partitions, when the merge wrote them itself ({@link
-   * #withCleanFiles}, on the path that decides first): then {@link #TOUCHED}'s rows are in them
-   * already, and must not be written again.
+   * The touched partitions whose clean files the merge wrote itself ({@link #withCleanFiles}, on
+   * the path that decides first): there only, and then {@link #TOUCHED}'s rows are in those files
+   * already and must not be written again.
    */
-  public static final TupleTag<WrittenFile> FILES = new TupleTag<>() {};
+  public static final TupleTag<String> CLEAN_WRITTEN = new TupleTag<>() {};
 
   private final String lakeDirectory;
   private final List<String> key;
@@ -157,9 +156,9 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   /**
    * Writes the touched partitions' clean files with {@code files} where the merge rewrites them,
    * when it decides first (see the class doc): each partition's rows are sorted and written in the
-   * step that reads them, not shuffled to a write of their own. The files written are then the
-   * output {@link #FILES}; on the other paths there is no such output, and {@link #TOUCHED}'s rows
-   * are for the caller to write.
+   * step that reads them, not shuffled to a write of their own. Their partitions are then the
+   * output {@link #CLEAN_WRITTEN}; on the other paths there is no such output, and {@link
+   * #TOUCHED}'s rows are for the caller to write.
    */
   public MergeWithLake withCleanFiles(WriteParquet files) {
     MergeWithLake m = copy(tombstones, tombstonesDirectory);
@@ -312,12 +311,11 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     if (cleanFiles != null) {
       rewrite = rewrite.writing(cleanFiles.partitionFiles(marked));
     }
-    PCollectionTuple rewritten = touched.apply("RewriteTouchedPartitions", rewrite);
-    PCollection<Row> current = rewritten.get(RewriteTouchedPartitions.ROWS);
+    PCollection<Row> current = touched.apply("RewriteTouchedPartitions", rewrite);
     PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
         .and(WINNERS, dedup.newest())
         .and(TALLIES, tallies(dedup, current, touched));
-    return cleanFiles == null ? out : out.and(FILES, rewritten.get(RewriteTouchedPartitions.FILES));
+    return cleanFiles == null ? out : out.and(CLEAN_WRITTEN, touched);
   }
 
   /**

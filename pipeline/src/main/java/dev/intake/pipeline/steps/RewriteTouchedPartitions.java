@@ -1,9 +1,7 @@
 package dev.intake.pipeline.steps;
 
-import dev.intake.transforms.model.Schemas;
 import dev.intake.transforms.sinks.lake.ParquetRows;
 import dev.intake.transforms.sinks.lake.PartitionFiles;
-import dev.intake.transforms.sinks.lake.WrittenFile;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,29 +26,25 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The rows of each touched partition after a run (input: the touched partition folders, each
  * once): its stored rows whose key the run does not bring, read from its published files, and the
  * newest row of each of the run's keys that lands in it. Rows are marked with {@link MarkOrigin}
- * (stored rows as stored), output {@link #ROWS}. One step per partition, reading, filtering and
- * adding where the partition is read: the carried rows (the bulk of a run) cross no other step
- * before the writers, and only the run's rows are shuffled (to meet their partition).
+ * (stored rows as stored). One step per partition, reading, filtering and adding where the
+ * partition is read: the carried rows (the bulk of a run) cross no other step before the writers,
+ * and only the run's rows are shuffled (to meet their partition).
  *
- * <p>{@link #writing} also writes each partition's files in that step, from the rows it holds
- * (output {@link #FILES}): the carried rows then reach no writer of their own, and are not shuffled
- * and sorted there, on disk when they are many.
+ * <p>{@link #writing} also writes each partition's files in that step, from the rows it holds: the
+ * carried rows then reach no writer of their own, and are not shuffled and sorted there, on disk
+ * when they are many. The step keeps one output, the rows (on Flink a second output would make
+ * every consumer of the rows decode the union of both): the files are counted from their footers
+ * when the run is checked.
  */
-final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCollectionTuple> {
-  static final TupleTag<Row> ROWS = new TupleTag<>() {};
-  static final TupleTag<WrittenFile> FILES = new TupleTag<>() {};
-
+final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCollection<Row>> {
   private final String lakeDirectory;
   private final Schema clean;
   private final Map<String, String> renamedFrom;
@@ -88,7 +82,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
 
   /**
    * Also writes each rewritten partition's rows (marked rows; {@code files} writes their clean
-   * fields) where they are, with {@code files}: output {@link #FILES}.
+   * fields) where they are, with {@code files}.
    */
   RewriteTouchedPartitions writing(PartitionFiles files) {
     return new RewriteTouchedPartitions(lakeDirectory, clean, renamedFrom, key, partitioner,
@@ -96,7 +90,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<String> touched) {
+  public PCollection<Row> expand(PCollection<String> touched) {
     // Each touched partition meets its winners in one small grouping (the run's rows, not the
     // stored ones): a touched partition stands in it as a null, so partitions that only lose a row
     // are there too, and winners of untouched partitions (stored rows that kept their key) are not
@@ -116,15 +110,12 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
             .via((String folder) -> KV.of(folder, (Row) null)))
         .setCoder(coder);
-    PCollectionTuple out = PCollectionList.of(partitions).and(winners)
+    return PCollectionList.of(partitions).and(winners)
         .apply("TouchedAndWinners", Flatten.pCollections())
         .apply("GroupByPartition", GroupByKey.create())
         .apply("RewritePartition",
-            ParDo.of(new RewriteFn(this, marked, carried)).withSideInputs(carried.sideInputs())
-                .withOutputTags(ROWS, TupleTagList.of(FILES)));
-    out.get(ROWS).setRowSchema(marked);
-    out.get(FILES).setCoder(Schemas.coder(touched.getPipeline(), WrittenFile.class));
-    return out;
+            ParDo.of(new RewriteFn(this, marked, carried)).withSideInputs(carried.sideInputs()))
+        .setRowSchema(marked);
   }
 
   static final class RewriteFn extends DoFn<KV<String, Iterable<Row>>, Row> {
@@ -174,7 +165,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
         });
       }
       if (files != null) {
-        files.write(partition.getKey(), rows, (WrittenFile f) -> c.output(FILES, f));
+        files.write(partition.getKey(), rows);
       }
       // The partition's rows once written, else the winners after the carried rows.
       rows.forEach(c::output);

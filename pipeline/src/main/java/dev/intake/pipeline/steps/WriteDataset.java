@@ -23,7 +23,7 @@ import org.apache.beam.sdk.values.Row;
  * Writes the merged dataset to the run's staging folder: the clean rows of every touched partition
  * (sorted by key, at most {@code maxRowsPerFile} per file, with a Bloom filter of a single-field
  * key for {@link FindKeyPartitions}; {@link #cleanFiles}), unless the merge wrote them ({@link
- * MergeWithLake#FILES}), and each aggregate — an aggregate aligned with the
+ * MergeWithLake#CLEAN_WRITTEN}), and each aggregate — an aggregate aligned with the
  * partitions from the touched partitions' rows, any other from the newest row of every key. Where
  * the warehouse loads in the pipeline, the same rows go to its staging tables ({@code loads}, by
  * output name), and so do the tombstones to keep, when the source has deletions. Outputs the rows
@@ -77,20 +77,15 @@ public final class WriteDataset
     // The files and the aggregates read the clean fields of the marked rows as they are; only a
     // warehouse load of the clean rows needs them without the origin mark.
     PCollection<Row> touched = merged.get(MergeWithLake.TOUCHED);
-    if (loads.containsKey(Outputs.CLEAN)) {
-      touched = touched.apply("StripOrigin", MarkOrigin.strip(clean));
-    }
     List<PCollection<KV<TallyKey, Long>>> tallies = new ArrayList<>();
-    tallies.add(
-        touched.apply(
-            "WriteClean",
-            merged.has(MergeWithLake.FILES)
-                ? WriteOutput.written(
-                    Outputs.CLEAN, merged.get(MergeWithLake.FILES), load(Outputs.CLEAN))
-                : WriteOutput.of(
-                    Outputs.CLEAN,
-                    cleanFiles(spec, clean, staging, maxRowsPerFile),
-                    load(Outputs.CLEAN))));
+    // The clean files' rows are counted from their footers when the run is checked, not here: where
+    // the merge wrote them, no step of this write holds them.
+    if (!merged.has(MergeWithLake.CLEAN_WRITTEN)) {
+      touched.apply("WriteClean", cleanFiles(spec, clean, staging, maxRowsPerFile));
+    }
+    load(Outputs.CLEAN).ifPresent(l -> touched
+        .apply("StripOrigin", MarkOrigin.strip(clean))
+        .apply("LoadClean", l));
     PCollection<Row> everyKey = null;
     for (DatasetSpec.Aggregate a : spec.aggregates()) {
       Partitioner lake = a.lakePartitioner(spec.partitioner());

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
@@ -47,7 +50,11 @@ public final class LakeFile implements Closeable {
 
   /** Opens {@code file} (local or any Beam file system) and reads its footer. */
   public static LakeFile open(MatchResult.Metadata file) throws IOException {
-    return new LakeFile(ParquetFileReader.open(new LakeInputFile(file)));
+    return open(new LakeInputFile(file));
+  }
+
+  static LakeFile open(LakeInputFile file) throws IOException {
+    return new LakeFile(ParquetFileReader.open(file));
   }
 
   /**
@@ -79,6 +86,30 @@ public final class LakeFile implements Closeable {
       }
     }
     return false;
+  }
+
+  /** The rows the file holds, by its footer. */
+  public long rows() {
+    long rows = 0;
+    for (BlockMetaData group : reader.getRowGroups()) {
+      rows += group.getRowCount();
+    }
+    return rows;
+  }
+
+  /**
+   * The rows held by the Parquet files matching {@code glob} (local or any Beam file system), by
+   * their footers: what a write left on disk, not what it was handed. No match counts 0.
+   */
+  public static long rowsIn(String glob) throws IOException {
+    long rows = 0;
+    for (MatchResult.Metadata file
+        : FileSystems.match(glob, EmptyMatchTreatment.ALLOW).metadata()) {
+      try (LakeFile f = open(file)) {
+        rows += f.rows();
+      }
+    }
+    return rows;
   }
 
   private static ColumnChunkMetaData chunkOf(BlockMetaData group, ColumnPath path) {
@@ -129,15 +160,30 @@ public final class LakeFile implements Closeable {
    * without reading its other columns or its footer again. Only once per opened file.
    */
   public void readColumns(Schema schema, Consumer<Row> each) throws IOException {
+    Configuration conf = new Configuration(false);
+    ReadLake.projection(schema).forEach(conf::set);
+    read(conf, new AvroReadSupport<>(), new LakeRows(schema, Map.of()), each::accept);
+  }
+
+  /**
+   * Reads every column of the file as rows through {@code toRow} (the records of parquet-avro's
+   * generic model, as {@code AvroParquetReader} gives them, without the Hadoop configuration it
+   * loads for every file); returns how many. Only once per opened file.
+   */
+  <E extends Exception> long readAll(LakeRows toRow, ParquetRows.Consumer<E> each)
+      throws IOException, E {
+    return read(new Configuration(false), new AvroReadSupport<>(GenericData.get()), toRow, each);
+  }
+
+  private <E extends Exception> long read(Configuration conf,
+      AvroReadSupport<GenericRecord> support, LakeRows toRow, ParquetRows.Consumer<E> each)
+      throws IOException, E {
     if (read) {
       throw new IllegalStateException("the file's rows were read already");
     }
     read = true;
-    Configuration conf = new Configuration(false);
-    ReadLake.projection(schema).forEach(conf::set);
     FileMetaData meta = reader.getFooter().getFileMetaData();
     Map<String, String> keyValues = meta.getKeyValueMetaData();
-    AvroReadSupport<GenericRecord> support = new AvroReadSupport<>();
     ReadSupport.ReadContext context = support.init(conf, keyValues, meta.getSchema());
     RecordMaterializer<GenericRecord> records =
         support.prepareForRead(conf, keyValues, meta.getSchema(), context);
@@ -145,15 +191,18 @@ public final class LakeFile implements Closeable {
     reader.setRequestedSchema(requested);
     MessageColumnIO io =
         new ColumnIOFactory(meta.getCreatedBy()).getColumnIO(requested, meta.getSchema(), true);
-    LakeRows rows = new LakeRows(schema, Map.of());
+    long n = 0;
     for (PageReadStore pages = reader.readNextRowGroup(); pages != null;
         pages = reader.readNextRowGroup()) {
       RecordReader<GenericRecord> group = io.getRecordReader(pages, records, FilterCompat.NOOP);
       for (long i = 0; i < pages.getRowCount(); i++) {
-        each.accept(rows.apply(group.read()));
+        each.accept(toRow.apply(group.read()));
+        n++;
       }
     }
+    return n;
   }
+
 
   @Override
   public void close() throws IOException {

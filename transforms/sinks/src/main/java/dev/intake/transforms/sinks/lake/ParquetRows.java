@@ -2,13 +2,9 @@ package dev.intake.transforms.sinks.lake;
 
 import java.io.IOException;
 import java.util.Map;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
 
 /**
  * Reads a lake Parquet file in the driver, record by record, as rows of a schema (mapped as {@link
@@ -57,16 +53,9 @@ public final class ParquetRows {
 
   static <E extends Exception> long read(LakeInputFile file, LakeRows toRow, Consumer<E> rows)
       throws IOException, E {
-    long n = 0;
-    try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(file)
-            .withDataModel(GenericData.get())
-            .build()) {
-      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-        rows.accept(toRow.apply(r));
-        n++;
-      }
+    try (LakeFile f = LakeFile.open(file)) {
+      return f.readAll(toRow, rows);
     }
-    return n;
   }
+
 }

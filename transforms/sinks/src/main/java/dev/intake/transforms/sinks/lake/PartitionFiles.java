@@ -3,11 +3,11 @@ package dev.intake.transforms.sinks.lake;
 import dev.intake.transforms.model.FailPoints;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
@@ -92,11 +92,9 @@ public final class PartitionFiles implements Serializable {
 
   /**
    * Sorts {@code rows} (in place) and writes them as the files of {@code partition} (its folder
-   * under the directory, "" for the directory itself), each reported to {@code written} once it is
-   * closed.
+   * under the directory, "" for the directory itself); returns the files, in order.
    */
-  public void write(String partition, List<Row> rows, Consumer<WrittenFile> written)
-      throws IOException {
+  public List<WrittenFile> write(String partition, List<Row> rows) throws IOException {
     FailPoints.check("write.parquet");
     if (records == null) {
       avroSchema = new Schema.Parser().parse(avroSchemaJson);
@@ -105,6 +103,7 @@ public final class PartitionFiles implements Serializable {
       PARQUET_SETTINGS.forEach(settings::set);
     }
     rows.sort(order);
+    List<WrittenFile> written = new ArrayList<>();
     ResourceId dir = FileSystems.matchNewResource(directory, true);
     if (!partition.isEmpty()) {
       dir = dir.resolve(partition, StandardResolveOptions.RESOLVE_DIRECTORY);
@@ -126,8 +125,9 @@ public final class PartitionFiles implements Serializable {
       }
       ROWS.inc(stored);
       FILES.inc();
-      written.accept(WrittenFile.of(partition, file.toString(), stored));
+      written.add(WrittenFile.of(partition, file.toString(), stored));
     }
+    return written;
   }
 
   /**

@@ -20,6 +20,6 @@ class WritePartitionFn extends DoFn<KV<String, Iterable<Row>>, WrittenFile> {
       throws IOException {
     List<Row> rows = new ArrayList<>();
     partition.getValue().forEach(rows::add);
-    files.write(partition.getKey(), rows, out::output);
+    files.write(partition.getKey(), rows).forEach(out::output);
   }
 }
