@@ -11,7 +11,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
-import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -41,7 +41,12 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>The output schema ({@link #outputSchema}) is the bucket column (not nullable), then the group
  * fields as the input declares them (a list field as its nullable element type), then the
  * measures (measure by measure, each in its pivot columns' order): counts are INT64, sums and
- * quantiles a nullable DOUBLE.
+ * quantiles a nullable DOUBLE. A sum is exact until it is rounded once to a double, so it does not
+ * depend on the order of its rows either.
+ *
+ * <p>The rows, keyed by group, are combined in hash buckets of their group ({@link
+ * #withHashBuckets}, {@link MeasureGroupsFn}): a runner that lifts combines (Flink does) adds each
+ * row to its group's accumulator where it is read and shuffles the accumulators, not the rows.
  */
 public final class AggregateRows extends PTransform<PCollection<Row>, PCollection<Row>> {
   /** The hash bucket count unless {@link #withHashBuckets} says otherwise. */
@@ -267,10 +272,10 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
         .setCoder(
             KvCoder.of(
                 VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), RowCoder.of(read))))
-        .apply("GroupRows", GroupByKey.create())
+        .apply("MeasureGroups", Combine.perKey(new MeasureGroupsFn(read, measures, pivot)))
         .apply(
             "ComputeMeasures",
-            ParDo.of(new ComputeMeasuresFn(out, bucket, groupFields, measures, pivot)))
+            ParDo.of(new ComputeMeasuresFn(out, bucket, groupFields, measures.size())))
         .setRowSchema(out);
   }
 

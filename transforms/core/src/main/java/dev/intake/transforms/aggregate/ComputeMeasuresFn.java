@@ -1,8 +1,6 @@
 package dev.intake.transforms.aggregate;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -11,85 +9,54 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * Computes every measure over the rows of each group of one hash bucket, the groups keyed by
- * (bucket, group values); with a pivot, over the rows of each pivot column separately, and counts
- * the rows whose pivot value was not declared ({@code pivotOther}). Holds one accumulator per group
- * of the bucket.
+ * Outputs one row per group of a hash bucket's combined groups ({@link MeasureGroupsFn}): its
+ * bucket and group values, then every measure (in each pivot column); counts the rows whose pivot
+ * value was not declared ({@code pivotOther}).
  */
-class ComputeMeasuresFn extends DoFn<KV<Integer, Iterable<KV<String, Row>>>, Row> {
+class ComputeMeasuresFn extends DoFn<KV<Integer, MeasureGroupsFn.Groups>, Row> {
   private final Schema outputSchema;
   private final TimeBucket bucket;
   private final List<String> groupFields;
-  private final List<Measure> measures;
-  private final Pivot pivot;
+  private final int measures;
   private final Counter pivotOther = Metrics.counter(AggregateRows.class, "pivotOther");
 
-  /** {@code pivot} may be null. */
   ComputeMeasuresFn(
-      Schema outputSchema,
-      TimeBucket bucket,
-      List<String> groupFields,
-      List<Measure> measures,
-      Pivot pivot) {
+      Schema outputSchema, TimeBucket bucket, List<String> groupFields, int measures) {
     this.outputSchema = outputSchema;
     this.bucket = bucket;
     this.groupFields = groupFields;
     this.measures = measures;
-    this.pivot = pivot;
   }
 
   @ProcessElement
   public void process(
-      @Element KV<Integer, Iterable<KV<String, Row>>> rows, OutputReceiver<Row> out) {
-    Map<String, Group> groups = new LinkedHashMap<>();
-    long other = 0;
-    for (KV<String, Row> keyed : rows.getValue()) {
-      Row row = keyed.getValue();
-      Group g = groups.computeIfAbsent(keyed.getKey(), k -> new Group(row));
-      int slot = pivot == null ? 0 : pivot.slotOf(row);
-      other += pivot != null && pivot.isOther(slot) ? 1 : 0;
-      g.measured[slot].add(row);
+      @Element KV<Integer, MeasureGroupsFn.Groups> groups, OutputReceiver<Row> out) {
+    if (groups.getValue().pivotOther > 0) {
+      pivotOther.inc(groups.getValue().pivotOther);
     }
-    if (other > 0) {
-      pivotOther.inc(other);
-    }
-    for (Group g : groups.values()) {
-      out.output(g.result());
+    for (MeasureGroupsFn.Group g : groups.getValue().byKey.values()) {
+      out.output(result(g));
     }
   }
 
-  /** The measures of one group so far, and one of its rows, which holds its group values. */
-  private final class Group {
-    private final Row first;
-    private final MeasureValues[] measured;
-
-    Group(Row first) {
-      this.first = first;
-      this.measured = new MeasureValues[pivot == null ? 1 : pivot.suffixes().size()];
-      for (int i = 0; i < measured.length; i++) {
-        measured[i] = new MeasureValues(measures);
+  private Row result(MeasureGroupsFn.Group g) {
+    // Every row of the group has the same bucket and group values: take them from any one.
+    Row.Builder b = Row.withSchema(outputSchema);
+    if (bucket != null) {
+      b.addValue(bucket.of(g.first));
+    }
+    for (String f : groupFields) {
+      b.addValue(g.first.getValue(f));
+    }
+    List<?>[] values = new List<?>[g.measured.length];
+    for (int s = 0; s < g.measured.length; s++) {
+      values[s] = g.measured[s].values();
+    }
+    for (int m = 0; m < measures; m++) {
+      for (List<?> slot : values) {
+        b.addValue(slot.get(m));
       }
     }
-
-    Row result() {
-      // Every row of the group has the same bucket and group values: take them from any one.
-      Row.Builder b = Row.withSchema(outputSchema);
-      if (bucket != null) {
-        b.addValue(bucket.of(first));
-      }
-      for (String f : groupFields) {
-        b.addValue(first.getValue(f));
-      }
-      List<?>[] values = new List<?>[measured.length];
-      for (int s = 0; s < measured.length; s++) {
-        values[s] = measured[s].values();
-      }
-      for (int m = 0; m < measures.size(); m++) {
-        for (List<?> slot : values) {
-          b.addValue(slot.get(m));
-        }
-      }
-      return b.build();
-    }
+    return b.build();
   }
 }
