@@ -7,20 +7,24 @@ import dev.intake.transforms.sinks.lake.WriteParquet;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.Serializable;
+import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.TreeSet;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The lake partitions that hold a stored row of any of the input keys (key texts, as {@link
@@ -56,64 +60,108 @@ public final class FindKeyPartitions extends PTransform<PCollection<String>, PCo
    */
   public static FindKeyPartitions of(
       String lakeDirectory, Schema clean, List<String> key, Partitioner partitioner) {
+    return new FindKeyPartitions(lakeDirectory, columns(clean, key, partitioner, List.of()),
+        List.copyOf(key), partitioner);
+  }
+
+  /**
+   * The stored rows of the keys {@code wanted} holds, found as the partitions are, as rows of the
+   * key fields, the partitioner's field and {@code more} fields of {@code clean} (each once, in
+   * that order), all stored under their names.
+   */
+  static StoredRowsOfKeys storedRows(String lakeDirectory, Schema clean, List<String> key,
+      Partitioner partitioner, List<String> more, Wanted wanted) {
+    return new StoredRowsOfKeys(lakeDirectory, columns(clean, key, partitioner, more),
+        List.copyOf(key), wanted);
+  }
+
+  private static Schema columns(Schema clean, List<String> key, Partitioner partitioner,
+      List<String> more) {
+    Set<String> names = new LinkedHashSet<>(key);
+    names.add(partitioner.field());
+    names.addAll(more);
     Schema.Builder b = Schema.builder();
-    for (String k : key) {
-      b.addField(clean.getField(k));
+    for (String name : names) {
+      b.addField(clean.getField(name));
     }
-    if (!key.contains(partitioner.field())) {
-      b.addField(clean.getField(partitioner.field()));
-    }
-    return new FindKeyPartitions(lakeDirectory, b.build(), List.copyOf(key), partitioner);
+    return b.build();
   }
 
   @Override
   public PCollection<String> expand(PCollection<String> keys) {
     // No distinct before the view: the lookup builds a set anyway, and on the DirectRunner a
     // per-key distinct makes a bundle of every key (tens of thousands, each set up in every step).
-    PCollectionView<Iterable<String>> wanted = keys.apply("AsKeySet", View.asIterable());
+    WantedKeys wanted = new WantedKeys(keys.apply("AsKeySet", View.asIterable()));
+    Partitioner p = partitioner;
     return keys.getPipeline()
-        .apply("MatchStored",
-            FileIO.match()
-                .filepattern(lakeDirectory + "*/*.parquet")
-                .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-        .apply("OpenStored", FileIO.readMatches())
-        .apply("PartitionsOfWantedKeys",
-            ParDo.of(new PartitionsOfWantedFn(wanted, key, keyAndPartition, partitioner))
-                .withSideInputs(wanted))
-        .setCoder(StringUtf8Coder.of())
+        .apply("StoredRowsOfKeys", new StoredRowsOfKeys(lakeDirectory, keyAndPartition, key, wanted))
+        .apply("TheirPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
         .apply("DistinctPartitions", DistinctPartitions.create());
   }
 
-  /** The partitions of a stored file's rows whose key is wanted, if its Bloom filters allow one. */
-  static final class PartitionsOfWantedFn extends DoFn<FileIO.ReadableFile, String> {
+  /** The keys looked for, from a side input, as a set built once per DoFn instance. */
+  interface Wanted extends Serializable {
+    PCollectionView<?> view();
+
+    Set<String> keys(DoFn<?, ?>.ProcessContext c);
+  }
+
+  /** See {@link #storedRows}. */
+  static final class StoredRowsOfKeys extends PTransform<PBegin, PCollection<Row>> {
+    private final String lakeDirectory;
+    private final Schema columns;
+    private final List<String> key;
+    private final Wanted wanted;
+
+    private StoredRowsOfKeys(
+        String lakeDirectory, Schema columns, List<String> key, Wanted wanted) {
+      this.lakeDirectory = lakeDirectory;
+      this.columns = columns;
+      this.key = key;
+      this.wanted = wanted;
+    }
+
+    @Override
+    public PCollection<Row> expand(PBegin begin) {
+      return begin
+          .apply("MatchStored",
+              FileIO.match()
+                  .filepattern(lakeDirectory + "*/*.parquet")
+                  .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+          .apply("OpenStored", FileIO.readMatches())
+          .apply("RowsOfWantedKeys",
+              ParDo.of(new RowsOfWantedFn(wanted, key, columns)).withSideInputs(wanted.view()))
+          .setRowSchema(columns);
+    }
+  }
+
+  /** The rows of a stored file whose key is wanted, if its Bloom filters allow one. */
+  static final class RowsOfWantedFn extends DoFn<FileIO.ReadableFile, Row> {
     private final Counter scanned = Metrics.counter(FindKeyPartitions.class, "storedKeysScanned");
     private final Counter skipped = Metrics.counter(FindKeyPartitions.class, "filesSkipped");
     private final Counter read = Metrics.counter(FindKeyPartitions.class, "filesRead");
-    private final WantedKeys wanted;
+    private final Wanted wanted;
     private final List<String> key;
-    private final Schema keyAndPartition;
-    private final Partitioner partitioner;
+    private final Schema columns;
     // The wanted keys as values of the key column, once per instance (the side input never
     // changes); null until computed, and when they cannot be probed.
     private transient List<Object> probes;
     private transient boolean probesComputed;
 
-    PartitionsOfWantedFn(PCollectionView<Iterable<String>> wanted, List<String> key,
-        Schema keyAndPartition, Partitioner partitioner) {
-      this.wanted = new WantedKeys(wanted);
+    RowsOfWantedFn(Wanted wanted, List<String> key, Schema columns) {
+      this.wanted = wanted;
       this.key = key;
-      this.keyAndPartition = keyAndPartition;
-      this.partitioner = partitioner;
+      this.columns = columns;
     }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, ProcessContext c) throws IOException {
-      Set<String> keys = wanted.all(c);
+      Set<String> keys = wanted.keys(c);
       if (keys.isEmpty()) {
         return;
       }
       if (!probesComputed) {
-        probes = probes(keys, key, keyAndPartition);
+        probes = probes(keys, key, columns);
         probesComputed = true;
       }
       try (LakeFile stored = LakeFile.open(file.getMetadata())) {
@@ -122,14 +170,12 @@ public final class FindKeyPartitions extends PTransform<PCollection<String>, PCo
           return;
         }
         read.inc();
-        Set<String> found = new TreeSet<>();
-        stored.readColumns(keyAndPartition, row -> {
+        stored.readColumns(columns, row -> {
           scanned.inc();
           if (keys.contains(ApplyTombstones.keyOf(row, key))) {
-            found.add(partitioner.folderOf(row));
+            c.output(row);
           }
         });
-        found.forEach(c::output);
       }
     }
   }

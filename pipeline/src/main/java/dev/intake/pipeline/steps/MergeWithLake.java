@@ -17,12 +17,10 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -37,11 +35,12 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * the counts of written, superseded, replaced and carried rows, of the touched partitions, and of
  * the newest version and watermark ({@link #TALLIES}).
  *
- * <p>A run that only adds versions (no deletions, no back-fill, key and partition columns as
- * stored, the touched partitions enough) decides first and rewrites after: the stored versions of
- * its keys are read and deduplicated with its rows, and each touched partition is then read once
- * more where its new rows are added ({@link RewriteTouchedPartitions}). Otherwise the touched
- * partitions' rows are read once and split by key ({@link SplitByKeys}) around the dedup.
+ * <p>A run that only adds versions (no deletions, no back-fill, key, partition and version columns
+ * as stored, the touched partitions enough) decides first and rewrites after: the stored versions
+ * of its keys are found ({@link StoredVersions}) and deduplicated with its rows, and each touched
+ * partition is then read once more where its new rows are added ({@link
+ * RewriteTouchedPartitions}). Otherwise the touched partitions' rows are read once and split by key
+ * ({@link SplitByKeys}) around the dedup.
  *
  * <p>{@link #withTombstones} applies a source's deletions first ({@link ApplyTombstones}): the
  * partitions of the stored rows they remove are touched too (rewritten without them), and the
@@ -185,12 +184,13 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     if (tombstones == null && lakeIsEmpty()) {
       return intoEmptyLake(incoming);
     }
+    if (tombstones == null && backfill.isEmpty() && !readsWholeLake(clean)
+        && !renamedFrom.containsKey(version)) {
+      return intoTouchedPartitions(incoming);
+    }
     List<String> k = key;
     PCollection<String> runKeys = incoming.apply("IncomingKeys",
         MapElements.into(TypeDescriptors.strings()).via((Row r) -> ApplyTombstones.keyOf(r, k)));
-    if (tombstones == null && backfill.isEmpty() && !readsWholeLake(clean)) {
-      return intoTouchedPartitions(incoming, runKeys);
-    }
     PCollection<Row> stored = readsWholeLake(clean)
         ? incoming.getPipeline()
             .apply("ReadLake", ReadLake.of(lakeDirectory, clean).withRenames(renamedFrom))
@@ -277,27 +277,23 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   }
 
   /**
-   * The merge of a run that only adds versions (no deletions, no back-fill, the key and partition
-   * columns as stored), deciding before it reads the partitions it rewrites: the stored versions of
-   * the run's keys are read first (only the partitions that hold them, {@link FindKeyPartitions},
-   * and only those rows leave the read) and deduplicated with the run's rows; that gives the
-   * touched partitions, each then read once more where its new rows are added ({@link
+   * The merge of a run that only adds versions (no deletions, no back-fill, the key, partition and
+   * version columns as stored), deciding before it reads the partitions it rewrites: the stored
+   * versions of the run's keys are found first ({@link StoredVersions}: where the run's version is
+   * newer, only their key, partition and version columns, else whole) and deduplicated with the
+   * run's rows; that gives the touched partitions, each then read once more where its new rows are added ({@link
    * RewriteTouchedPartitions}), keeping every row whose key the run does not bring. So the bulk of
    * a run, the rows it carries over, goes from the read to the writers with no split, filter,
    * union or shuffle in between (on Flink each of those re-encodes every carried row), for a
    * second Parquet read of the partitions that hold the run's keys, which costs less. The outputs
    * are those of the general path; {@link #NEWEST} is {@link #TOUCHED}.
    */
-  private PCollectionTuple intoTouchedPartitions(PCollection<Row> incoming,
-      PCollection<String> runKeys) {
+  private PCollectionTuple intoTouchedPartitions(PCollection<Row> incoming) {
     Schema clean = incoming.getSchema();
     Schema marked = MarkOrigin.markedSchema(clean);
-    PCollectionView<Iterable<String>> keys = runKeys.apply("RunKeySet", View.asIterable());
-    PCollection<Row> storedVersions = runKeys
-        .apply("FindKeyPartitions", FindKeyPartitions.of(lakeDirectory, clean, key, partitioner))
-        .apply("ReadStoredVersions", ReadLakePartitions.of(lakeDirectory, clean)
-            .withRenames(renamedFrom)
-            .keeping(RunKeyFilter.ofRunKeys(keys, key)));
+    RunVersions keys = RunVersions.of(incoming, key, version);
+    PCollection<Row> storedVersions = incoming.getPipeline().apply("StoredVersionsOfRunKeys",
+        StoredVersions.of(lakeDirectory, clean, renamedFrom, key, version, partitioner, keys));
     DedupByKey.Result dedup =
         PCollectionList.of(incoming.apply("MarkIncoming", MarkOrigin.incoming()))
             .and(storedVersions.apply("MarkStored", MarkOrigin.stored()))

@@ -26,7 +26,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
@@ -50,13 +49,13 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
   private final Map<String, String> renamedFrom;
   private final List<String> key;
   private final Partitioner partitioner;
-  private final PCollectionView<Iterable<String>> runKeys;
+  private final FindKeyPartitions.Wanted runKeys;
   private final PCollection<Row> newest;
   private final PartitionFiles files;
 
   private RewriteTouchedPartitions(String lakeDirectory, Schema clean,
       Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
-      PCollectionView<Iterable<String>> runKeys, PCollection<Row> newest, PartitionFiles files) {
+      FindKeyPartitions.Wanted runKeys, PCollection<Row> newest, PartitionFiles files) {
     this.lakeDirectory = lakeDirectory;
     this.clean = clean;
     this.renamedFrom = renamedFrom;
@@ -75,7 +74,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
    */
   static RewriteTouchedPartitions of(String lakeDirectory, Schema clean,
       Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
-      PCollectionView<Iterable<String>> runKeys, PCollection<Row> newest) {
+      FindKeyPartitions.Wanted runKeys, PCollection<Row> newest) {
     return new RewriteTouchedPartitions(lakeDirectory, clean, Map.copyOf(renamedFrom),
         List.copyOf(key), partitioner, runKeys, newest, null);
   }

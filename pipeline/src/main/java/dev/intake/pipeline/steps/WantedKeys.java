@@ -11,7 +11,7 @@ import org.apache.beam.sdk.values.PCollectionView;
  * built once per DoFn instance: the side input is in the global window, so it never changes, and
  * rebuilding a large key set per bundle would cost more than the scan it serves.
  */
-final class WantedKeys implements Serializable {
+final class WantedKeys implements FindKeyPartitions.Wanted {
   private final PCollectionView<Iterable<String>> view;
   private transient Set<String> keys;
 
@@ -19,17 +19,19 @@ final class WantedKeys implements Serializable {
     this.view = view;
   }
 
-  PCollectionView<Iterable<String>> view() {
+  @Override
+  public PCollectionView<Iterable<String>> view() {
     return view;
   }
 
   /** Whether {@code key} is one of the keys, read from {@code c}'s side input the first time. */
   boolean contains(DoFn<?, ?>.ProcessContext c, String key) {
-    return all(c).contains(key);
+    return keys(c).contains(key);
   }
 
   /** The keys, read from {@code c}'s side input the first time. */
-  Set<String> all(DoFn<?, ?>.ProcessContext c) {
+  @Override
+  public Set<String> keys(DoFn<?, ?>.ProcessContext c) {
     if (keys == null) {
       Set<String> s = new HashSet<>();
       c.sideInput(view).forEach(s::add);

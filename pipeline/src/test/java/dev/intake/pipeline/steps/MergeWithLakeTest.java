@@ -176,6 +176,39 @@ class MergeWithLakeTest {
   }
 
   /**
+   * A run that brings the stored version of a key again with other values (a source that changed
+   * a row without its version): the tie is decided on the whole rows on both paths (the greater
+   * values win), so the path that decides first reads those stored rows whole, not only their key,
+   * partition and version columns. Key 2 comes back greater and replaces its stored row; key 4
+   * comes back smaller and loses to it, leaving March untouched.
+   */
+  @ParameterizedTest(name = "whole lake: {0}")
+  @ValueSource(booleans = {false, true})
+  void aTieWithTheStoredVersionIsDecidedOnTheWholeRowsWhateverThePath(boolean wholeLake) {
+    Row twoTie = clean(2, "2021-01-20T00:00:00Z", "2021-01-21T00:00:00Z", "z");
+    Row fourTie = clean(4, "2021-03-10T00:00:00Z", "2021-03-11T00:00:00Z", "c");
+    Pipeline p = pipeline();
+    PCollection<Row> incoming =
+        p.apply("Incoming", Create.of(twoTie, fourTie).withRowSchema(CLEAN));
+    MergeWithLake merge = MergeWithLake.of(clean(), List.of("id"), "updated", null, BY_MONTH);
+    PCollectionTuple merged = incoming.apply("Merge", wholeLake ? merge.withWholeLake() : merge);
+    PAssert.that(merged.get(MergeWithLake.TOUCHED).apply("TouchedRows", MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(ONE, twoTie);
+    PAssert.that(merged.get(MergeWithLake.WINNERS).apply("Winners", MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(twoTie, FOUR);
+    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
+        .containsInAnyOrder(
+            KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.CARRIED), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.REPLACED), 1L),
+            KV.of(TallyKey.partition("month=2021-01"), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
+                Instant.parse("2021-01-21T00:00:00Z").getMillis()));
+    p.run().waitUntilFinish();
+  }
+
+  /**
    * A column renamed since the lake was written is read under its former name on both paths: the
    * stored version that keeps its key (the run brings an older one) and the rows carried over keep
    * their values, not nulls.

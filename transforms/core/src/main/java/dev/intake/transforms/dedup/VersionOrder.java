@@ -18,21 +18,21 @@ public final class VersionOrder implements Comparator<Row>, Serializable {
   }
 
   @Override
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public int compare(Row a, Row b) {
-    Comparable va = (Comparable) a.getValue(versionField);
-    Comparable vb = (Comparable) b.getValue(versionField);
-    if (va == null || vb == null) {
-      if (va != vb) {
-        return va == null ? -1 : 1;
-      }
-    } else {
-      int c = va.compareTo(vb);
-      if (c != 0) {
-        return c;
-      }
+    int c = compareVersions(a.getValue(versionField), b.getValue(versionField));
+    return c != 0 ? c : canonical(a).compareTo(canonical(b));
+  }
+
+  /**
+   * The order of two values of a version field alone (a missing version is oldest): a row whose
+   * version is older than another's loses to it whatever else they hold.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static int compareVersions(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == b ? 0 : a == null ? -1 : 1;
     }
-    return canonical(a).compareTo(canonical(b));
+    return ((Comparable) a).compareTo(b);
   }
 
   private static String canonical(Row row) {
