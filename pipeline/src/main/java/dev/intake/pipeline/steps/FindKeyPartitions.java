@@ -37,7 +37,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * filters, and every file when the key is composite or of another type than text or integer, is
  * read for its key columns and partition field (as {@link ReadLake#columns} reads them), and only
  * the partitions of the keys it really holds are output. The keys are a side input, so the stored
- * rows are not shuffled.
+ * rows are not shuffled. {@link #storedRows} outputs those rows themselves, with more columns
+ * (the merge's {@link StoredVersions} adds the version).
  */
 public final class FindKeyPartitions extends PTransform<PCollection<String>, PCollection<String>> {
   private final String lakeDirectory;

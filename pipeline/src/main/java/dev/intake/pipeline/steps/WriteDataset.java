@@ -27,7 +27,8 @@ import org.apache.beam.sdk.values.Row;
  * partitions from the touched partitions' rows, any other from the newest row of every key. Where
  * the warehouse loads in the pipeline, the same rows go to its staging tables ({@code loads}, by
  * output name), and so do the tombstones to keep, when the source has deletions. Outputs the rows
- * written per output.
+ * written to each output's files, but the clean files' (counted from their footers when the run is
+ * checked, whoever wrote them).
  */
 public final class WriteDataset
     extends PTransform<PCollectionTuple, PCollection<KV<TallyKey, Long>>> {
