@@ -84,23 +84,14 @@ final class RunVersions implements FindKeyPartitions.Wanted {
     if (newest == null) {
       Map<String, Object> m = new HashMap<>();
       for (Row r : c.sideInput(view)) {
+        String k = r.getString(KEY);
         Object v = r.getValue(VERSION);
-        m.merge(r.getString(KEY), v == null ? Absent.VERSION : v, RunVersions::newer);
+        if (!m.containsKey(k) || VersionOrder.compareVersions(v, m.get(k)) > 0) {
+          m.put(k, v);
+        }
       }
-      m.replaceAll((k, v) -> v == Absent.VERSION ? null : v);
       newest = m;
     }
     return newest;
   }
-
-  private static Object newer(Object a, Object b) {
-    return VersionOrder.compareVersions(present(a), present(b)) >= 0 ? a : b;
-  }
-
-  private static Object present(Object v) {
-    return v == Absent.VERSION ? null : v;
-  }
-
-  /** A key's missing version, in the map (which holds no null). */
-  private enum Absent { VERSION }
 }
