@@ -146,7 +146,7 @@ final class LakeRows implements SerializableFunction<GenericRecord, Row>, Serial
     }
 
     private static boolean isTimestampMillis(org.apache.avro.Schema s) {
-      org.apache.avro.Schema column = RowRecords.nonNull(s);
+      org.apache.avro.Schema column = RowWriteSupport.nonNull(s);
       return column.getType() == org.apache.avro.Schema.Type.LONG
           && column.getLogicalType() instanceof LogicalTypes.TimestampMillis;
     }

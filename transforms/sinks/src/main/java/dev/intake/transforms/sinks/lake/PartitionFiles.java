@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
@@ -19,7 +18,6 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.Row;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -70,8 +68,7 @@ public final class PartitionFiles implements Serializable {
   private final Comparator<Row> order;
   private final int maxRowsPerFile;
   private final String bloomFilterColumn;
-  private transient Schema avroSchema;
-  private transient RowRecords records;
+  private transient RowWriteSupport rowWriter;
   private transient Configuration settings;
 
   /**
@@ -96,11 +93,10 @@ public final class PartitionFiles implements Serializable {
    */
   public List<WrittenFile> write(String partition, List<Row> rows) throws IOException {
     FailPoints.check("write.parquet");
-    if (records == null) {
-      avroSchema = new Schema.Parser().parse(avroSchemaJson);
-      records = RowRecords.of(schema, avroSchema);
+    if (rowWriter == null) {
       settings = new Configuration();
       PARQUET_SETTINGS.forEach(settings::set);
+      rowWriter = RowWriteSupport.of(schema, new Schema.Parser().parse(avroSchemaJson), settings);
     }
     rows.sort(order);
     List<WrittenFile> written = new ArrayList<>();
@@ -112,11 +108,11 @@ public final class PartitionFiles implements Serializable {
       List<Row> chunk = rows.subList(start, Math.min(rows.size(), start + maxRowsPerFile));
       ResourceId file = dir.resolve(String.format(Locale.ROOT, "part-%05d.parquet", part),
           StandardResolveOptions.RESOLVE_FILE);
-      ParquetWriter<GenericRecord> writer =
+      ParquetWriter<Row> writer =
           writer(new StableFooterChannel(FileSystems.create(file, MimeTypes.BINARY)), chunk.size());
       try (writer) {
         for (Row row : chunk) {
-          writer.write(records.toRecord(row));
+          writer.write(row);
         }
       }
       long stored = 0;
@@ -132,14 +128,13 @@ public final class PartitionFiles implements Serializable {
 
   /**
    * A writer of one file of {@code rows} rows into {@code channel}, set as Beam's {@code
-   * ParquetIO.sink} sets it (so a file without a Bloom filter has the same bytes as one that sink
-   * wrote), plus the Bloom filter sized for the file. Closing the writer closes the channel.
+   * ParquetIO.sink} sets it and writing what parquet-avro writes ({@link RowWriteSupport}), so a
+   * file without a Bloom filter has the same bytes as one that sink wrote from the rows' Avro
+   * records; plus the Bloom filter sized for the file. Closing the writer closes the channel.
    */
-  private ParquetWriter<GenericRecord> writer(StableFooterChannel channel, int rows)
-      throws IOException {
-    AvroParquetWriter.Builder<GenericRecord> b =
-        AvroParquetWriter.<GenericRecord>builder(new ChannelOutputFile(channel))
-            .withSchema(avroSchema)
+  private ParquetWriter<Row> writer(StableFooterChannel channel, int rows) throws IOException {
+    ParquetWriter.Builder<Row, ?> b =
+        RowWriteSupport.writer(new ChannelOutputFile(channel), rowWriter)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .withConf(settings)

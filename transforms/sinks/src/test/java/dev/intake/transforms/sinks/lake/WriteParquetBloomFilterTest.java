@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
@@ -158,9 +159,7 @@ class WriteParquetBloomFilterTest {
     Path written = write(p, "plain", rows, w -> w);
     p.run().waitUntilFinish();
     Path bySink = dir.resolve("sink.parquet");
-    org.apache.avro.Schema avro =
-        org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils.toAvroSchema(SCHEMA);
-    RowRecords records = RowRecords.of(SCHEMA, avro);
+    org.apache.avro.Schema avro = AvroUtils.toAvroSchema(SCHEMA);
     ParquetIO.Sink sink = ParquetIO.sink(avro)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .withConfiguration(Map.of("parquet.avro.write-old-list-structure", "false"));
@@ -168,7 +167,7 @@ class WriteParquetBloomFilterTest {
         FileSystems.create(FileSystems.matchNewResource(bySink.toString(), false),
             MimeTypes.BINARY)));
     for (Row row : rows) {
-      sink.write(records.toRecord(row));
+      sink.write(AvroUtils.toGenericRecord(row, avro));
     }
     sink.flush();
     assertThat(Files.readAllBytes(written), equalTo(Files.readAllBytes(bySink)));
