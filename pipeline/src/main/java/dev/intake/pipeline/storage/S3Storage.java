@@ -17,8 +17,22 @@ import org.apache.beam.sdk.io.aws2.s3.DefaultS3ClientBuilderFactory;
  * S3 filesystem reads these options in this JVM and, serialized with the pipeline, on every worker.
  * Call {@link #configure} before {@code FileSystems.setDefaultPipelineOptions}, or call that again
  * afterwards: Beam's filesystems keep the options they were registered with.
+ *
+ * <p>Beam registers its S3 filesystem in every run, and registering it asks the AWS region chain for
+ * a region, whose last link asks EC2's instance metadata service: outside EC2 that is a connection
+ * that times out, half a second to a second of every start. When neither the lake nor the input is
+ * on {@code s3://} nothing needs a region, so {@link #configure} turns that link off for the process
+ * (the AWS SDK's {@value #NO_INSTANCE_METADATA} system property), unless the user chose either way
+ * (that property, or {@code AWS_EC2_METADATA_DISABLED}); a later configuration in the same process
+ * with a path on S3 turns it back on.
  */
 public final class S3Storage {
+  /** The AWS SDK's system property that keeps it from asking EC2's instance metadata service. */
+  static final String NO_INSTANCE_METADATA = "aws.disableEc2Metadata";
+
+  /** Whether this class set {@link #NO_INSTANCE_METADATA} (and so may clear it). */
+  private static boolean metadataTurnedOff;
+
   private S3Storage() {}
 
   /** Applies the storage options; throws {@link InvalidOptionsException} for bad combinations. */
@@ -45,11 +59,29 @@ public final class S3Storage {
     if (isS3(options.getInputFile())) {
       onS3.add("--inputFile");
     }
+    instanceMetadata(!onS3.isEmpty());
     if (!onS3.isEmpty() && options.as(AwsOptions.class).getAwsRegion() == null) {
       throw new InvalidOptionsException(
           String.join(" and ", onS3)
               + " on s3:// need a region: "
               + "give --awsRegion (e.g. --awsRegion=us-east-1) or set AWS_REGION");
+    }
+  }
+
+  /**
+   * Lets the AWS SDK ask EC2's instance metadata service (for a region, and credentials) when
+   * {@code needed}, else keeps it from doing so; a choice of the user's stands either way.
+   */
+  private static synchronized void instanceMetadata(boolean needed) {
+    if (needed) {
+      if (metadataTurnedOff) {
+        System.clearProperty(NO_INSTANCE_METADATA);
+        metadataTurnedOff = false;
+      }
+    } else if (!metadataTurnedOff && System.getProperty(NO_INSTANCE_METADATA) == null
+        && System.getenv("AWS_EC2_METADATA_DISABLED") == null) {
+      System.setProperty(NO_INSTANCE_METADATA, "true");
+      metadataTurnedOff = true;
     }
   }
 

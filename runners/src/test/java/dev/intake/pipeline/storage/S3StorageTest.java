@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -115,6 +116,33 @@ class S3StorageTest {
         is(
             "--lakePath and --inputFile on s3:// need a region: give "
                 + "--awsRegion (e.g. --awsRegion=us-east-1) or set AWS_REGION"));
+  }
+
+  @Test
+  void ec2sInstanceMetadataIsAskedOnlyWhenAPathIsOnS3AndTheUsersChoiceStands() {
+    assumeTrue(System.getenv("AWS_EC2_METADATA_DISABLED") == null,
+        "this machine sets AWS_EC2_METADATA_DISABLED");
+    String property = S3Storage.NO_INSTANCE_METADATA;
+    IntakeOptions local = options("--lakePath=" + tmp.resolve("lake"), "--inputFile=in/*.csv");
+    IntakeOptions onS3 = options("--lakePath=s3://bucket/lake", "--awsRegion=us-east-1");
+    try {
+      S3Storage.configure(local);
+      assertThat(System.getProperty(property), is("true"));
+      S3Storage.configure(onS3);
+      assertThat(System.getProperty(property), nullValue());
+      S3Storage.configure(local);
+      assertThat(System.getProperty(property), is("true"));
+      S3Storage.configure(onS3);
+
+      System.setProperty(property, "false");
+      S3Storage.configure(local);
+      assertThat(System.getProperty(property), is("false"));
+      System.setProperty(property, "true");
+      S3Storage.configure(onS3);
+      assertThat(System.getProperty(property), is("true"));
+    } finally {
+      System.clearProperty(property);
+    }
   }
 
   @Test
