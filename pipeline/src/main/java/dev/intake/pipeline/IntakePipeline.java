@@ -31,6 +31,7 @@ import dev.intake.transforms.model.SourceRecord;
 import dev.intake.transforms.sinks.lake.LakeLayout;
 import dev.intake.transforms.sinks.lake.WriteParquet;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -239,9 +240,20 @@ public final class IntakePipeline {
       vanished = p.apply("ReadKeys", c.keys).apply("VanishedKeys", c.reconcile);
       merge = merge.withTombstones(vanished.get(VanishedKeys.TOMBSTONES), c.lake.tombstones());
     }
-    // Where the merge rewrites the touched partitions itself, it writes their files there too.
+    // Where the merge rewrites the touched partitions itself, it writes their files there too, and
+    // computes the aggregates aligned with them there, unless the warehouse loads the clean rows in
+    // the pipeline (which then needs them as a collection).
     merge = merge.withCleanFiles(
         WriteDataset.cleanFiles(spec, cleanSchema(spec), staging, c.maxRowsPerFile));
+    if (!c.loads.containsKey(Outputs.CLEAN)) {
+      Map<String, AggregateRows> aligned = new LinkedHashMap<>();
+      for (DatasetSpec.Aggregate a : spec.aggregates()) {
+        if (a.lakePartitioner(spec.partitioner()) != null) {
+          aligned.put(a.name(), a.transform());
+        }
+      }
+      merge = merge.withPartitionAggregates(aligned);
+    }
     PCollectionTuple merged = clean.get(CleanRecords.ROWS)
         .apply("MergeWithLake", merge.withDedupBuckets(c.dedupBuckets));
     PCollection<KV<TallyKey, Long>> written =

@@ -1,5 +1,7 @@
 package dev.intake.pipeline.steps;
 
+import dev.intake.transforms.aggregate.AggregateRows;
+import dev.intake.transforms.aggregate.RowsAggregator;
 import dev.intake.transforms.dedup.DedupByKey;
 import dev.intake.transforms.derive.Derivation;
 import dev.intake.transforms.derive.RecomputeColumns;
@@ -9,6 +11,7 @@ import dev.intake.transforms.sinks.lake.ReadLake;
 import dev.intake.transforms.sinks.lake.ReadLakePartitions;
 import dev.intake.transforms.sinks.lake.WriteParquet;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +43,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * of its keys are found ({@link StoredVersions}) and deduplicated with its rows, and each touched
  * partition is then read once more where its new rows are added ({@link
  * RewriteTouchedPartitions}). Otherwise the touched partitions' rows are read once and split by key
- * ({@link SplitByKeys}) around the dedup.
+ * ({@link SplitByKeys}) around the dedup. On the first path, where the merge also writes the clean
+ * files ({@link #withCleanFiles}), it can compute the aggregates aligned with the partitions there
+ * too ({@link #withPartitionAggregates}), which then stand in for {@link #TOUCHED} and {@link
+ * #NEWEST}.
  *
  * <p>{@link #withTombstones} applies a source's deletions first ({@link ApplyTombstones}): the
  * partitions of the stored rows they remove are touched too (rewritten without them), and the
@@ -73,6 +79,14 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    */
   public static final TupleTag<String> CLEAN_WRITTEN = new TupleTag<>() {};
 
+  /**
+   * The rows of the aggregate named {@code name}, where the merge computed them ({@link
+   * #withPartitionAggregates}): then there is no {@link #TOUCHED} or {@link #NEWEST}.
+   */
+  public static TupleTag<Row> aggregated(String name) {
+    return new TupleTag<>("aggregated:" + name);
+  }
+
   private final String lakeDirectory;
   private final List<String> key;
   private final String version;
@@ -87,6 +101,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   private int dedupBuckets = DedupByKey.DEFAULT_BUCKETS;
   private boolean wholeLake;
   private WriteParquet cleanFiles;
+  private Map<String, AggregateRows> partitionAggregates = Map.of();
 
   private MergeWithLake(
       String lakeDirectory, List<String> key, String version, String watermark,
@@ -165,6 +180,21 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     return m;
   }
 
+  /**
+   * Where the merge writes the touched partitions' clean files itself ({@link #withCleanFiles}),
+   * also computes these aggregates (by name; their groups must not span partitions) over each
+   * partition's rows there ({@link RewriteTouchedPartitions#aggregating}), with the kept rows'
+   * tallies: the outputs are then {@link #aggregated} for each, and no {@link #TOUCHED} or {@link
+   * #NEWEST}, whose rows, the bulk of a run, are encoded and decoded by no further step. On the
+   * other paths there are no such outputs, and the caller computes the aggregates from {@link
+   * #TOUCHED}.
+   */
+  public MergeWithLake withPartitionAggregates(Map<String, AggregateRows> aggregates) {
+    MergeWithLake m = copy(tombstones, tombstonesDirectory);
+    m.partitionAggregates = new LinkedHashMap<>(aggregates);
+    return m;
+  }
+
   /** A copy with {@code tombstones} from {@code directory} and every other setting as it is. */
   private MergeWithLake copy(PCollection<Row> tombstones, String directory) {
     MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
@@ -175,6 +205,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     m.dedupBuckets = dedupBuckets;
     m.wholeLake = wholeLake;
     m.cleanFiles = cleanFiles;
+    m.partitionAggregates = partitionAggregates;
     return m;
   }
 
@@ -246,7 +277,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     }
     PCollection<Row> current =
         newest.apply("KeepTouched", TouchedPartitions.keep(touched, partitioner));
-    PCollection<KV<TallyKey, Long>> tallies = tallies(dedup, current, touched);
+    PCollection<KV<TallyKey, Long>> tallies = tallies(dedup, tallyKept(current), touched);
     PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, newest)
         .and(WINNERS, dedup.newest());
     if (applied == null) {
@@ -273,7 +304,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         .apply("DistinctPartitions", DistinctPartitions.create());
     PCollection<Row> current = dedup.newest();
     return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current).and(WINNERS, current)
-        .and(TALLIES, tallies(dedup, current, touched));
+        .and(TALLIES, tallies(dedup, tallyKept(current), touched));
   }
 
   /**
@@ -307,11 +338,27 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     if (cleanFiles != null) {
       rewrite = rewrite.writing(cleanFiles.partitionFiles(marked));
     }
-    PCollection<Row> current = touched.apply("RewriteTouchedPartitions", rewrite);
-    PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
-        .and(WINNERS, dedup.newest())
-        .and(TALLIES, tallies(dedup, current, touched));
-    return cleanFiles == null ? out : out.and(CLEAN_WRITTEN, touched);
+    if (cleanFiles == null || partitionAggregates.isEmpty()) {
+      PCollection<Row> current =
+          touched.apply("RewriteTouchedPartitions", rewrite).get(RewriteTouchedPartitions.ROWS);
+      PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
+          .and(WINNERS, dedup.newest())
+          .and(TALLIES, tallies(dedup, tallyKept(current), touched));
+      return cleanFiles == null ? out : out.and(CLEAN_WRITTEN, touched);
+    }
+    Map<TupleTag<Row>, RowsAggregator> aggregators = new LinkedHashMap<>();
+    partitionAggregates.forEach((name, a) -> aggregators.put(aggregated(name), a.inMemory(marked)));
+    PCollectionTuple rewritten = touched.apply("RewriteTouchedPartitions",
+        rewrite.aggregating(aggregators, versionIsTime(clean) ? version : null, watermark));
+    PCollection<KV<TallyKey, Long>> kept = rewritten.get(RewriteTouchedPartitions.KEPT_TALLIES)
+        .apply("CombineKept", new Tallies.CombinePerKey(Tallies.coder(incoming.getPipeline())));
+    PCollectionTuple out = PCollectionTuple.of(WINNERS, dedup.newest())
+        .and(TALLIES, tallies(dedup, kept, touched))
+        .and(CLEAN_WRITTEN, touched);
+    for (TupleTag<Row> tag : aggregators.keySet()) {
+      out = out.and(tag, rewritten.get(tag));
+    }
+    return out;
   }
 
   /**
@@ -355,10 +402,21 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         .apply("PartitionsToRead", DistinctPartitions.create());
   }
 
+  private boolean versionIsTime(Schema clean) {
+    return clean.getField(version).getType().getTypeName() == Schema.TypeName.DATETIME;
+  }
+
+  /** The tallies of the kept rows {@code current} ({@link TallyKept}), combined. */
+  private PCollection<KV<TallyKey, Long>> tallyKept(PCollection<Row> current) {
+    return current
+        .apply("TallyKept",
+            ParDo.of(new TallyKept(versionIsTime(current.getSchema()) ? version : null, watermark)))
+        .setCoder(Tallies.coder(current.getPipeline()))
+        .apply("CombineKept", new Tallies.CombinePerKey(Tallies.coder(current.getPipeline())));
+  }
+
   private PCollection<KV<TallyKey, Long>> tallies(
-      DedupByKey.Result dedup, PCollection<Row> current, PCollection<String> touched) {
-    boolean versionIsTime = current.getSchema().getField(version).getType().getTypeName()
-        == Schema.TypeName.DATETIME;
+      DedupByKey.Result dedup, PCollection<KV<TallyKey, Long>> kept, PCollection<String> touched) {
     return PCollectionList.of(
             dedup
                 .superseded()
@@ -370,10 +428,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
                                 MarkOrigin.isIncoming(r)
                                     ? TallyKey.Kind.SUPERSEDED
                                     : TallyKey.Kind.REPLACED))))
-        .and(current.apply("TallyKept",
-                ParDo.of(new TallyKept(versionIsTime ? version : null, watermark)))
-            .setCoder(Tallies.coder(current.getPipeline()))
-            .apply("CombineKept", new Tallies.CombinePerKey(Tallies.coder(current.getPipeline()))))
+        .and(kept)
         .and(touched.apply("TallyPartitions", Tallies.count(TallyKey::partition)))
         .apply("AllTallies", Flatten.pCollections());
   }

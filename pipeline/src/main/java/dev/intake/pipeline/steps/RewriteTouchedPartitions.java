@@ -1,11 +1,14 @@
 package dev.intake.pipeline.steps;
 
+import dev.intake.transforms.aggregate.RowsAggregator;
 import dev.intake.transforms.sinks.lake.ParquetRows;
 import dev.intake.transforms.sinks.lake.PartitionFiles;
 import dev.intake.transforms.sinks.lake.Partitioner;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -26,7 +29,10 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -42,8 +48,19 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * when they are many. The step keeps one output, the rows (on Flink a second output would make
  * every consumer of the rows decode the union of both): the files are counted from their footers
  * when the run is checked.
+ *
+ * <p>{@link #aggregating} also computes, over each partition's rows once they are written, the
+ * aggregates whose groups never span partitions ({@link RowsAggregator}) and the tallies of the
+ * kept rows ({@link TallyKept.Counts}), and outputs those instead of the rows: the rewritten rows,
+ * the bulk of a run, are then neither encoded nor decoded again, and the step's outputs are a
+ * partition's few aggregate rows and tallies.
  */
-final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCollection<Row>> {
+final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCollectionTuple> {
+  /** The rows of each touched partition (none with {@link #aggregating}). */
+  static final TupleTag<Row> ROWS = new TupleTag<>() {};
+  /** With {@link #aggregating}: the tallies of the kept rows ({@link TallyKept}'s). */
+  static final TupleTag<KV<TallyKey, Long>> KEPT_TALLIES = new TupleTag<>() {};
+
   private final String lakeDirectory;
   private final Schema clean;
   private final Map<String, String> renamedFrom;
@@ -52,10 +69,12 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
   private final FindKeyPartitions.Wanted runKeys;
   private final PCollection<Row> newest;
   private final PartitionFiles files;
+  private final Aggregates aggregates;
 
   private RewriteTouchedPartitions(String lakeDirectory, Schema clean,
       Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
-      FindKeyPartitions.Wanted runKeys, PCollection<Row> newest, PartitionFiles files) {
+      FindKeyPartitions.Wanted runKeys, PCollection<Row> newest, PartitionFiles files,
+      Aggregates aggregates) {
     this.lakeDirectory = lakeDirectory;
     this.clean = clean;
     this.renamedFrom = renamedFrom;
@@ -64,7 +83,12 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     this.runKeys = runKeys;
     this.newest = newest;
     this.files = files;
+    this.aggregates = aggregates;
   }
+
+  /** What {@link #aggregating} computes over each written partition's rows. */
+  private record Aggregates(Map<TupleTag<Row>, RowsAggregator> byTag, String version,
+      String watermark) implements Serializable {}
 
   /**
    * Partitions of the lake under {@code lakeDirectory} (rows of {@code clean}, stored columns
@@ -76,7 +100,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
       FindKeyPartitions.Wanted runKeys, PCollection<Row> newest) {
     return new RewriteTouchedPartitions(lakeDirectory, clean, Map.copyOf(renamedFrom),
-        List.copyOf(key), partitioner, runKeys, newest, null);
+        List.copyOf(key), partitioner, runKeys, newest, null, null);
   }
 
   /**
@@ -85,11 +109,27 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
    */
   RewriteTouchedPartitions writing(PartitionFiles files) {
     return new RewriteTouchedPartitions(lakeDirectory, clean, renamedFrom, key, partitioner,
-        runKeys, newest, files);
+        runKeys, newest, files, aggregates);
+  }
+
+  /**
+   * Also computes, over each partition's rows once {@link #writing} wrote them, the aggregates of
+   * {@code byTag} (each an output under its tag; their groups must not span partitions) and the
+   * kept rows' tallies ({@link #KEPT_TALLIES}, of {@code version} when it is a time and of {@code
+   * watermark}, either null for none), instead of outputting the rows ({@link #ROWS} stays empty).
+   */
+  RewriteTouchedPartitions aggregating(Map<TupleTag<Row>, RowsAggregator> byTag, String version,
+      String watermark) {
+    if (files == null) {
+      throw new IllegalStateException("aggregates are computed where the files are written");
+    }
+    return new RewriteTouchedPartitions(lakeDirectory, clean, renamedFrom, key, partitioner,
+        runKeys, newest, files,
+        new Aggregates(new LinkedHashMap<>(byTag), version, watermark));
   }
 
   @Override
-  public PCollection<Row> expand(PCollection<String> touched) {
+  public PCollectionTuple expand(PCollection<String> touched) {
     // Each touched partition meets its winners in one small grouping (the run's rows, not the
     // stored ones): a touched partition stands in it as a null, so partitions that only lose a row
     // are there too, and winners of untouched partitions (stored rows that kept their key) are not
@@ -109,12 +149,24 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
             .via((String folder) -> KV.of(folder, (Row) null)))
         .setCoder(coder);
-    return PCollectionList.of(partitions).and(winners)
+    List<TupleTag<?>> more = new ArrayList<>();
+    if (aggregates != null) {
+      more.add(KEPT_TALLIES);
+      more.addAll(aggregates.byTag().keySet());
+    }
+    PCollectionTuple out = PCollectionList.of(partitions).and(winners)
         .apply("TouchedAndWinners", Flatten.pCollections())
         .apply("GroupByPartition", GroupByKey.create())
         .apply("RewritePartition",
-            ParDo.of(new RewriteFn(this, marked, carried)).withSideInputs(carried.sideInputs()))
-        .setRowSchema(marked);
+            ParDo.of(new RewriteFn(this, marked, carried)).withSideInputs(carried.sideInputs())
+                .withOutputTags(ROWS, TupleTagList.of(more)));
+    out.get(ROWS).setRowSchema(marked);
+    if (aggregates == null) {
+      return out;
+    }
+    out.get(KEPT_TALLIES).setCoder(Tallies.coder(touched.getPipeline()));
+    aggregates.byTag().forEach((tag, a) -> out.get(tag).setRowSchema(a.outputSchema()));
+    return out;
   }
 
   static final class RewriteFn extends DoFn<KV<String, Iterable<Row>>, Row> {
@@ -124,6 +176,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     private final Map<String, String> renamedFrom;
     private final RunKeyFilter carried;
     private final PartitionFiles files;
+    private final Aggregates aggregates;
 
     RewriteFn(RewriteTouchedPartitions t, Schema marked, RunKeyFilter carried) {
       this.lakeDirectory = t.lakeDirectory;
@@ -132,6 +185,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       this.renamedFrom = t.renamedFrom;
       this.carried = carried;
       this.files = t.files;
+      this.aggregates = t.aggregates;
     }
 
     @ProcessElement
@@ -166,8 +220,19 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       if (files != null) {
         files.write(partition.getKey(), rows);
       }
+      if (aggregates != null) {
+        aggregate(rows, c);
+        return;
+      }
       // The partition's rows once written, else the winners after the carried rows.
       rows.forEach(c::output);
+    }
+
+    private void aggregate(List<Row> rows, ProcessContext c) {
+      aggregates.byTag().forEach((tag, a) -> a.aggregate(rows).forEach(r -> c.output(tag, r)));
+      TallyKept.Counts counts = new TallyKept.Counts(aggregates.version(), aggregates.watermark());
+      rows.forEach(counts::add);
+      counts.emit((k, v) -> c.output(KEPT_TALLIES, KV.of(k, v)));
     }
   }
 }

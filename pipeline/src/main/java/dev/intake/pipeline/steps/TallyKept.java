@@ -1,5 +1,6 @@
 package dev.intake.pipeline.steps;
 
+import java.util.function.BiConsumer;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
@@ -17,10 +18,7 @@ import org.joda.time.ReadableInstant;
 final class TallyKept extends DoFn<Row, KV<TallyKey, Long>> {
   private final String version;
   private final String watermark;
-  private transient long written;
-  private transient long carried;
-  private transient long newestVersion;
-  private transient long newestWatermark;
+  private transient Counts counts;
 
   /** {@code version}: null when it is not a time; {@code watermark}: null when there is none. */
   TallyKept(String version, String watermark) {
@@ -30,45 +28,69 @@ final class TallyKept extends DoFn<Row, KV<TallyKey, Long>> {
 
   @StartBundle
   public void startBundle() {
-    written = 0;
-    carried = 0;
-    newestVersion = Long.MIN_VALUE;
-    newestWatermark = Long.MIN_VALUE;
+    counts = new Counts(version, watermark);
   }
 
   @ProcessElement
   public void process(@Element Row row) {
-    if (MarkOrigin.isIncoming(row)) {
-      written++;
-    } else {
-      carried++;
-    }
-    if (version != null) {
-      newestVersion = Math.max(newestVersion, millis(row, version));
-    }
-    if (watermark != null) {
-      newestWatermark = Math.max(newestWatermark, millis(row, watermark));
-    }
-  }
-
-  private static long millis(Row row, String field) {
-    ReadableInstant t = row.getDateTime(field);
-    return t == null ? Long.MIN_VALUE : t.getMillis();
+    counts.add(row);
   }
 
   @FinishBundle
   public void finishBundle(FinishBundleContext c) {
-    emit(c, TallyKey.of(TallyKey.Kind.WRITTEN), written, written > 0);
-    emit(c, TallyKey.of(TallyKey.Kind.CARRIED), carried, carried > 0);
-    emit(c, TallyKey.of(TallyKey.Kind.NEWEST, "version"), newestVersion,
-        newestVersion != Long.MIN_VALUE);
-    emit(c, TallyKey.of(TallyKey.Kind.NEWEST, "watermark"), newestWatermark,
-        newestWatermark != Long.MIN_VALUE);
+    counts.emit((key, value) ->
+        c.output(KV.of(key, value), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE));
   }
 
-  private static void emit(FinishBundleContext c, TallyKey key, long value, boolean any) {
-    if (any) {
-      c.output(KV.of(key, value), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+  /** The tallies of some kept rows (a bundle's, a partition's), emitted once they are all added. */
+  static final class Counts {
+    private final String version;
+    private final String watermark;
+    private long written;
+    private long carried;
+    private long newestVersion = Long.MIN_VALUE;
+    private long newestWatermark = Long.MIN_VALUE;
+
+    /** As {@link TallyKept#TallyKept}. */
+    Counts(String version, String watermark) {
+      this.version = version;
+      this.watermark = watermark;
+    }
+
+    void add(Row row) {
+      if (MarkOrigin.isIncoming(row)) {
+        written++;
+      } else {
+        carried++;
+      }
+      if (version != null) {
+        newestVersion = Math.max(newestVersion, millis(row, version));
+      }
+      if (watermark != null) {
+        newestWatermark = Math.max(newestWatermark, millis(row, watermark));
+      }
+    }
+
+    /** Hands each tally there is (a count above 0, a newest value seen) to {@code out}. */
+    void emit(BiConsumer<TallyKey, Long> out) {
+      emit(out, TallyKey.of(TallyKey.Kind.WRITTEN), written, written > 0);
+      emit(out, TallyKey.of(TallyKey.Kind.CARRIED), carried, carried > 0);
+      emit(out, TallyKey.of(TallyKey.Kind.NEWEST, "version"), newestVersion,
+          newestVersion != Long.MIN_VALUE);
+      emit(out, TallyKey.of(TallyKey.Kind.NEWEST, "watermark"), newestWatermark,
+          newestWatermark != Long.MIN_VALUE);
+    }
+
+    private static long millis(Row row, String field) {
+      ReadableInstant t = row.getDateTime(field);
+      return t == null ? Long.MIN_VALUE : t.getMillis();
+    }
+
+    private static void emit(BiConsumer<TallyKey, Long> out, TallyKey key, long value,
+        boolean any) {
+      if (any) {
+        out.accept(key, value);
+      }
     }
   }
 }

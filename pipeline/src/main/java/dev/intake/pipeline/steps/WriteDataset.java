@@ -24,7 +24,8 @@ import org.apache.beam.sdk.values.Row;
  * (sorted by key, at most {@code maxRowsPerFile} per file, with a Bloom filter of a single-field
  * key for {@link FindKeyPartitions}; {@link #cleanFiles}), unless the merge wrote them ({@link
  * MergeWithLake#CLEAN_WRITTEN}), and each aggregate — an aggregate aligned with the
- * partitions from the touched partitions' rows, any other from the newest row of every key. Where
+ * partitions from the touched partitions' rows (unless the merge computed it: {@link
+ * MergeWithLake#aggregated}), any other from the newest row of every key. Where
  * the warehouse loads in the pipeline, the same rows go to its staging tables ({@code loads}, by
  * output name), and so do the tombstones to keep, when the source has deletions. Outputs the rows
  * written to each output's files, but the clean files' (counted from their footers when the run is
@@ -77,7 +78,9 @@ public final class WriteDataset
   public PCollection<KV<TallyKey, Long>> expand(PCollectionTuple merged) {
     // The files and the aggregates read the clean fields of the marked rows as they are; only a
     // warehouse load of the clean rows needs them without the origin mark.
-    PCollection<Row> touched = merged.get(MergeWithLake.TOUCHED);
+    // Absent where the merge computed the partition-aligned aggregates itself (and wrote the files).
+    PCollection<Row> touched =
+        merged.has(MergeWithLake.TOUCHED) ? merged.get(MergeWithLake.TOUCHED) : null;
     List<PCollection<KV<TallyKey, Long>>> tallies = new ArrayList<>();
     // The clean files' rows are counted from their footers when the run is checked, not here: where
     // the merge wrote them, no step of this write holds them.
@@ -99,10 +102,12 @@ public final class WriteDataset
         files = files.partitionedBy(lake).sortedBy(List.of(a.bucketColumn()));
       }
       String output = Outputs.aggregate(a.name());
+      PCollection<Row> rows = merged.has(MergeWithLake.aggregated(a.name()))
+          ? merged.get(MergeWithLake.aggregated(a.name()))
+          : (lake != null ? touched : everyKey)
+              .apply("Aggregate_" + a.name(), a.transform().withHashBuckets(aggregateBuckets));
       tallies.add(
-          (lake != null ? touched : everyKey)
-              .apply("Aggregate_" + a.name(), a.transform().withHashBuckets(aggregateBuckets))
-              .apply("WriteAggregate_" + a.name(), WriteOutput.of(output, files, load(output))));
+          rows.apply("WriteAggregate_" + a.name(), WriteOutput.of(output, files, load(output))));
     }
     if (merged.has(MergeWithLake.TOMBSTONES)) {
       tallies.add(

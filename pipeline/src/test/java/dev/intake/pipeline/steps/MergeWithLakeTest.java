@@ -6,10 +6,14 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
+import dev.intake.transforms.aggregate.AggregateRows;
+import dev.intake.transforms.aggregate.Measure;
+import dev.intake.transforms.aggregate.TimeBucket;
 import dev.intake.transforms.sinks.lake.WriteParquet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -274,6 +278,56 @@ class MergeWithLakeTest {
         .apply("Incoming", Create.of(ONE_MOVED, SIX).withRowSchema(CLEAN))
         .apply("Merge", merge.withWholeLake().withCleanFiles(cleanFiles(byMerge.toString())));
     assertThat(readAll.has(MergeWithLake.CLEAN_WRITTEN), is(false));
+  }
+
+  /**
+   * {@link MergeWithLake#withPartitionAggregates}: where the merge decides first and writes the
+   * files, it computes an aggregate aligned with the partitions over each rewritten partition
+   * (January counts only the row that stayed) and the kept rows' tallies, and outputs those instead
+   * of the rows: the same aggregate rows as the aggregate of its touched rows, the same tallies.
+   */
+  @Test
+  void theMergeThatDecidesFirstComputesPartitionAggregatesAsFromItsTouchedRows() {
+    AggregateRows monthly = AggregateRows.of(List.of(), List.of(Measure.count("cases")))
+        .withBucket(TimeBucket.of("requested", TimeBucket.Unit.MONTH, "month", "UTC"));
+    Schema out = monthly.outputSchema(MarkOrigin.markedSchema(CLEAN));
+    List<Row> expected = List.of(
+        Row.withSchema(out).addValues(LocalDate.of(2021, 1, 1), 1L).build(),
+        Row.withSchema(out).addValues(LocalDate.of(2021, 2, 1), 2L).build(),
+        Row.withSchema(out).addValues(LocalDate.of(2021, 3, 1), 2L).build(),
+        Row.withSchema(out).addValues(LocalDate.of(2021, 7, 1), 1L).build());
+    MergeWithLake merge = MergeWithLake.of(clean(), List.of("id"), "updated", null, BY_MONTH);
+
+    Pipeline p = pipeline();
+    PCollectionTuple merged = p
+        .apply("Incoming", Create.of(ONE_MOVED, SIX, THREE_OLDER, EIGHT).withRowSchema(CLEAN))
+        .apply("Merge", merge.withCleanFiles(cleanFiles(lake.resolve("a").toString()))
+            .withPartitionAggregates(Map.of("monthly", monthly)));
+    assertThat(merged.has(MergeWithLake.TOUCHED), is(false));
+    assertThat(merged.has(MergeWithLake.NEWEST), is(false));
+    PAssert.that(merged.get(MergeWithLake.aggregated("monthly"))).containsInAnyOrder(expected);
+    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
+        .containsInAnyOrder(
+            KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 3L),
+            KV.of(TallyKey.of(TallyKey.Kind.CARRIED), 3L),
+            KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.REPLACED), 1L),
+            KV.of(TallyKey.partition("month=2021-01"), 1L),
+            KV.of(TallyKey.partition("month=2021-02"), 1L),
+            KV.of(TallyKey.partition("month=2021-03"), 1L),
+            KV.of(TallyKey.partition("month=2021-07"), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
+                Instant.parse("2021-07-11T00:00:00Z").getMillis()));
+    p.run().waitUntilFinish();
+
+    Pipeline fromRows = pipeline();
+    PCollectionTuple rows = fromRows
+        .apply("Incoming", Create.of(ONE_MOVED, SIX, THREE_OLDER, EIGHT).withRowSchema(CLEAN))
+        .apply("Merge", merge.withCleanFiles(cleanFiles(lake.resolve("b").toString())));
+    assertThat(rows.has(MergeWithLake.aggregated("monthly")), is(false));
+    PAssert.that(rows.get(MergeWithLake.TOUCHED).apply("Aggregate", monthly))
+        .containsInAnyOrder(expected);
+    fromRows.run().waitUntilFinish();
   }
 
   private static WriteParquet cleanFiles(String directory) {

@@ -249,18 +249,31 @@ public final class AggregateRows extends PTransform<PCollection<Row>, PCollectio
     return b.build();
   }
 
+  /**
+   * The same aggregation of rows of {@code input} held in memory ({@link RowsAggregator}), for a
+   * step that holds every row of the groups it aggregates.
+   *
+   * @throws IllegalArgumentException as {@link #outputSchema} does
+   */
+  public RowsAggregator inMemory(Schema input) {
+    Schema out = outputSchema(input);
+    Schema read = readFields(explodedSchema(input));
+    return new RowsAggregator(out, keyByGroup(input, read),
+        new MeasureGroupsFn(read, measures, pivot),
+        new ComputeMeasuresFn(out, bucket, groupFields, measures.size()));
+  }
+
+  private KeyByGroupFn keyByGroup(Schema input, Schema read) {
+    return new KeyByGroupFn(bucket, groupFields, explodedSchema(input), listFields(input), read);
+  }
+
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
     Schema out = outputSchema(input.getSchema());
-    Schema exploded = explodedSchema(input.getSchema());
-    Schema read = readFields(exploded);
+    Schema read = readFields(explodedSchema(input.getSchema()));
     int buckets = hashBuckets;
     return input
-        .apply(
-            "KeyByGroup",
-            ParDo.of(
-                new KeyByGroupFn(
-                    bucket, groupFields, exploded, listFields(input.getSchema()), read)))
+        .apply("KeyByGroup", ParDo.of(keyByGroup(input.getSchema(), read)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RowCoder.of(read)))
         .apply(
             "BucketGroups",

@@ -1,6 +1,7 @@
 package dev.intake.transforms.aggregate;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -31,11 +32,16 @@ class ComputeMeasuresFn extends DoFn<KV<Integer, MeasureGroupsFn.Groups>, Row> {
   @ProcessElement
   public void process(
       @Element KV<Integer, MeasureGroupsFn.Groups> groups, OutputReceiver<Row> out) {
-    if (groups.getValue().pivotOther > 0) {
-      pivotOther.inc(groups.getValue().pivotOther);
+    emit(groups.getValue(), out::output);
+  }
+
+  /** Hands one row per group of {@code groups} to {@code out}; counts their pivot's others. */
+  void emit(MeasureGroupsFn.Groups groups, Consumer<Row> out) {
+    if (groups.pivotOther > 0) {
+      pivotOther.inc(groups.pivotOther);
     }
-    for (MeasureGroupsFn.Group g : groups.getValue().byKey.values()) {
-      out.output(result(g));
+    for (MeasureGroupsFn.Group g : groups.byKey.values()) {
+      out.accept(result(g));
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
@@ -46,16 +47,21 @@ class KeyByGroupFn extends DoFn<Row, KV<String, Row>> {
 
   @ProcessElement
   public void process(@Element Row row, OutputReceiver<KV<String, Row>> out) {
+    keyed(row, (key, projected) -> out.output(KV.of(key, projected)));
+  }
+
+  /** Hands {@code row}'s group key and read fields to {@code out}, once per exploded row. */
+  void keyed(Row row, BiConsumer<String, Row> out) {
     LocalDate day = bucket == null ? null : bucket.of(row);
     if (bucket != null && day == null) {
       return;
     }
     if (listFields.isEmpty()) {
-      out.output(KV.of(keyOf(day, row, groupFields), project(row)));
+      out.accept(keyOf(day, row, groupFields), project(row));
       return;
     }
     for (Row exploded : explode(row, explodedSchema, listFields)) {
-      out.output(KV.of(keyOf(day, exploded, groupFields), project(exploded)));
+      out.accept(keyOf(day, exploded, groupFields), project(exploded));
     }
   }
 
