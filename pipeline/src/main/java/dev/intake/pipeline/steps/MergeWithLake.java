@@ -44,9 +44,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * partition is then read once more where its new rows are added ({@link
  * RewriteTouchedPartitions}). Otherwise the touched partitions' rows are read once and split by key
  * ({@link SplitByKeys}) around the dedup. On the first path, where the merge also writes the clean
- * files ({@link #withCleanFiles}), it can compute the aggregates aligned with the partitions there
- * too ({@link #withPartitionAggregates}), which then stand in for {@link #TOUCHED} and {@link
- * #NEWEST}.
+ * files ({@link #withCleanFiles}), and into an empty lake, it can compute the aggregates aligned
+ * with the partitions where it writes each partition ({@link #withPartitionAggregates}), which then
+ * stand in for {@link #TOUCHED}.
  *
  * <p>{@link #withTombstones} applies a source's deletions first ({@link ApplyTombstones}): the
  * partitions of the stored rows they remove are touched too (rewritten without them), and the
@@ -74,14 +74,15 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   public static final TupleTag<Row> WINNERS = new TupleTag<>() {};
   /**
    * The touched partitions whose clean files the merge wrote itself ({@link #withCleanFiles}, on
-   * the path that decides first): there only, and then {@link #TOUCHED}'s rows are in those files
-   * already and must not be written again.
+   * the path that decides first, and into an empty lake with {@link #withPartitionAggregates}):
+   * there only, and then {@link #TOUCHED}'s rows, if it is there, are in those files already and
+   * must not be written again.
    */
   public static final TupleTag<String> CLEAN_WRITTEN = new TupleTag<>() {};
 
   /**
    * The rows of the aggregate named {@code name}, where the merge computed them ({@link
-   * #withPartitionAggregates}): then there is no {@link #TOUCHED} or {@link #NEWEST}.
+   * #withPartitionAggregates}): then there is no {@link #TOUCHED}.
    */
   public static TupleTag<Row> aggregated(String name) {
     return new TupleTag<>("aggregated:" + name);
@@ -184,10 +185,11 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    * Where the merge writes the touched partitions' clean files itself ({@link #withCleanFiles}),
    * also computes these aggregates (by name; their groups must not span partitions) over each
    * partition's rows there ({@link RewriteTouchedPartitions#aggregating}), with the kept rows'
-   * tallies: the outputs are then {@link #aggregated} for each, and no {@link #TOUCHED} or {@link
-   * #NEWEST}, whose rows, the bulk of a run, are encoded and decoded by no further step. On the
-   * other paths there are no such outputs, and the caller computes the aggregates from {@link
-   * #TOUCHED}.
+   * tallies: the outputs are then {@link #aggregated} for each, and no {@link #TOUCHED} (nor
+   * {@link #NEWEST}, which there is the same rows), whose rows, the bulk of a run, are encoded
+   * and decoded by no further step. Into an empty lake (with clean files to write) the merge groups
+   * the winners by partition to do the same, and {@link #NEWEST} (the winners) stays. On the other
+   * paths there are no such outputs, and the caller computes the aggregates from {@link #TOUCHED}.
    */
   public MergeWithLake withPartitionAggregates(Map<String, AggregateRows> aggregates) {
     MergeWithLake m = copy(tombstones, tombstonesDirectory);
@@ -303,8 +305,17 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         .apply("WinnerPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
         .apply("DistinctPartitions", DistinctPartitions.create());
     PCollection<Row> current = dedup.newest();
-    return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current).and(WINNERS, current)
-        .and(TALLIES, tallies(dedup, tallyKept(current), touched));
+    if (cleanFiles == null || partitionAggregates.isEmpty()) {
+      return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current).and(WINNERS, current)
+          .and(TALLIES, tallies(dedup, tallyKept(current), touched));
+    }
+    // The winners are grouped by partition as a write of them would group them, and each
+    // partition's files and aligned aggregates are made where its rows are.
+    Schema marked = current.getSchema();
+    RewriteTouchedPartitions write = RewriteTouchedPartitions
+        .intoEmptyLake(incoming.getSchema(), partitioner, current)
+        .writing(cleanFiles.partitionFiles(marked));
+    return writtenAndAggregated(write, dedup, touched, marked).and(NEWEST, current);
   }
 
   /**
@@ -346,12 +357,22 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
           .and(TALLIES, tallies(dedup, tallyKept(current), touched));
       return cleanFiles == null ? out : out.and(CLEAN_WRITTEN, touched);
     }
+    return writtenAndAggregated(rewrite, dedup, touched, marked);
+  }
+
+  /**
+   * The outputs of {@code rewrite} (writing the clean files) computing {@link
+   * #partitionAggregates} and the kept rows' tallies where it writes each of {@code touched}: the
+   * aggregates, {@link #WINNERS}, {@link #TALLIES} and {@link #CLEAN_WRITTEN}.
+   */
+  private PCollectionTuple writtenAndAggregated(RewriteTouchedPartitions rewrite,
+      DedupByKey.Result dedup, PCollection<String> touched, Schema marked) {
     Map<TupleTag<Row>, RowsAggregator> aggregators = new LinkedHashMap<>();
     partitionAggregates.forEach((name, a) -> aggregators.put(aggregated(name), a.inMemory(marked)));
     PCollectionTuple rewritten = touched.apply("RewriteTouchedPartitions",
-        rewrite.aggregating(aggregators, versionIsTime(clean) ? version : null, watermark));
+        rewrite.aggregating(aggregators, versionIsTime(marked) ? version : null, watermark));
     PCollection<KV<TallyKey, Long>> kept = rewritten.get(RewriteTouchedPartitions.KEPT_TALLIES)
-        .apply("CombineKept", new Tallies.CombinePerKey(Tallies.coder(incoming.getPipeline())));
+        .apply("CombineKept", new Tallies.CombinePerKey(Tallies.coder(touched.getPipeline())));
     PCollectionTuple out = PCollectionTuple.of(WINNERS, dedup.newest())
         .and(TALLIES, tallies(dedup, kept, touched))
         .and(CLEAN_WRITTEN, touched);

@@ -104,6 +104,17 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
   }
 
   /**
+   * The partitions of the rows of {@code newest} (rows of {@code clean}, marked) in a lake that
+   * holds none yet: nothing stored is read, each partition gets the rows {@code partitioner} places
+   * in it. For {@link #writing} (and {@link #aggregating}) a first load where its rows are grouped.
+   */
+  static RewriteTouchedPartitions intoEmptyLake(Schema clean, Partitioner partitioner,
+      PCollection<Row> newest) {
+    return new RewriteTouchedPartitions(null, clean, Map.of(), List.of(), partitioner, null,
+        newest, null, null);
+  }
+
+  /**
    * Also writes each rewritten partition's rows (marked rows; {@code files} writes their clean
    * fields) where they are, with {@code files}.
    */
@@ -135,7 +146,8 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     // are there too, and winners of untouched partitions (stored rows that kept their key) are not
     // rewritten.
     Schema marked = MarkOrigin.markedSchema(clean);
-    RunKeyFilter carried = RunKeyFilter.otherThanRunKeys(runKeys, key);
+    RunKeyFilter carried =
+        lakeDirectory == null ? null : RunKeyFilter.otherThanRunKeys(runKeys, key);
     KvCoder<String, Row> coder =
         KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(RowCoder.of(marked)));
     Partitioner p = partitioner;
@@ -158,7 +170,8 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
         .apply("TouchedAndWinners", Flatten.pCollections())
         .apply("GroupByPartition", GroupByKey.create())
         .apply("RewritePartition",
-            ParDo.of(new RewriteFn(this, marked, carried)).withSideInputs(carried.sideInputs())
+            ParDo.of(new RewriteFn(this, marked, carried))
+                .withSideInputs(carried == null ? List.of() : carried.sideInputs())
                 .withOutputTags(ROWS, TupleTagList.of(more)));
     out.get(ROWS).setRowSchema(marked);
     if (aggregates == null) {
@@ -206,16 +219,8 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       // Without files to write the rows go on as they are read; with them, they are held (the
       // partition's rows, as a writer sorting them holds them) until its files are written.
       Consumer<Row> out = files == null ? c::output : rows::add;
-      List<MatchResult.Metadata> stored = new ArrayList<>(FileSystems.match(
-          lakeDirectory + partition.getKey() + "/*.parquet", EmptyMatchTreatment.ALLOW)
-          .metadata());
-      stored.sort(Comparator.comparing((MatchResult.Metadata f) -> f.resourceId().toString()));
-      for (MatchResult.Metadata file : stored) {
-        ParquetRows.read(file, clean, renamedFrom, (Row row) -> {
-          if (carried.keep(c, row)) {
-            out.accept(MarkOrigin.withOrigin(marked, row, false));
-          }
-        });
+      if (lakeDirectory != null) {
+        carryStored(partition.getKey(), out, c);
       }
       if (files != null) {
         files.write(partition.getKey(), rows);
@@ -226,6 +231,22 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       }
       // The partition's rows once written, else the winners after the carried rows.
       rows.forEach(c::output);
+    }
+
+    /** Hands the stored rows of {@code partition} whose key the run does not bring to {@code out}. */
+    private void carryStored(String partition, Consumer<Row> out, ProcessContext c)
+        throws IOException {
+      List<MatchResult.Metadata> stored = new ArrayList<>(FileSystems.match(
+          lakeDirectory + partition + "/*.parquet", EmptyMatchTreatment.ALLOW)
+          .metadata());
+      stored.sort(Comparator.comparing((MatchResult.Metadata f) -> f.resourceId().toString()));
+      for (MatchResult.Metadata file : stored) {
+        ParquetRows.read(file, clean, renamedFrom, (Row row) -> {
+          if (carried.keep(c, row)) {
+            out.accept(MarkOrigin.withOrigin(marked, row, false));
+          }
+        });
+      }
     }
 
     private void aggregate(List<Row> rows, ProcessContext c) {

@@ -330,6 +330,56 @@ class MergeWithLakeTest {
     fromRows.run().waitUntilFinish();
   }
 
+  /**
+   * Into an empty lake, {@link MergeWithLake#withPartitionAggregates} groups the winners by
+   * partition, writes each partition's files (the same bytes as the write of the winners) and
+   * computes its aligned aggregates there; {@link MergeWithLake#NEWEST} stays (the winners).
+   */
+  @Test
+  void aFirstLoadWritesAndAggregatesEachPartitionWhereItsRowsAre() throws Exception {
+    AggregateRows monthly = AggregateRows.of(List.of(), List.of(Measure.count("cases")))
+        .withBucket(TimeBucket.of("requested", TimeBucket.Unit.MONTH, "month", "UTC"));
+    Schema out = monthly.outputSchema(MarkOrigin.markedSchema(CLEAN));
+    String empty = lake.resolve("empty") + "/";
+    Path byMerge = lake.resolve("by-merge");
+    Path byWrite = lake.resolve("by-write");
+    MergeWithLake merge = MergeWithLake.of(empty, List.of("id"), "updated", null, BY_MONTH);
+
+    Pipeline p = pipeline();
+    PCollectionTuple merged = p
+        .apply("Incoming", Create.of(ONE, TWO, THREE, THREE_OLDER).withRowSchema(CLEAN))
+        .apply("Merge", merge.withCleanFiles(cleanFiles(byMerge.toString()))
+            .withPartitionAggregates(Map.of("monthly", monthly)));
+    assertThat(merged.has(MergeWithLake.TOUCHED), is(false));
+    PAssert.that(merged.get(MergeWithLake.NEWEST).apply(MarkOrigin.strip(CLEAN)))
+        .containsInAnyOrder(ONE, TWO, THREE);
+    PAssert.that(merged.get(MergeWithLake.CLEAN_WRITTEN))
+        .containsInAnyOrder("month=2021-01", "month=2021-02");
+    PAssert.that(merged.get(MergeWithLake.aggregated("monthly"))).containsInAnyOrder(
+        Row.withSchema(out).addValues(LocalDate.of(2021, 1, 1), 2L).build(),
+        Row.withSchema(out).addValues(LocalDate.of(2021, 2, 1), 1L).build());
+    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
+        .containsInAnyOrder(
+            KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 3L),
+            KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), 1L),
+            KV.of(TallyKey.partition("month=2021-01"), 1L),
+            KV.of(TallyKey.partition("month=2021-02"), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
+                Instant.parse("2021-02-11T00:00:00Z").getMillis()));
+    p.run().waitUntilFinish();
+
+    Pipeline written = pipeline();
+    PCollectionTuple rows = written
+        .apply("Incoming", Create.of(ONE, TWO, THREE, THREE_OLDER).withRowSchema(CLEAN))
+        .apply("Merge", merge.withCleanFiles(cleanFiles(byWrite.toString())));
+    assertThat(rows.has(MergeWithLake.CLEAN_WRITTEN), is(false));
+    rows.get(MergeWithLake.TOUCHED).apply("Write", cleanFiles(byWrite.toString()));
+    written.run().waitUntilFinish();
+    assertThat(filesUnder(byMerge), equalTo(filesUnder(byWrite)));
+    assertThat(filesUnder(byMerge).keySet(), containsInAnyOrder(
+        "month=2021-01/part-00000.parquet", "month=2021-02/part-00000.parquet"));
+  }
+
   private static WriteParquet cleanFiles(String directory) {
     return WriteParquet.to(directory + "/").writingFields(CLEAN).partitionedBy(BY_MONTH)
         .sortedBy(List.of("id")).withBloomFilterOn(List.of("id"));

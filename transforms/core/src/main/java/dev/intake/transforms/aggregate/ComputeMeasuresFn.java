@@ -1,5 +1,6 @@
 package dev.intake.transforms.aggregate;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.metrics.Counter;
@@ -46,23 +47,25 @@ class ComputeMeasuresFn extends DoFn<KV<Integer, MeasureGroupsFn.Groups>, Row> {
   }
 
   private Row result(MeasureGroupsFn.Group g) {
-    // Every row of the group has the same bucket and group values: take them from any one.
-    Row.Builder b = Row.withSchema(outputSchema);
+    // Every row of the group has the same bucket and group values: take them from any one. The
+    // values are of the output schema's types already (a date, the input's group values, longs
+    // and doubles), so they are attached, not checked again one by one.
+    List<Object> values = new ArrayList<>(outputSchema.getFieldCount());
     if (bucket != null) {
-      b.addValue(bucket.of(g.first));
+      values.add(bucket.of(g.first));
     }
     for (String f : groupFields) {
-      b.addValue(g.first.getValue(f));
+      values.add(g.first.getValue(f));
     }
-    List<?>[] values = new List<?>[g.measured.length];
+    List<?>[] slots = new List<?>[g.measured.length];
     for (int s = 0; s < g.measured.length; s++) {
-      values[s] = g.measured[s].values();
+      slots[s] = g.measured[s].values();
     }
     for (int m = 0; m < measures; m++) {
-      for (List<?> slot : values) {
-        b.addValue(slot.get(m));
+      for (List<?> slot : slots) {
+        values.add(slot.get(m));
       }
     }
-    return b.build();
+    return Row.withSchema(outputSchema).attachValues(values);
   }
 }

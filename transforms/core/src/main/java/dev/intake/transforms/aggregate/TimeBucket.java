@@ -58,6 +58,8 @@ public final class TimeBucket implements Serializable {
   private final Unit unit;
   private final String column;
   private final String zone;
+  /** {@link #zone}'s rules, looked up once per instance rather than per row. */
+  private transient ZoneId zoneId;
 
   private TimeBucket(String field, Unit unit, String column, String zone) {
     this.field = field;
@@ -111,8 +113,11 @@ public final class TimeBucket implements Serializable {
     if (v instanceof LocalDate date) {
       return unit.truncate(date);
     }
+    if (zoneId == null) {
+      zoneId = ZoneId.of(zone);
+    }
     long millis = ((ReadableInstant) v).getMillis();
-    return unit.truncate(LocalDate.ofInstant(Instant.ofEpochMilli(millis), ZoneId.of(zone)));
+    return unit.truncate(LocalDate.ofInstant(Instant.ofEpochMilli(millis), zoneId));
   }
 
   /** Whether a field of {@code type} can be bucketed: a timestamp or a date. */
