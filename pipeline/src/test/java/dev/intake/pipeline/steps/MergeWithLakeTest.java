@@ -73,6 +73,12 @@ class MergeWithLakeTest {
   private static final Row SIX = clean(6, "2021-02-15T00:00:00Z", "2021-06-02T00:00:00Z", "f");
   private static final Row THREE_OLDER =
       clean(3, "2021-02-10T00:00:00Z", "2021-02-01T00:00:00Z", "c0");
+  /** Cases per month of the request: an aggregate aligned with the monthly partitions. */
+  private static final AggregateRows MONTHLY =
+      AggregateRows.of(List.of(), List.of(Measure.count("cases")))
+          .withBucket(TimeBucket.of("requested", TimeBucket.Unit.MONTH, "month", "UTC"));
+  private static final Schema MONTHLY_ROWS =
+      MONTHLY.outputSchema(MarkOrigin.markedSchema(CLEAN));
   // A month the lake has no file of yet.
   private static final Row EIGHT = clean(8, "2021-07-10T00:00:00Z", "2021-07-11T00:00:00Z", "h");
 
@@ -124,6 +130,22 @@ class MergeWithLakeTest {
                 Instant.parse("2021-06-02T00:00:00Z").getMillis()));
   }
 
+  /** The counts of the run of ONE_MOVED, SIX, THREE_OLDER and EIGHT onto the stored lake. */
+  private static void assertTalliesOfMovedSixOlderThreeAndEight(PCollectionTuple merged) {
+    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
+        .containsInAnyOrder(
+            KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 3L),
+            KV.of(TallyKey.of(TallyKey.Kind.CARRIED), 3L),
+            KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.REPLACED), 1L),
+            KV.of(TallyKey.partition("month=2021-01"), 1L),
+            KV.of(TallyKey.partition("month=2021-02"), 1L),
+            KV.of(TallyKey.partition("month=2021-03"), 1L),
+            KV.of(TallyKey.partition("month=2021-07"), 1L),
+            KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
+                Instant.parse("2021-07-11T00:00:00Z").getMillis()));
+  }
+
   @Test
   void readsOnlyThePartitionsOfItsKeysAndRowsAndRewritesWhatChanged() {
     Pipeline p = pipeline();
@@ -164,18 +186,7 @@ class MergeWithLakeTest {
         .containsInAnyOrder(TWO, THREE, SIX, FOUR, ONE_MOVED, EIGHT);
     PAssert.that(merged.get(MergeWithLake.WINNERS).apply("Winners", MarkOrigin.strip(CLEAN)))
         .containsInAnyOrder(ONE_MOVED, SIX, THREE, EIGHT);
-    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
-        .containsInAnyOrder(
-            KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 3L),
-            KV.of(TallyKey.of(TallyKey.Kind.CARRIED), 3L),
-            KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), 1L),
-            KV.of(TallyKey.of(TallyKey.Kind.REPLACED), 1L),
-            KV.of(TallyKey.partition("month=2021-01"), 1L),
-            KV.of(TallyKey.partition("month=2021-02"), 1L),
-            KV.of(TallyKey.partition("month=2021-03"), 1L),
-            KV.of(TallyKey.partition("month=2021-07"), 1L),
-            KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
-                Instant.parse("2021-07-11T00:00:00Z").getMillis()));
+    assertTalliesOfMovedSixOlderThreeAndEight(merged);
     p.run().waitUntilFinish();
   }
 
@@ -288,36 +299,22 @@ class MergeWithLakeTest {
    */
   @Test
   void theMergeThatDecidesFirstComputesPartitionAggregatesAsFromItsTouchedRows() {
-    AggregateRows monthly = AggregateRows.of(List.of(), List.of(Measure.count("cases")))
-        .withBucket(TimeBucket.of("requested", TimeBucket.Unit.MONTH, "month", "UTC"));
-    Schema out = monthly.outputSchema(MarkOrigin.markedSchema(CLEAN));
     List<Row> expected = List.of(
-        Row.withSchema(out).addValues(LocalDate.of(2021, 1, 1), 1L).build(),
-        Row.withSchema(out).addValues(LocalDate.of(2021, 2, 1), 2L).build(),
-        Row.withSchema(out).addValues(LocalDate.of(2021, 3, 1), 2L).build(),
-        Row.withSchema(out).addValues(LocalDate.of(2021, 7, 1), 1L).build());
+        Row.withSchema(MONTHLY_ROWS).addValues(LocalDate.of(2021, 1, 1), 1L).build(),
+        Row.withSchema(MONTHLY_ROWS).addValues(LocalDate.of(2021, 2, 1), 2L).build(),
+        Row.withSchema(MONTHLY_ROWS).addValues(LocalDate.of(2021, 3, 1), 2L).build(),
+        Row.withSchema(MONTHLY_ROWS).addValues(LocalDate.of(2021, 7, 1), 1L).build());
     MergeWithLake merge = MergeWithLake.of(clean(), List.of("id"), "updated", null, BY_MONTH);
 
     Pipeline p = pipeline();
     PCollectionTuple merged = p
         .apply("Incoming", Create.of(ONE_MOVED, SIX, THREE_OLDER, EIGHT).withRowSchema(CLEAN))
         .apply("Merge", merge.withCleanFiles(cleanFiles(lake.resolve("a").toString()))
-            .withPartitionAggregates(Map.of("monthly", monthly)));
+            .withPartitionAggregates(Map.of("monthly", MONTHLY)));
     assertThat(merged.has(MergeWithLake.TOUCHED), is(false));
     assertThat(merged.has(MergeWithLake.NEWEST), is(false));
     PAssert.that(merged.get(MergeWithLake.aggregated("monthly"))).containsInAnyOrder(expected);
-    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
-        .containsInAnyOrder(
-            KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 3L),
-            KV.of(TallyKey.of(TallyKey.Kind.CARRIED), 3L),
-            KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), 1L),
-            KV.of(TallyKey.of(TallyKey.Kind.REPLACED), 1L),
-            KV.of(TallyKey.partition("month=2021-01"), 1L),
-            KV.of(TallyKey.partition("month=2021-02"), 1L),
-            KV.of(TallyKey.partition("month=2021-03"), 1L),
-            KV.of(TallyKey.partition("month=2021-07"), 1L),
-            KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
-                Instant.parse("2021-07-11T00:00:00Z").getMillis()));
+    assertTalliesOfMovedSixOlderThreeAndEight(merged);
     p.run().waitUntilFinish();
 
     Pipeline fromRows = pipeline();
@@ -325,7 +322,7 @@ class MergeWithLakeTest {
         .apply("Incoming", Create.of(ONE_MOVED, SIX, THREE_OLDER, EIGHT).withRowSchema(CLEAN))
         .apply("Merge", merge.withCleanFiles(cleanFiles(lake.resolve("b").toString())));
     assertThat(rows.has(MergeWithLake.aggregated("monthly")), is(false));
-    PAssert.that(rows.get(MergeWithLake.TOUCHED).apply("Aggregate", monthly))
+    PAssert.that(rows.get(MergeWithLake.TOUCHED).apply("Aggregate", MONTHLY))
         .containsInAnyOrder(expected);
     fromRows.run().waitUntilFinish();
   }
@@ -337,9 +334,6 @@ class MergeWithLakeTest {
    */
   @Test
   void aFirstLoadWritesAndAggregatesEachPartitionWhereItsRowsAre() throws Exception {
-    AggregateRows monthly = AggregateRows.of(List.of(), List.of(Measure.count("cases")))
-        .withBucket(TimeBucket.of("requested", TimeBucket.Unit.MONTH, "month", "UTC"));
-    Schema out = monthly.outputSchema(MarkOrigin.markedSchema(CLEAN));
     String empty = lake.resolve("empty") + "/";
     Path byMerge = lake.resolve("by-merge");
     Path byWrite = lake.resolve("by-write");
@@ -349,15 +343,15 @@ class MergeWithLakeTest {
     PCollectionTuple merged = p
         .apply("Incoming", Create.of(ONE, TWO, THREE, THREE_OLDER).withRowSchema(CLEAN))
         .apply("Merge", merge.withCleanFiles(cleanFiles(byMerge.toString()))
-            .withPartitionAggregates(Map.of("monthly", monthly)));
+            .withPartitionAggregates(Map.of("monthly", MONTHLY)));
     assertThat(merged.has(MergeWithLake.TOUCHED), is(false));
     PAssert.that(merged.get(MergeWithLake.NEWEST).apply(MarkOrigin.strip(CLEAN)))
         .containsInAnyOrder(ONE, TWO, THREE);
     PAssert.that(merged.get(MergeWithLake.CLEAN_WRITTEN))
         .containsInAnyOrder("month=2021-01", "month=2021-02");
     PAssert.that(merged.get(MergeWithLake.aggregated("monthly"))).containsInAnyOrder(
-        Row.withSchema(out).addValues(LocalDate.of(2021, 1, 1), 2L).build(),
-        Row.withSchema(out).addValues(LocalDate.of(2021, 2, 1), 1L).build());
+        Row.withSchema(MONTHLY_ROWS).addValues(LocalDate.of(2021, 1, 1), 2L).build(),
+        Row.withSchema(MONTHLY_ROWS).addValues(LocalDate.of(2021, 2, 1), 1L).build());
     PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
         .containsInAnyOrder(
             KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 3L),
