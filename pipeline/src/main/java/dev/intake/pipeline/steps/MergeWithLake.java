@@ -305,7 +305,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         .apply("WinnerPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
         .apply("DistinctPartitions", DistinctPartitions.create());
     PCollection<Row> current = dedup.newest();
-    if (cleanFiles == null || partitionAggregates.isEmpty()) {
+    if (!aggregatesWhereWritten()) {
       return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current).and(WINNERS, current)
           .and(TALLIES, tallies(dedup, tallyKept(current), touched));
     }
@@ -349,7 +349,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     if (cleanFiles != null) {
       rewrite = rewrite.writing(cleanFiles.partitionFiles(marked));
     }
-    if (cleanFiles == null || partitionAggregates.isEmpty()) {
+    if (!aggregatesWhereWritten()) {
       PCollection<Row> current =
           touched.apply("RewriteTouchedPartitions", rewrite).get(RewriteTouchedPartitions.ROWS);
       PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
@@ -370,11 +370,10 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     Map<TupleTag<Row>, RowsAggregator> aggregators = new LinkedHashMap<>();
     partitionAggregates.forEach((name, a) -> aggregators.put(aggregated(name), a.inMemory(marked)));
     PCollectionTuple rewritten = touched.apply("RewriteTouchedPartitions",
-        rewrite.aggregating(aggregators, versionIsTime(marked) ? version : null, watermark));
-    PCollection<KV<TallyKey, Long>> kept = rewritten.get(RewriteTouchedPartitions.KEPT_TALLIES)
-        .apply("CombineKept", new Tallies.CombinePerKey(Tallies.coder(touched.getPipeline())));
+        rewrite.aggregating(aggregators, timeVersion(marked), watermark));
     PCollectionTuple out = PCollectionTuple.of(WINNERS, dedup.newest())
-        .and(TALLIES, tallies(dedup, kept, touched))
+        .and(TALLIES,
+            tallies(dedup, rewritten.get(RewriteTouchedPartitions.KEPT_TALLIES), touched))
         .and(CLEAN_WRITTEN, touched);
     for (TupleTag<Row> tag : aggregators.keySet()) {
       out = out.and(tag, rewritten.get(tag));
@@ -423,19 +422,31 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
         .apply("PartitionsToRead", DistinctPartitions.create());
   }
 
-  private boolean versionIsTime(Schema clean) {
-    return clean.getField(version).getType().getTypeName() == Schema.TypeName.DATETIME;
+  /**
+   * Whether the partition-aligned aggregates are computed where the clean files are written
+   * ({@link #withPartitionAggregates}), on the paths that write them.
+   */
+  private boolean aggregatesWhereWritten() {
+    return cleanFiles != null && !partitionAggregates.isEmpty();
   }
 
-  /** The tallies of the kept rows {@code current} ({@link TallyKept}), combined. */
+  /** The version field when rows of {@code schema} hold it as a time (its newest is counted). */
+  private String timeVersion(Schema schema) {
+    return schema.getField(version).getType().getTypeName() == Schema.TypeName.DATETIME
+        ? version : null;
+  }
+
+  /** The tallies of the kept rows {@code current} ({@link TallyKept}), per bundle. */
   private PCollection<KV<TallyKey, Long>> tallyKept(PCollection<Row> current) {
     return current
-        .apply("TallyKept",
-            ParDo.of(new TallyKept(versionIsTime(current.getSchema()) ? version : null, watermark)))
-        .setCoder(Tallies.coder(current.getPipeline()))
-        .apply("CombineKept", new Tallies.CombinePerKey(Tallies.coder(current.getPipeline())));
+        .apply("TallyKept", ParDo.of(new TallyKept(timeVersion(current.getSchema()), watermark)))
+        .setCoder(Tallies.coder(current.getPipeline()));
   }
 
+  /**
+   * Every tally of the merge: superseded and replaced rows, the {@code kept} rows' tallies
+   * (combined here), the touched partitions.
+   */
   private PCollection<KV<TallyKey, Long>> tallies(
       DedupByKey.Result dedup, PCollection<KV<TallyKey, Long>> kept, PCollection<String> touched) {
     return PCollectionList.of(
@@ -449,7 +460,8 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
                                 MarkOrigin.isIncoming(r)
                                     ? TallyKey.Kind.SUPERSEDED
                                     : TallyKey.Kind.REPLACED))))
-        .and(kept)
+        .and(kept.apply("CombineKept",
+            new Tallies.CombinePerKey(Tallies.coder(touched.getPipeline()))))
         .and(touched.apply("TallyPartitions", Tallies.count(TallyKey::partition)))
         .apply("AllTallies", Flatten.pCollections());
   }

@@ -152,7 +152,8 @@ final class LakeRows implements SerializableFunction<GenericRecord, Row>, Serial
     }
   }
 
-  private static boolean isDate(Schema.FieldType type) {
+  /** Whether {@code type} is Beam's DATE logical type (read and written as epoch days). */
+  static boolean isDate(Schema.FieldType type) {
     return type.getTypeName().isLogicalType()
         && type.getLogicalType().getIdentifier().equals(SqlTypes.DATE.getIdentifier());
   }

@@ -9,7 +9,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.values.Row;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroSchemaConverter;
@@ -53,6 +52,8 @@ final class RowWriteSupport extends WriteSupport<Row> {
   /** Per list field: how its elements are written. */
   private final Kind[] elements;
   private final String[] names;
+  /** Per field: whether it holds a value in every row (a null there is refused). */
+  private final boolean[] required;
   private final AvroWriteSupport<GenericRecord> viaAvro;
   private RecordConsumer out;
 
@@ -80,6 +81,10 @@ final class RowWriteSupport extends WriteSupport<Row> {
     this.kinds = direct ? kinds : null;
     this.elements = elements;
     this.names = schema.getFieldNames().toArray(new String[0]);
+    this.required = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      required[i] = !schema.getField(i).getType().getNullable();
+    }
     this.viaAvro = direct ? null : new AvroWriteSupport<>(parquet, avro, SpecificData.get());
   }
 
@@ -134,7 +139,7 @@ final class RowWriteSupport extends WriteSupport<Row> {
     for (int i = 0; i < names.length; i++) {
       Object v = values.get(i);
       if (v == null) {
-        if (!schema.getField(i).getType().getNullable()) {
+        if (required[i]) {
           throw new IllegalArgumentException("null in the required column " + names[i]);
         }
         continue;
@@ -207,9 +212,8 @@ final class RowWriteSupport extends WriteSupport<Row> {
       case DATETIME:
         return column.getLogicalType() instanceof LogicalTypes.TimestampMillis ? Kind.MILLIS : null;
       case LOGICAL_TYPE:
-        boolean date = type.getLogicalType().getIdentifier().equals(SqlTypes.DATE.getIdentifier())
-            && column.getLogicalType() instanceof LogicalTypes.Date;
-        return date ? Kind.EPOCH_DAY : null;
+        return LakeRows.isDate(type) && column.getLogicalType() instanceof LogicalTypes.Date
+            ? Kind.EPOCH_DAY : null;
       default:
         return null;
     }
