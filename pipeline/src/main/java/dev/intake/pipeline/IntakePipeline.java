@@ -246,13 +246,18 @@ public final class IntakePipeline {
     merge = merge.withCleanFiles(
         WriteDataset.cleanFiles(spec, cleanSchema(spec), staging, c.maxRowsPerFile));
     if (!c.loads.containsKey(Outputs.CLEAN)) {
+      // An aggregate is written there too, unless the warehouse loads its rows in the pipeline.
       Map<String, AggregateRows> aligned = new LinkedHashMap<>();
+      Map<String, WriteParquet> written = new LinkedHashMap<>();
       for (DatasetSpec.Aggregate a : spec.aggregates()) {
         if (a.lakePartitioner(spec.partitioner()) != null) {
           aligned.put(a.name(), a.transform());
+          if (!c.loads.containsKey(Outputs.aggregate(a.name()))) {
+            written.put(a.name(), WriteDataset.aggregateFiles(spec, a, staging));
+          }
         }
       }
-      merge = merge.withPartitionAggregates(aligned);
+      merge = merge.withPartitionAggregates(aligned).withAggregateFiles(written);
     }
     PCollectionTuple merged = clean.get(CleanRecords.ROWS)
         .apply("MergeWithLake", merge.withDedupBuckets(c.dedupBuckets));

@@ -88,6 +88,15 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     return new TupleTag<>("aggregated:" + name);
   }
 
+  /**
+   * The touched partitions whose files of the aggregate named {@code name} the merge wrote ({@link
+   * #withAggregateFiles}): then there is no {@link #aggregated} output of it, and its rows written
+   * are counted in {@link #TALLIES}.
+   */
+  public static TupleTag<String> aggregateWritten(String name) {
+    return new TupleTag<>("aggregateWritten:" + name);
+  }
+
   private final String lakeDirectory;
   private final List<String> key;
   private final String version;
@@ -103,6 +112,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   private boolean wholeLake;
   private WriteParquet cleanFiles;
   private Map<String, AggregateRows> partitionAggregates = Map.of();
+  private Map<String, WriteParquet> aggregateFiles = Map.of();
 
   private MergeWithLake(
       String lakeDirectory, List<String> key, String version, String watermark,
@@ -197,6 +207,19 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     return m;
   }
 
+  /**
+   * Where the merge computes the aggregates of {@link #withPartitionAggregates}, also writes those
+   * named here with their {@code files} (partitioned like the clean rows), under each aggregate's
+   * {@link Outputs#aggregate} name: their rows then reach no write step (no shuffle), and the rows
+   * written are counted in {@link #TALLIES}; the output {@link #aggregateWritten} says which. An
+   * aggregate the warehouse loads in the pipeline needs its rows as a collection: leave it out.
+   */
+  public MergeWithLake withAggregateFiles(Map<String, WriteParquet> files) {
+    MergeWithLake m = copy(tombstones, tombstonesDirectory);
+    m.aggregateFiles = new LinkedHashMap<>(files);
+    return m;
+  }
+
   /** A copy with {@code tombstones} from {@code directory} and every other setting as it is. */
   private MergeWithLake copy(PCollection<Row> tombstones, String directory) {
     MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
@@ -208,6 +231,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     m.wholeLake = wholeLake;
     m.cleanFiles = cleanFiles;
     m.partitionAggregates = partitionAggregates;
+    m.aggregateFiles = aggregateFiles;
     return m;
   }
 
@@ -368,15 +392,25 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   private PCollectionTuple writtenAndAggregated(RewriteTouchedPartitions rewrite,
       DedupByKey.Result dedup, PCollection<String> touched, Schema marked) {
     Map<TupleTag<Row>, RowsAggregator> aggregators = new LinkedHashMap<>();
-    partitionAggregates.forEach((name, a) -> aggregators.put(aggregated(name), a.inMemory(marked)));
+    Map<TupleTag<Row>, AggregateFiles> written = new LinkedHashMap<>();
+    partitionAggregates.forEach((name, a) -> {
+      RowsAggregator aggregator = a.inMemory(marked);
+      aggregators.put(aggregated(name), aggregator);
+      WriteParquet files = aggregateFiles.get(name);
+      if (files != null) {
+        written.put(aggregated(name),
+            AggregateFiles.of(Outputs.aggregate(name), files, aggregator.outputSchema()));
+      }
+    });
     PCollectionTuple rewritten = touched.apply("RewriteTouchedPartitions",
-        rewrite.aggregating(aggregators, timeVersion(marked), watermark));
+        rewrite.aggregating(aggregators, written, timeVersion(marked), watermark));
     PCollectionTuple out = PCollectionTuple.of(WINNERS, dedup.newest())
-        .and(TALLIES,
-            tallies(dedup, rewritten.get(RewriteTouchedPartitions.KEPT_TALLIES), touched))
+        .and(TALLIES, tallies(dedup, rewritten.get(RewriteTouchedPartitions.TALLIES), touched))
         .and(CLEAN_WRITTEN, touched);
-    for (TupleTag<Row> tag : aggregators.keySet()) {
-      out = out.and(tag, rewritten.get(tag));
+    for (String name : partitionAggregates.keySet()) {
+      out = aggregateFiles.containsKey(name)
+          ? out.and(aggregateWritten(name), touched)
+          : out.and(aggregated(name), rewritten.get(aggregated(name)));
     }
     return out;
   }

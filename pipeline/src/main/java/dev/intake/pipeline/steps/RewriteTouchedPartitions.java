@@ -53,13 +53,17 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * aggregates whose groups never span partitions ({@link RowsAggregator}) and the tallies of the
  * kept rows ({@link TallyKept.Counts}), and outputs those instead of the rows: the rewritten rows,
  * the bulk of a run, are then neither encoded nor decoded again, and the step's outputs are a
- * partition's few aggregate rows and tallies.
+ * partition's few aggregate rows and tallies. An aggregate given its files ({@link AggregateFiles})
+ * is written there too, and only the count of its rows comes out.
  */
 final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCollectionTuple> {
   /** The rows of each touched partition (none with {@link #aggregating}). */
   static final TupleTag<Row> ROWS = new TupleTag<>() {};
-  /** With {@link #aggregating}: the tallies of the kept rows ({@link TallyKept}'s). */
-  static final TupleTag<KV<TallyKey, Long>> KEPT_TALLIES = new TupleTag<>() {};
+  /**
+   * With {@link #aggregating}: the tallies of the kept rows ({@link TallyKept}'s) and the rows
+   * written of each aggregate written here, per partition.
+   */
+  static final TupleTag<KV<TallyKey, Long>> TALLIES = new TupleTag<>() {};
 
   private final String lakeDirectory;
   private final Schema clean;
@@ -86,9 +90,15 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     this.aggregates = aggregates;
   }
 
-  /** What {@link #aggregating} computes over each written partition's rows. */
-  private record Aggregates(Map<TupleTag<Row>, RowsAggregator> byTag, String version,
-      String watermark) implements Serializable {}
+  /** What {@link #aggregating} computes over each written partition's rows, and writes. */
+  private record Aggregates(Map<TupleTag<Row>, RowsAggregator> byTag,
+      Map<TupleTag<Row>, AggregateFiles> files, String version, String watermark)
+      implements Serializable {
+    /** The tags of the aggregates that are outputs, not written here. */
+    List<TupleTag<Row>> outputTags() {
+      return byTag.keySet().stream().filter(t -> !files.containsKey(t)).toList();
+    }
+  }
 
   /**
    * Partitions of the lake under {@code lakeDirectory} (rows of {@code clean}, stored columns
@@ -125,18 +135,23 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
 
   /**
    * Also computes, over each partition's rows once {@link #writing} wrote them, the aggregates of
-   * {@code byTag} (each an output under its tag; their groups must not span partitions) and the
-   * kept rows' tallies ({@link #KEPT_TALLIES}, of {@code version} when it is a time and of {@code
-   * watermark}, either null for none), instead of outputting the rows ({@link #ROWS} stays empty).
+   * {@code byTag} (their groups must not span partitions) and the kept rows' tallies ({@link
+   * #TALLIES}, of {@code version} when it is a time and of {@code watermark}, either null for
+   * none), instead of outputting the rows ({@link #ROWS} stays empty). An aggregate whose tag has
+   * files in {@code written} is written with them, its rows counted in {@link #TALLIES}; any other
+   * is an output under its tag.
    */
-  RewriteTouchedPartitions aggregating(Map<TupleTag<Row>, RowsAggregator> byTag, String version,
-      String watermark) {
+  RewriteTouchedPartitions aggregating(Map<TupleTag<Row>, RowsAggregator> byTag,
+      Map<TupleTag<Row>, AggregateFiles> written, String version, String watermark) {
     if (files == null) {
       throw new IllegalStateException("aggregates are computed where the files are written");
     }
+    if (!byTag.keySet().containsAll(written.keySet())) {
+      throw new IllegalArgumentException("files of aggregates not computed: " + written.keySet());
+    }
     return new RewriteTouchedPartitions(lakeDirectory, clean, renamedFrom, key, partitioner,
         runKeys, newest, files,
-        new Aggregates(new LinkedHashMap<>(byTag), version, watermark));
+        new Aggregates(new LinkedHashMap<>(byTag), Map.copyOf(written), version, watermark));
   }
 
   @Override
@@ -163,8 +178,8 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
         .setCoder(coder);
     List<TupleTag<?>> more = new ArrayList<>();
     if (aggregates != null) {
-      more.add(KEPT_TALLIES);
-      more.addAll(aggregates.byTag().keySet());
+      more.add(TALLIES);
+      more.addAll(aggregates.outputTags());
     }
     PCollectionTuple out = PCollectionList.of(partitions).and(winners)
         .apply("TouchedAndWinners", Flatten.pCollections())
@@ -177,8 +192,10 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     if (aggregates == null) {
       return out;
     }
-    out.get(KEPT_TALLIES).setCoder(Tallies.coder(touched.getPipeline()));
-    aggregates.byTag().forEach((tag, a) -> out.get(tag).setRowSchema(a.outputSchema()));
+    out.get(TALLIES).setCoder(Tallies.coder(touched.getPipeline()));
+    for (TupleTag<Row> tag : aggregates.outputTags()) {
+      out.get(tag).setRowSchema(aggregates.byTag().get(tag).outputSchema());
+    }
     return out;
   }
 
@@ -226,7 +243,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
         files.write(partition.getKey(), rows);
       }
       if (aggregates != null) {
-        aggregate(rows, c);
+        aggregate(partition.getKey(), rows, c);
         return;
       }
       // The partition's rows once written, else the winners after the carried rows.
@@ -249,11 +266,23 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       }
     }
 
-    private void aggregate(List<Row> rows, ProcessContext c) {
-      aggregates.byTag().forEach((tag, a) -> a.aggregate(rows).forEach(r -> c.output(tag, r)));
+    private void aggregate(String partition, List<Row> rows, ProcessContext c)
+        throws IOException {
+      for (Map.Entry<TupleTag<Row>, RowsAggregator> a : aggregates.byTag().entrySet()) {
+        List<Row> aggregated = a.getValue().aggregate(rows);
+        AggregateFiles written = aggregates.files().get(a.getKey());
+        if (written == null) {
+          aggregated.forEach(r -> c.output(a.getKey(), r));
+          continue;
+        }
+        KV<TallyKey, Long> tally = written.write(partition, aggregated);
+        if (tally != null) {
+          c.output(TALLIES, tally);
+        }
+      }
       TallyKept.Counts counts = new TallyKept.Counts(aggregates.version(), aggregates.watermark());
       rows.forEach(counts::add);
-      counts.emit((k, v) -> c.output(KEPT_TALLIES, KV.of(k, v)));
+      counts.emit((k, v) -> c.output(TALLIES, KV.of(k, v)));
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
@@ -25,11 +26,12 @@ import org.apache.beam.sdk.values.Row;
  * key for {@link FindKeyPartitions}; {@link #cleanFiles}), unless the merge wrote them ({@link
  * MergeWithLake#CLEAN_WRITTEN}), and each aggregate — an aggregate aligned with the
  * partitions from the touched partitions' rows (unless the merge computed it: {@link
- * MergeWithLake#aggregated}), any other from the newest row of every key. Where
+ * MergeWithLake#aggregated}) or wrote it ({@link MergeWithLake#aggregateWritten}), any other
+ * from the newest row of every key. Where
  * the warehouse loads in the pipeline, the same rows go to its staging tables ({@code loads}, by
- * output name), and so do the tombstones to keep, when the source has deletions. Outputs the rows
- * written to each output's files, but the clean files' (counted from their footers when the run is
- * checked, whoever wrote them).
+ * output name), and so do the tombstones to keep, when the source has deletions. Outputs the counts
+ * of rows written to each output's files it writes (none when the merge wrote them all), but the
+ * clean files' (counted from their footers when the run is checked, whoever wrote them).
  */
 public final class WriteDataset
     extends PTransform<PCollectionTuple, PCollection<KV<TallyKey, Long>>> {
@@ -92,15 +94,15 @@ public final class WriteDataset
         .apply("LoadClean", l));
     PCollection<Row> everyKey = null;
     for (DatasetSpec.Aggregate a : spec.aggregates()) {
+      if (merged.has(MergeWithLake.aggregateWritten(a.name()))) {
+        continue;
+      }
       Partitioner lake = a.lakePartitioner(spec.partitioner());
       if (lake == null && everyKey == null) {
         everyKey =
             merged.get(MergeWithLake.NEWEST).apply("StripOriginOfAll", MarkOrigin.strip(clean));
       }
-      WriteParquet files = WriteParquet.to(staging.aggregate(a.name()));
-      if (lake != null) {
-        files = files.partitionedBy(lake).sortedBy(List.of(a.bucketColumn()));
-      }
+      WriteParquet files = aggregateFiles(spec, a, staging);
       String output = Outputs.aggregate(a.name());
       PCollection<Row> rows = merged.has(MergeWithLake.aggregated(a.name()))
           ? merged.get(MergeWithLake.aggregated(a.name()))
@@ -115,6 +117,11 @@ public final class WriteDataset
               .apply("WriteTombstones", WriteOutput.of(Outputs.TOMBSTONES,
                   WriteParquet.to(staging.tombstones()).sortedBy(spec.key()),
                   load(Outputs.TOMBSTONES))));
+    }
+    if (tallies.isEmpty()) {
+      // The merge wrote every output (and counted them), and there are no tombstones.
+      tallies.add(merged.getPipeline().apply("NothingWritten",
+          Create.empty(Tallies.coder(merged.getPipeline()))));
     }
     return PCollectionList.of(tallies).apply("AllTallies", Flatten.pCollections());
   }
@@ -133,6 +140,19 @@ public final class WriteDataset
         .sortedBy(spec.key())
         .withMaxRowsPerFile(maxRowsPerFile)
         .withBloomFilterOn(spec.key());
+  }
+
+  /**
+   * How the rows of {@code spec}'s aggregate {@code a} are written under {@code staging}: an
+   * aggregate aligned with the lake's partitions partitioned like the clean rows and sorted by its
+   * bucket, any other unpartitioned. For {@link MergeWithLake#withAggregateFiles} too, so both write
+   * the same files.
+   */
+  public static WriteParquet aggregateFiles(
+      DatasetSpec spec, DatasetSpec.Aggregate a, LakeLayout.Staging staging) {
+    WriteParquet files = WriteParquet.to(staging.aggregate(a.name()));
+    Partitioner lake = a.lakePartitioner(spec.partitioner());
+    return lake == null ? files : files.partitionedBy(lake).sortedBy(List.of(a.bucketColumn()));
   }
 
   private Optional<? extends PTransform<PCollection<Row>, PDone>> load(String output) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -131,9 +132,10 @@ class MergeWithLakeTest {
   }
 
   /** The counts of the run of ONE_MOVED, SIX, THREE_OLDER and EIGHT onto the stored lake. */
-  private static void assertTalliesOfMovedSixOlderThreeAndEight(PCollectionTuple merged) {
-    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
-        .containsInAnyOrder(
+  @SafeVarargs
+  private static void assertTalliesOfMovedSixOlderThreeAndEight(PCollectionTuple merged,
+      KV<TallyKey, Long>... more) {
+    List<KV<TallyKey, Long>> expected = new ArrayList<>(List.of(
             KV.of(TallyKey.of(TallyKey.Kind.WRITTEN), 3L),
             KV.of(TallyKey.of(TallyKey.Kind.CARRIED), 3L),
             KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), 1L),
@@ -143,7 +145,10 @@ class MergeWithLakeTest {
             KV.of(TallyKey.partition("month=2021-03"), 1L),
             KV.of(TallyKey.partition("month=2021-07"), 1L),
             KV.of(TallyKey.of(TallyKey.Kind.NEWEST, "version"),
-                Instant.parse("2021-07-11T00:00:00Z").getMillis()));
+                Instant.parse("2021-07-11T00:00:00Z").getMillis())));
+    expected.addAll(List.of(more));
+    PAssert.that(merged.get(MergeWithLake.TALLIES).apply(Sum.longsPerKey()))
+        .containsInAnyOrder(expected);
   }
 
   @Test
@@ -325,6 +330,47 @@ class MergeWithLakeTest {
     PAssert.that(rows.get(MergeWithLake.TOUCHED).apply("Aggregate", MONTHLY))
         .containsInAnyOrder(expected);
     fromRows.run().waitUntilFinish();
+  }
+
+  /**
+   * {@link MergeWithLake#withAggregateFiles}: the aggregate computed in the rewrite is written there
+   * too, partition by partition, as the same files as a write of its rows, and its rows written are
+   * counted under its output's name; it is then no output of the merge.
+   */
+  @Test
+  void theMergeWritesThePartitionAggregatesWhereItComputesThem() throws Exception {
+    Path byMerge = lake.resolve("aggregate-by-merge");
+    Path byWrite = lake.resolve("aggregate-by-write");
+    MergeWithLake merge = MergeWithLake.of(clean(), List.of("id"), "updated", null, BY_MONTH)
+        .withCleanFiles(cleanFiles(lake.resolve("staged").toString()))
+        .withPartitionAggregates(Map.of("monthly", MONTHLY));
+
+    Pipeline p = pipeline();
+    PCollectionTuple merged = p
+        .apply("Incoming", Create.of(ONE_MOVED, SIX, THREE_OLDER, EIGHT).withRowSchema(CLEAN))
+        .apply("Merge", merge.withAggregateFiles(Map.of("monthly", monthlyFiles(byMerge))));
+    assertThat(merged.has(MergeWithLake.aggregated("monthly")), is(false));
+    PAssert.that(merged.get(MergeWithLake.aggregateWritten("monthly"))).containsInAnyOrder(
+        "month=2021-01", "month=2021-02", "month=2021-03", "month=2021-07");
+    assertTalliesOfMovedSixOlderThreeAndEight(
+        merged, KV.of(TallyKey.of(TallyKey.Kind.ROWS, Outputs.aggregate("monthly")), 4L));
+    p.run().waitUntilFinish();
+
+    Pipeline written = pipeline();
+    written.apply("Incoming", Create.of(ONE_MOVED, SIX, THREE_OLDER, EIGHT).withRowSchema(CLEAN))
+        .apply("Merge", merge)
+        .get(MergeWithLake.aggregated("monthly"))
+        .apply("Write", monthlyFiles(byWrite));
+    written.run().waitUntilFinish();
+    assertThat(filesUnder(byMerge), equalTo(filesUnder(byWrite)));
+    assertThat(filesUnder(byMerge).keySet(), containsInAnyOrder(
+        "month=2021-01/part-00000.parquet", "month=2021-02/part-00000.parquet",
+        "month=2021-03/part-00000.parquet", "month=2021-07/part-00000.parquet"));
+  }
+
+  private static WriteParquet monthlyFiles(Path directory) {
+    return WriteParquet.to(directory + "/").partitionedBy(BY_MONTH.onField("month"))
+        .sortedBy(List.of("month"));
   }
 
   /**
