@@ -259,6 +259,10 @@ public final class IntakePipeline {
       }
       merge = merge.withPartitionAggregates(aligned).withAggregateFiles(written);
     }
+    // The rows the run writes are the incoming winners: profiled from the dedup's output (where
+    // the merge writes the partitions, over each partition's incoming rows there), the run's size,
+    // not from the touched partitions' stored rows.
+    merge = merge.withProfile(ProfileColumns.of(cleanSchema(spec), dayField(spec)));
     PCollectionTuple merged = clean.get(CleanRecords.ROWS)
         .apply("MergeWithLake", merge.withDedupBuckets(c.dedupBuckets));
     PCollection<KV<TallyKey, Long>> written =
@@ -283,10 +287,7 @@ public final class IntakePipeline {
             .and(merged.get(MergeWithLake.TALLIES))
             .and(written)
             .and(rejected)
-            // The rows the run writes are the incoming winners: profiled from the dedup's output,
-            // the run's size, not from the touched partitions' rows.
-            .and(merged.get(MergeWithLake.WINNERS)
-                .apply("ProfileColumns", ProfileColumns.of(cleanSchema(spec), dayField(spec))));
+            .and(merged.get(MergeWithLake.PROFILED));
     if (deletions != null) {
       tallies = tallies.and(deletions.get(ParseDeletions.TALLIES));
     }

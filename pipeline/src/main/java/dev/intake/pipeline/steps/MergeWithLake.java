@@ -97,6 +97,12 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     return new TupleTag<>("aggregateWritten:" + name);
   }
 
+  /**
+   * With {@link #withProfile}: the profile of the rows the run writes ({@link ProfileColumns} of
+   * {@link #WINNERS}), as tallies.
+   */
+  public static final TupleTag<KV<TallyKey, Long>> PROFILED = new TupleTag<>() {};
+
   private final String lakeDirectory;
   private final List<String> key;
   private final String version;
@@ -113,6 +119,7 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
   private WriteParquet cleanFiles;
   private Map<String, AggregateRows> partitionAggregates = Map.of();
   private Map<String, WriteParquet> aggregateFiles = Map.of();
+  private ProfileColumns profile;
 
   private MergeWithLake(
       String lakeDirectory, List<String> key, String version, String watermark,
@@ -220,6 +227,18 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     return m;
   }
 
+  /**
+   * Also profiles the rows the run writes with {@code profile} (the output {@link #PROFILED}):
+   * where the merge computes the aggregates (see {@link #withPartitionAggregates}), over each
+   * partition's rows there, else over {@link #WINNERS}. The figures are the same either way; the
+   * first spares the run a step that reads every winner once more, a first load's every row.
+   */
+  public MergeWithLake withProfile(ProfileColumns profile) {
+    MergeWithLake m = copy(tombstones, tombstonesDirectory);
+    m.profile = Objects.requireNonNull(profile, "profile");
+    return m;
+  }
+
   /** A copy with {@code tombstones} from {@code directory} and every other setting as it is. */
   private MergeWithLake copy(PCollection<Row> tombstones, String directory) {
     MergeWithLake m = new MergeWithLake(lakeDirectory, key, version, watermark, partitioner,
@@ -232,11 +251,20 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     m.cleanFiles = cleanFiles;
     m.partitionAggregates = partitionAggregates;
     m.aggregateFiles = aggregateFiles;
+    m.profile = profile;
     return m;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Row> incoming) {
+    PCollectionTuple merged = merge(incoming);
+    if (profile == null || merged.has(PROFILED)) {
+      return merged;
+    }
+    return merged.and(PROFILED, merged.get(WINNERS).apply("ProfileColumns", profile));
+  }
+
+  private PCollectionTuple merge(PCollection<Row> incoming) {
     Schema clean = incoming.getSchema();
     if (tombstones == null && lakeIsEmpty()) {
       return intoEmptyLake(incoming);
@@ -324,22 +352,23 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     DedupByKey.Result dedup = incoming
         .apply("MarkIncoming", MarkOrigin.incoming())
         .apply("DedupByKey", DedupByKey.of(key, version).withBuckets(dedupBuckets));
-    Partitioner p = partitioner;
-    PCollection<String> touched = dedup.newest()
-        .apply("WinnerPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
-        .apply("DistinctPartitions", DistinctPartitions.create());
     PCollection<Row> current = dedup.newest();
     if (!aggregatesWhereWritten()) {
+      Partitioner p = partitioner;
+      PCollection<String> touched = current
+          .apply("WinnerPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
+          .apply("DistinctPartitions", DistinctPartitions.create());
       return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current).and(WINNERS, current)
           .and(TALLIES, tallies(dedup, tallyKept(current), touched));
     }
     // The winners are grouped by partition as a write of them would group them, and each
-    // partition's files and aligned aggregates are made where its rows are.
+    // partition's files and aligned aggregates are made where its rows are; that step says which
+    // partitions it wrote, so the grouping is the winners' only reader.
     Schema marked = current.getSchema();
     RewriteTouchedPartitions write = RewriteTouchedPartitions
-        .intoEmptyLake(incoming.getSchema(), partitioner, current)
+        .intoEmptyLake(incoming.getSchema(), partitioner)
         .writing(cleanFiles.partitionFiles(marked));
-    return writtenAndAggregated(write, dedup, touched, marked).and(NEWEST, current);
+    return writtenAndAggregated(write, dedup, null, marked).and(NEWEST, current);
   }
 
   /**
@@ -369,13 +398,13 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
     PCollection<String> touched =
         dedup.apply("TouchedPartitions", TouchedPartitions.of(partitioner));
     RewriteTouchedPartitions rewrite = RewriteTouchedPartitions.of(lakeDirectory, clean,
-        renamedFrom, key, partitioner, keys, dedup.newest());
+        renamedFrom, key, partitioner, keys, touched);
     if (cleanFiles != null) {
       rewrite = rewrite.writing(cleanFiles.partitionFiles(marked));
     }
     if (!aggregatesWhereWritten()) {
-      PCollection<Row> current =
-          touched.apply("RewriteTouchedPartitions", rewrite).get(RewriteTouchedPartitions.ROWS);
+      PCollection<Row> current = dedup.newest()
+          .apply("RewriteTouchedPartitions", rewrite).get(RewriteTouchedPartitions.ROWS);
       PCollectionTuple out = PCollectionTuple.of(TOUCHED, current).and(NEWEST, current)
           .and(WINNERS, dedup.newest())
           .and(TALLIES, tallies(dedup, tallyKept(current), touched));
@@ -386,8 +415,9 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
 
   /**
    * The outputs of {@code rewrite} (writing the clean files) computing {@link
-   * #partitionAggregates} and the kept rows' tallies where it writes each of {@code touched}: the
-   * aggregates, {@link #WINNERS}, {@link #TALLIES} and {@link #CLEAN_WRITTEN}.
+   * #partitionAggregates}, the kept rows' tallies and the profile where it writes each partition
+   * ({@code touched}; null into an empty lake, where the rewrite says which it wrote): the
+   * aggregates, {@link #WINNERS}, {@link #TALLIES}, {@link #CLEAN_WRITTEN} and {@link #PROFILED}.
    */
   private PCollectionTuple writtenAndAggregated(RewriteTouchedPartitions rewrite,
       DedupByKey.Result dedup, PCollection<String> touched, Schema marked) {
@@ -402,8 +432,12 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
             AggregateFiles.of(Outputs.aggregate(name), files, aggregator.outputSchema()));
       }
     });
-    PCollectionTuple rewritten = touched.apply("RewriteTouchedPartitions",
-        rewrite.aggregating(aggregators, written, timeVersion(marked), watermark));
+    ProfileColumns.ProfileFn fold = profile == null ? null : profile.fold(dedup.getPipeline());
+    PCollectionTuple rewritten = dedup.newest().apply("RewriteTouchedPartitions",
+        rewrite.aggregating(aggregators, written, timeVersion(marked), watermark, fold));
+    if (touched == null) {
+      touched = rewritten.get(RewriteTouchedPartitions.PARTITIONS);
+    }
     PCollectionTuple out = PCollectionTuple.of(WINNERS, dedup.newest())
         .and(TALLIES, tallies(dedup, rewritten.get(RewriteTouchedPartitions.TALLIES), touched))
         .and(CLEAN_WRITTEN, touched);
@@ -411,6 +445,10 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
       out = aggregateFiles.containsKey(name)
           ? out.and(aggregateWritten(name), touched)
           : out.and(aggregated(name), rewritten.get(aggregated(name)));
+    }
+    if (profile != null) {
+      out = out.and(PROFILED, rewritten.get(RewriteTouchedPartitions.PROFILES)
+          .apply("ProfileColumns", profile.ofProfiles()));
     }
     return out;
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -54,14 +55,36 @@ public final class ProfileColumns
 
   @Override
   public PCollection<KV<TallyKey, Long>> expand(PCollection<Row> touched) {
-    int day = dayField == null ? -1 : clean.indexOf(dayField);
     return touched
         .apply("Incoming", Filter.by(MarkOrigin::isIncoming))
-        .apply("Profile",
-            Combine.globally(new ProfileFn(clean.getFieldNames(), day,
-                    Tallies.coder(touched.getPipeline())))
-                .withoutDefaults())
+        .apply("Profile", Combine.globally(fold(touched.getPipeline())).withoutDefaults())
         .apply("AsTallies", Flatten.iterables());
+  }
+
+  /**
+   * How rows are folded into a {@link Profile}: for a step that holds the rows anyway and profiles
+   * them there (its incoming rows, as {@link #expand} filters them), handing the profiles of its
+   * parts to {@link #ofProfiles}.
+   */
+  ProfileFn fold(Pipeline pipeline) {
+    int day = dayField == null ? -1 : clean.indexOf(dayField);
+    return new ProfileFn(clean.getFieldNames(), day, Tallies.coder(pipeline));
+  }
+
+  /**
+   * The same tallies as {@link #expand} from the profiles of parts of the rows (folded with {@link
+   * #fold}, any split): merged, then output as tallies; none when there is no profile.
+   */
+  PTransform<PCollection<Profile>, PCollection<KV<TallyKey, Long>>> ofProfiles() {
+    return new PTransform<>() {
+      @Override
+      public PCollection<KV<TallyKey, Long>> expand(PCollection<Profile> parts) {
+        return parts
+            .apply("MergeProfiles",
+                Combine.globally(new MergeProfilesFn(fold(parts.getPipeline()))).withoutDefaults())
+            .apply("AsTallies", Flatten.iterables());
+      }
+    };
   }
 
   /** The figures of the rows seen so far. */
@@ -177,7 +200,57 @@ public final class ProfileColumns
     public org.apache.beam.sdk.coders.Coder<Profile> getAccumulatorCoder(
         org.apache.beam.sdk.coders.CoderRegistry registry,
         org.apache.beam.sdk.coders.Coder<Row> input) {
+      return coder();
+    }
+
+    /** The coder of this fold's profiles. */
+    ProfileCoder coder() {
       return new ProfileCoder(names.size(), dayColumn);
+    }
+  }
+
+  /** Merges the profiles of parts of the rows, folded with {@code fold}, into the tallies of all. */
+  static final class MergeProfilesFn
+      extends Combine.CombineFn<Profile, Profile, List<KV<TallyKey, Long>>> {
+    private final ProfileFn fold;
+
+    MergeProfilesFn(ProfileFn fold) {
+      this.fold = fold;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<List<KV<TallyKey, Long>>> getDefaultOutputCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Profile> input) {
+      return ListCoder.of(fold.tally);
+    }
+
+    @Override
+    public Profile createAccumulator() {
+      return fold.createAccumulator();
+    }
+
+    @Override
+    public Profile addInput(Profile merged, Profile part) {
+      merged.merge(part);
+      return merged;
+    }
+
+    @Override
+    public Profile mergeAccumulators(Iterable<Profile> profiles) {
+      return fold.mergeAccumulators(profiles);
+    }
+
+    @Override
+    public List<KV<TallyKey, Long>> extractOutput(Profile p) {
+      return fold.extractOutput(p);
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Profile> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Profile> input) {
+      return fold.coder();
     }
   }
 

@@ -36,9 +36,10 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * The rows of each touched partition after a run (input: the touched partition folders, each
- * once): its stored rows whose key the run does not bring, read from its published files, and the
- * newest row of each of the run's keys that lands in it. Rows are marked with {@link MarkOrigin}
+ * The rows of each touched partition after a run (input: the newest row of each of the run's keys,
+ * marked; the touched partition folders, each once, are a parameter): its stored rows whose key
+ * the run does not bring, read from its published files, and the newest row of each of the run's
+ * keys that lands in it. Rows are marked with {@link MarkOrigin}
  * (stored rows as stored). One step per partition, reading, filtering and adding where the
  * partition is read: the carried rows (the bulk of a run) cross no other step before the writers,
  * and only the run's rows are shuffled (to meet their partition).
@@ -54,9 +55,14 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * kept rows ({@link TallyKept.Counts}), and outputs those instead of the rows: the rewritten rows,
  * the bulk of a run, are then neither encoded nor decoded again, and the step's outputs are a
  * partition's few aggregate rows and tallies. An aggregate given its files ({@link AggregateFiles})
- * is written there too, and only the count of its rows comes out.
+ * is written there too, and only the count of its rows comes out; with a profile ({@link
+ * ProfileColumns#fold}) the step also profiles each partition's incoming rows ({@link #PROFILES}).
+ *
+ * <p>Into an empty lake ({@link #intoEmptyLake}) every partition of the input is touched and there
+ * is no stored row to read: the input is grouped alone, and the partitions written are an output
+ * ({@link #PARTITIONS}), so no other step reads the input to find them.
  */
-final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCollectionTuple> {
+final class RewriteTouchedPartitions extends PTransform<PCollection<Row>, PCollectionTuple> {
   /** The rows of each touched partition (none with {@link #aggregating}). */
   static final TupleTag<Row> ROWS = new TupleTag<>() {};
   /**
@@ -64,6 +70,10 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
    * written of each aggregate written here, per partition.
    */
   static final TupleTag<KV<TallyKey, Long>> TALLIES = new TupleTag<>() {};
+  /** With {@link #aggregating} and a profile: the profile of each partition's incoming rows. */
+  static final TupleTag<ProfileColumns.Profile> PROFILES = new TupleTag<>() {};
+  /** Into an empty lake, with {@link #aggregating}: each partition written, once. */
+  static final TupleTag<String> PARTITIONS = new TupleTag<>() {};
 
   private final String lakeDirectory;
   private final Schema clean;
@@ -71,13 +81,13 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
   private final List<String> key;
   private final Partitioner partitioner;
   private final FindKeyPartitions.Wanted runKeys;
-  private final PCollection<Row> newest;
+  private final PCollection<String> touched;
   private final PartitionFiles files;
   private final Aggregates aggregates;
 
   private RewriteTouchedPartitions(String lakeDirectory, Schema clean,
       Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
-      FindKeyPartitions.Wanted runKeys, PCollection<Row> newest, PartitionFiles files,
+      FindKeyPartitions.Wanted runKeys, PCollection<String> touched, PartitionFiles files,
       Aggregates aggregates) {
     this.lakeDirectory = lakeDirectory;
     this.clean = clean;
@@ -85,15 +95,15 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     this.key = key;
     this.partitioner = partitioner;
     this.runKeys = runKeys;
-    this.newest = newest;
+    this.touched = touched;
     this.files = files;
     this.aggregates = aggregates;
   }
 
   /** What {@link #aggregating} computes over each written partition's rows, and writes. */
   private record Aggregates(Map<TupleTag<Row>, RowsAggregator> byTag,
-      Map<TupleTag<Row>, AggregateFiles> files, String version, String watermark)
-      implements Serializable {
+      Map<TupleTag<Row>, AggregateFiles> files, String version, String watermark,
+      ProfileColumns.ProfileFn profile) implements Serializable {
     /** The tags of the aggregates that are outputs, not written here. */
     List<TupleTag<Row>> outputTags() {
       return byTag.keySet().stream().filter(t -> !files.containsKey(t)).toList();
@@ -101,27 +111,26 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
   }
 
   /**
-   * Partitions of the lake under {@code lakeDirectory} (rows of {@code clean}, stored columns
-   * renamed as {@code renamedFrom} says), without the stored rows of {@code runKeys} (texts of
-   * {@link ApplyTombstones#keyOf} over {@code key}), with the rows of {@code newest} (marked, the
+   * The {@code touched} partitions of the lake under {@code lakeDirectory} (rows of {@code clean},
+   * stored columns renamed as {@code renamedFrom} says), without the stored rows of {@code runKeys}
+   * (texts of {@link ApplyTombstones#keyOf} over {@code key}), with the input rows (marked, the
    * dedup's winners of those keys) that {@code partitioner} places in them.
    */
   static RewriteTouchedPartitions of(String lakeDirectory, Schema clean,
       Map<String, String> renamedFrom, List<String> key, Partitioner partitioner,
-      FindKeyPartitions.Wanted runKeys, PCollection<Row> newest) {
+      FindKeyPartitions.Wanted runKeys, PCollection<String> touched) {
     return new RewriteTouchedPartitions(lakeDirectory, clean, Map.copyOf(renamedFrom),
-        List.copyOf(key), partitioner, runKeys, newest, null, null);
+        List.copyOf(key), partitioner, runKeys, touched, null, null);
   }
 
   /**
-   * The partitions of the rows of {@code newest} (rows of {@code clean}, marked) in a lake that
-   * holds none yet: nothing stored is read, each partition gets the rows {@code partitioner} places
-   * in it. For {@link #writing} (and {@link #aggregating}) a first load where its rows are grouped.
+   * The partitions of the input rows (rows of {@code clean}, marked) in a lake that holds none yet:
+   * nothing stored is read, each partition gets the rows {@code partitioner} places in it. For
+   * {@link #writing} and {@link #aggregating}: a first load where its rows are grouped.
    */
-  static RewriteTouchedPartitions intoEmptyLake(Schema clean, Partitioner partitioner,
-      PCollection<Row> newest) {
+  static RewriteTouchedPartitions intoEmptyLake(Schema clean, Partitioner partitioner) {
     return new RewriteTouchedPartitions(null, clean, Map.of(), List.of(), partitioner, null,
-        newest, null, null);
+        null, null, null);
   }
 
   /**
@@ -130,7 +139,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
    */
   RewriteTouchedPartitions writing(PartitionFiles files) {
     return new RewriteTouchedPartitions(lakeDirectory, clean, renamedFrom, key, partitioner,
-        runKeys, newest, files, aggregates);
+        runKeys, touched, files, aggregates);
   }
 
   /**
@@ -139,10 +148,12 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
    * #TALLIES}, of {@code version} when it is a time and of {@code watermark}, either null for
    * none), instead of outputting the rows ({@link #ROWS} stays empty). An aggregate whose tag has
    * files in {@code written} is written with them, its rows counted in {@link #TALLIES}; any other
-   * is an output under its tag.
+   * is an output under its tag. With a {@code profile} (may be null), each partition's incoming
+   * rows are profiled too ({@link #PROFILES}).
    */
   RewriteTouchedPartitions aggregating(Map<TupleTag<Row>, RowsAggregator> byTag,
-      Map<TupleTag<Row>, AggregateFiles> written, String version, String watermark) {
+      Map<TupleTag<Row>, AggregateFiles> written, String version, String watermark,
+      ProfileColumns.ProfileFn profile) {
     if (files == null) {
       throw new IllegalStateException("aggregates are computed where the files are written");
     }
@@ -150,16 +161,16 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       throw new IllegalArgumentException("files of aggregates not computed: " + written.keySet());
     }
     return new RewriteTouchedPartitions(lakeDirectory, clean, renamedFrom, key, partitioner,
-        runKeys, newest, files,
-        new Aggregates(new LinkedHashMap<>(byTag), Map.copyOf(written), version, watermark));
+        runKeys, touched, files, new Aggregates(new LinkedHashMap<>(byTag), Map.copyOf(written),
+            version, watermark, profile));
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<String> touched) {
+  public PCollectionTuple expand(PCollection<Row> newest) {
     // Each touched partition meets its winners in one small grouping (the run's rows, not the
     // stored ones): a touched partition stands in it as a null, so partitions that only lose a row
     // are there too, and winners of untouched partitions (stored rows that kept their key) are not
-    // rewritten.
+    // rewritten. Into an empty lake every partition of the winners is touched.
     Schema marked = MarkOrigin.markedSchema(clean);
     RunKeyFilter carried =
         lakeDirectory == null ? null : RunKeyFilter.otherThanRunKeys(runKeys, key);
@@ -171,18 +182,27 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
             .via((Row r) -> KV.of(p.folderOf(r), r)))
         .setCoder(coder);
-    PCollection<KV<String, Row>> partitions = touched
-        .apply("AsTouched", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
-            .via((String folder) -> KV.of(folder, (Row) null)))
-        .setCoder(coder);
+    if (touched != null) {
+      PCollection<KV<String, Row>> partitions = touched
+          .apply("AsTouched", MapElements
+              .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.rows()))
+              .via((String folder) -> KV.of(folder, (Row) null)))
+          .setCoder(coder);
+      winners = PCollectionList.of(partitions).and(winners)
+          .apply("TouchedAndWinners", Flatten.pCollections());
+    }
     List<TupleTag<?>> more = new ArrayList<>();
     if (aggregates != null) {
       more.add(TALLIES);
       more.addAll(aggregates.outputTags());
+      if (aggregates.profile() != null) {
+        more.add(PROFILES);
+      }
+      if (touched == null) {
+        more.add(PARTITIONS);
+      }
     }
-    PCollectionTuple out = PCollectionList.of(partitions).and(winners)
-        .apply("TouchedAndWinners", Flatten.pCollections())
+    PCollectionTuple out = winners
         .apply("GroupByPartition", GroupByKey.create())
         .apply("RewritePartition",
             ParDo.of(new RewriteFn(this, marked, carried))
@@ -192,7 +212,13 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
     if (aggregates == null) {
       return out;
     }
-    out.get(TALLIES).setCoder(Tallies.coder(touched.getPipeline()));
+    out.get(TALLIES).setCoder(Tallies.coder(newest.getPipeline()));
+    if (aggregates.profile() != null) {
+      out.get(PROFILES).setCoder(aggregates.profile().coder());
+    }
+    if (touched == null) {
+      out.get(PARTITIONS).setCoder(StringUtf8Coder.of());
+    }
     for (TupleTag<Row> tag : aggregates.outputTags()) {
       out.get(tag).setRowSchema(aggregates.byTag().get(tag).outputSchema());
     }
@@ -230,7 +256,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
           rows.add(r);
         }
       }
-      if (!touched) {
+      if (!touched && lakeDirectory != null) {
         return;
       }
       // Without files to write the rows go on as they are read; with them, they are held (the
@@ -283,6 +309,20 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<String>, PCo
       TallyKept.Counts counts = new TallyKept.Counts(aggregates.version(), aggregates.watermark());
       rows.forEach(counts::add);
       counts.emit((k, v) -> c.output(TALLIES, KV.of(k, v)));
+      if (aggregates.profile() != null) {
+        ProfileColumns.Profile profile = aggregates.profile().createAccumulator();
+        for (Row r : rows) {
+          if (MarkOrigin.isIncoming(r)) {
+            profile.add(r);
+          }
+        }
+        if (profile.rows > 0) {
+          c.output(PROFILES, profile);
+        }
+      }
+      if (lakeDirectory == null) {
+        c.output(PARTITIONS, partition);
+      }
     }
   }
 }
