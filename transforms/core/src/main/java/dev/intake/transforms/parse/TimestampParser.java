@@ -18,30 +18,46 @@ import org.joda.time.Instant;
  * Parses timestamps with a list of patterns tried in order. A value with an offset or zone is taken
  * as written; a floating value is local time in the given zone (in the autumn DST overlap the
  * earlier offset is used). Dates are checked strictly: February 30 is an error, not March 2.
+ *
+ * <p>A pattern whose fields all have a fixed width is read by {@link FixedWidthTimestamp} first,
+ * which gives the same instants several times faster and leaves any text it is not sure of to the
+ * pattern's formatter.
  */
 public final class TimestampParser implements Serializable {
   private final List<String> patterns;
   private final String zone;
+  private final boolean quick;
   private transient List<DateTimeFormatter> formatters;
+  private transient List<FixedWidthTimestamp> quickReadings;
   private transient ZoneId zoneId;
 
   public TimestampParser(List<String> patterns, String zone) {
+    this(patterns, zone, true);
+  }
+
+  /** With {@code quick} false, every text goes through the patterns' formatters (for tests). */
+  TimestampParser(List<String> patterns, String zone, boolean quick) {
     if (patterns.isEmpty()) {
       throw new IllegalArgumentException("at least one timestamp pattern is required");
     }
     this.patterns = List.copyOf(patterns);
     this.zone = zone;
+    this.quick = quick;
     init();
   }
 
   private void init() {
     zoneId = ZoneId.of(zone);
-    formatters = new ArrayList<>();
+    List<DateTimeFormatter> f = new ArrayList<>();
+    List<FixedWidthTimestamp> q = new ArrayList<>();
     for (String p : patterns) {
-      formatters.add(
+      f.add(
           DateTimeFormatter.ofPattern(p.replace('y', 'u'), Locale.US)
               .withResolverStyle(ResolverStyle.STRICT));
+      q.add(quick ? FixedWidthTimestamp.of(p) : null);
     }
+    quickReadings = q;
+    formatters = f;
   }
 
   /** The instant {@code text} denotes, or null if no pattern matches. */
@@ -49,7 +65,15 @@ public final class TimestampParser implements Serializable {
     if (formatters == null) {
       init();
     }
-    for (DateTimeFormatter f : formatters) {
+    for (int i = 0; i < formatters.size(); i++) {
+      FixedWidthTimestamp q = quickReadings.get(i);
+      if (q != null) {
+        long millis = q.parse(text, zoneId);
+        if (millis != FixedWidthTimestamp.UNSURE) {
+          return new Instant(millis);
+        }
+      }
+      DateTimeFormatter f = formatters.get(i);
       try {
         TemporalAccessor t = f.parse(text);
         LocalDateTime local = LocalDateTime.from(t);
