@@ -4,10 +4,17 @@
 #
 #   runners/bench/incremental.sh [rows=1000000] [changes=1000] [factors="1 5"]
 #
-# For each history factor k, builds once (and reuses, from $BENCH_DIR) a lake from a synthetic
-# export of k*rows rows whose history starts 17*k years before mid-2025 (so the lake has k times
-# the months, the same rows per month), timing that full load as the reference. Then, on a fresh
-# copy of the lake each time, runs three incremental inputs (files of GenerateExport --changesOf):
+# For each history factor k, builds once (and reuses, from $BENCH_DIR) a lake of k*rows rows whose
+# history starts 17*k years before mid-2025, timing that full load as the reference. By default
+# (HISTORY=older) the lake of factor k > 1 is the first lake's export plus (k-1)*rows rows of older
+# history before it, whose cases are numbered past the first export's (GenerateExport --lastOpened
+# --firstCase), and every factor runs the first lake's change files: the same changes onto the same
+# touched partitions, holding the same rows, with k times the history beside them. HISTORY=longer
+# builds each lake from one export of k*rows rows over the whole history instead, with change files
+# of its own: rows grow over a history, so a longer one has more rows in the same recent months,
+# and its spread changes land in older, other partitions (more partitions and rows to rewrite).
+# Then, on a fresh copy of the lake each time, runs three incremental inputs (files of
+# GenerateExport --changesOf):
 #   skewed  $changes newest versions, 90% of cases opened in the last three months, 10% anywhere
 #   spread  $changes newest versions of cases picked anywhere
 #   quiet   no rows
@@ -20,7 +27,8 @@
 #
 # Builds nothing. Needs runners/target/intake.jar, runners/bench/target/intake-bench.jar and
 # testdata/target/intake-testdata-*.jar. Environment: HEAP (4g), SEED (42), BENCH_DIR
-# (/tmp/intake-bench), MODES ("partitions whole"), KINDS ("skewed spread quiet"), INTAKE_JAR
+# (/tmp/intake-bench), MODES ("partitions whole"), KINDS ("skewed spread quiet"), HISTORY (older,
+# or longer, see above), INTAKE_JAR
 # (runners/target/intake.jar; e.g. a copy of the build before a change, to run both back to back).
 set -euo pipefail
 
@@ -31,6 +39,9 @@ seed="${SEED:-42}"
 bench_dir="${BENCH_DIR:-/tmp/intake-bench}"
 modes="${MODES:-partitions whole}"
 kinds="${KINDS:-skewed spread quiet}"
+history="${HISTORY:-older}"
+[[ "$history" == older || "$history" == longer ]] \
+  || { echo "incremental: HISTORY must be older or longer, got '$history'" >&2; exit 2; }
 
 for n in "$rows" "$changes"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "incremental: rows and changes must be numbers, got '$n'" >&2; exit 2; }
@@ -87,19 +98,45 @@ cpu_of() { # cpu_of LOG: the CPU seconds (user + system) of the run that wrote L
 }
 printf '\n%-7s %-6s %-10s %8s %8s %10s %10s %10s %9s %9s %9s\n' lake kind mode "wall s" "cpu s" partitions "rows read" written "÷whole" "÷full" "check"
 results=()
+# generate DIR FIRST ROWS [options...]: DIR/export.csv, ROWS rows of history from FIRST (once).
+generate() {
+  local dir="$1" first="$2" n="$3"; shift 3
+  mkdir -p "$dir"
+  if [[ ! -s "$dir/generator.txt" ]]; then
+    echo "incremental: generating $n rows from $first into $dir/export.csv" >&2
+    java -Xmx512m -cp "$testdata_jar" dev.intake.testdata.GenerateExport --rows="$n" \
+      --seed="$seed" --firstOpened="$first" --output="$dir/export.csv" "$@" > "$dir/generator.txt.tmp"
+    mv "$dir/generator.txt.tmp" "$dir/generator.txt"
+  fi
+}
+base_first=$(date -d "2025-07-01 - 17 years" +%F)
+base_dir="$bench_dir/sf311-rows${rows}-seed${seed}-from${base_first}"
 for k in $factors; do
   lake_rows=$((rows * k))
   first=$(date -d "2025-07-01 - $((17 * k)) years" +%F)
-  data_dir="$bench_dir/sf311-rows${lake_rows}-seed${seed}-from${first}"
-  mkdir -p "$data_dir"
-  export_file="$data_dir/export.csv"
-  if [[ ! -s "$data_dir/generator.txt" ]]; then
-    echo "incremental: generating $lake_rows rows from $first into $export_file" >&2
-    java -Xmx512m -cp "$testdata_jar" dev.intake.testdata.GenerateExport --rows="$lake_rows" \
-      --seed="$seed" --firstOpened="$first" --output="$export_file" > "$data_dir/generator.txt.tmp"
-    mv "$data_dir/generator.txt.tmp" "$data_dir/generator.txt"
+  if [[ "$history" == longer || $k == 1 ]]; then
+    data_dir="$bench_dir/sf311-rows${lake_rows}-seed${seed}-from${first}"
+    generate "$data_dir" "$first" "$lake_rows"
+    export_file="$data_dir/export.csv"
+    changes_dir="$data_dir"
+    changes_first="$first"
+  else
+    # The first lake's export, and older history numbered past its cases, read together.
+    generate "$base_dir" "$base_first" "$rows"
+    data_dir="$bench_dir/sf311-rows${rows}-seed${seed}-from${base_first}-older$((lake_rows - rows))-from${first}"
+    generate "$data_dir/older" "$first" "$((lake_rows - rows))" --lastOpened="$base_first" \
+      --firstCase="$rows"
+    mkdir -p "$data_dir/input"
+    ln -f "$base_dir/export.csv" "$data_dir/input/export.csv" 2>/dev/null \
+      || cp "$base_dir/export.csv" "$data_dir/input/export.csv"
+    ln -f "$data_dir/older/export.csv" "$data_dir/input/older.csv" 2>/dev/null \
+      || cp "$data_dir/older/export.csv" "$data_dir/input/older.csv"
+    export_file="$data_dir/input/*.csv"
+    changes_dir="$base_dir"
+    changes_first="$base_first"
   fi
-  cases="$(sed -n -E 's/.*expected full load: written=([0-9]+).*/\1/p' "$data_dir/generator.txt")"
+  # The change files pick among the valid cases of the export they change.
+  cases="$(sed -n -E 's/.*expected full load: written=([0-9]+).*/\1/p' "$changes_dir/generator.txt")"
   lake="$data_dir/lake"
   if [[ ! -s "$data_dir/fullload.seconds" ]]; then
     echo "incremental: full load of $lake_rows rows into $lake (the reference)" >&2
@@ -109,7 +146,7 @@ for k in $factors; do
   fi
   full="$(cat "$data_dir/fullload.seconds")"
   stored="$(field "$(summary_of "$lake")" written)"
-  echo "incremental: lake of $stored rows (history from $first), full load ${full} s" >&2
+  echo "incremental: lake of $stored rows (history from $first, HISTORY=$history), full load ${full} s; changes from $changes_dir" >&2
   for kind in $kinds; do
     case "$kind" in
       skewed) n="$changes"; share=0.9 ;;
@@ -117,10 +154,10 @@ for k in $factors; do
       quiet) n=0; share=0 ;;
       *) echo "incremental: unknown kind $kind" >&2; exit 2 ;;
     esac
-    input="$data_dir/changes-$kind-$n.csv"
+    input="$changes_dir/changes-$kind-$n.csv"
     if [[ ! -s "$input" ]]; then
       java -Xmx512m -cp "$testdata_jar" dev.intake.testdata.GenerateExport --rows="$n" \
-        --seed="$seed" --firstOpened="$first" --changesOf="$cases" --recentShare="$share" \
+        --seed="$seed" --firstOpened="$changes_first" --changesOf="$cases" --recentShare="$share" \
         --output="$input" > /dev/null
     fi
     declare -A wall=()

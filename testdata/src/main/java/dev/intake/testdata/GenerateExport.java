@@ -59,7 +59,14 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>{@code --firstOpened=YYYY-MM-DD} (default 2008-07-01) sets where the history starts (it always
  * ends in June 2025): an earlier start with proportionally more rows gives a lake with more
- * history and the same rows per month (e.g. 1940-07-01 and 5M rows against the default and 1M).
+ * history (e.g. 1940-07-01 and 5M rows against the default and 1M; rows grow linearly over the
+ * history, so its recent months have about the same rows, its older months more).
+ *
+ * <p>{@code --lastOpened=YYYY-MM-DD} (default 2025-07-01) ends the history earlier, and {@code
+ * --firstCase=N} (default 0) numbers the cases from N: a file of older history whose cases are
+ * numbered past another file's rows (e.g. {@code --lastOpened=2008-07-01 --firstCase=1000000}
+ * beside the default 1M-row file) shares none of its case ids, and the two together are that
+ * file's lake with more history before it, every partition of the later years the same.
  *
  * <p>With {@code --changesOf=CASES}, the file holds instead {@code --rows} changes to an export of
  * the same seed and history whose valid cases number CASES (its expected {@code written}): each row
@@ -95,6 +102,8 @@ public final class GenerateExport {
     public long changesOf;
     public double recentShare = 0.9;
     public int recentDays = 92;
+    public LocalDate lastOpened = LocalDate.of(2025, 7, 1);
+    public long firstCase;
 
     public static Options parse(String... args) {
       Options o = new Options();
@@ -128,6 +137,12 @@ public final class GenerateExport {
             case "recentDays":
               o.recentDays = Integer.parseInt(value);
               break;
+            case "lastOpened":
+              o.lastOpened = LocalDate.parse(value);
+              break;
+            case "firstCase":
+              o.firstCase = Long.parseLong(value.replace("_", ""));
+              break;
             case "seed":
               o.seed = Long.parseLong(value);
               break;
@@ -148,8 +163,16 @@ public final class GenerateExport {
         throw new IllegalArgumentException(
             "--recentShare must be in [0, 1] and --recentDays >= 1");
       }
-      if (!o.firstOpened.isBefore(LocalDate.of(2025, 6, 1))) {
-        throw new IllegalArgumentException("--firstOpened must be before 2025-06-01");
+      if (o.lastOpened.isAfter(LocalDate.of(2025, 7, 1))) {
+        throw new IllegalArgumentException("--lastOpened must be 2025-07-01 or before");
+      }
+      if (!o.firstOpened.isBefore(o.lastOpened.minusMonths(1))) {
+        throw new IllegalArgumentException(
+            "--firstOpened must be more than a month before --lastOpened (" + o.lastOpened + ")");
+      }
+      if (o.firstCase < 0 || o.firstCase + o.rows >= (1L << (TWELVE_DIGIT_BITS - 2))) {
+        throw new IllegalArgumentException(
+            "--firstCase must be >= 0 and --firstCase + --rows below 2^" + (TWELVE_DIGIT_BITS - 2));
       }
       if (o.output == null) {
         throw new IllegalArgumentException("--output is required");
@@ -202,7 +225,8 @@ public final class GenerateExport {
 
   static String usage() {
     return "usage: GenerateExport --output=FILE(.csv|.csv.gz) [--rows=1000000] [--duplicateShare=0.1]"
-        + " [--invalidShare=0.01] [--seed=42]";
+        + " [--invalidShare=0.01] [--seed=42] [--firstOpened=2008-07-01] [--lastOpened=2025-07-01]"
+        + " [--firstCase=0] [--changesOf=CASES [--recentShare=0.9] [--recentDays=92]]";
   }
 
   public static void main(String[] args) throws IOException {
@@ -250,7 +274,6 @@ public final class GenerateExport {
 
   private static final ZoneId SAN_FRANCISCO = ZoneId.of("America/Los_Angeles");
   /** Cases are opened between these local times, more of them recently (311 volume grew). */
-  private static final long LAST_OPENED = WallClock.of(LocalDateTime.of(2025, 7, 1, 0, 0));
   /** Cases opened from here on have 12-digit ids, earlier ones 8-digit ids. */
   private static final long TWELVE_DIGIT_IDS_FROM = WallClock.of(LocalDateTime.of(2024, 7, 1, 0, 0));
   private static final int EIGHT_DIGIT_BITS = 26; // 10^7 + 2^26 < 10^8
@@ -267,8 +290,9 @@ public final class GenerateExport {
   private final Sf311Vocabulary vocab = new Sf311Vocabulary();
   private final WallClock clock = new WallClock(SAN_FRANCISCO);
   private final long idSalt;
-  /** Cases are opened from here (local time) to {@link #LAST_OPENED}. */
+  /** Cases are opened from here (local time) to {@link #lastOpened}. */
   private final long firstOpened;
+  private final long lastOpened;
   /** Versions written so far of valid case v, beyond its first. */
   private int[] versions = new int[1024];
 
@@ -276,6 +300,7 @@ public final class GenerateExport {
     this.options = options;
     this.idSalt = mix(options.seed ^ 0x5DEECE66DL);
     this.firstOpened = WallClock.of(options.firstOpened.atStartOfDay());
+    this.lastOpened = WallClock.of(options.lastOpened.atStartOfDay());
   }
 
   /** One record's values, reused from row to row. */
@@ -321,7 +346,7 @@ public final class GenerateExport {
       if (u < invLeft) {
         invLeft--;
         Invalid kind = Invalid.values()[(int) (invalidIndex++ % Invalid.values().length)];
-        long x = 2 * keyedInvalid + 1;
+        long x = 2 * (options.firstCase + keyedInvalid) + 1;
         baseCase(rec, x, new SplittableRandom(mix(options.seed * 31 + x)),
             kind == Invalid.LATITUDE_OUT_OF_RANGE);
         if (kind != Invalid.EMPTY_CASE_ID) {
@@ -332,7 +357,7 @@ public final class GenerateExport {
       } else if (u < invLeft + dupLeft && valid > 0) {
         dupLeft--;
         long v = rng.nextLong(valid);
-        long x = 2 * v;
+        long x = 2 * (options.firstCase + v);
         baseCase(rec, x, new SplittableRandom(mix(options.seed * 31 + x)), false);
         int j = ++versions[(int) v];
         laterVersion(rec, j, rng);
@@ -342,7 +367,7 @@ public final class GenerateExport {
         if (v >= versions.length) {
           versions = Arrays.copyOf(versions, (int) Math.min(Integer.MAX_VALUE - 8, v * 2));
         }
-        long x = 2 * v;
+        long x = 2 * (options.firstCase + v);
         baseCase(rec, x, new SplittableRandom(mix(options.seed * 31 + x)), false);
         stats.firstVersions++;
       }
@@ -359,7 +384,7 @@ public final class GenerateExport {
   private Stats generateChanges(Writer w) throws IOException {
     SplittableRandom rng = new SplittableRandom(mix(options.seed * 7919 + 1));
     long recent = Math.round(options.rows * options.recentShare);
-    long recentFrom = LAST_OPENED - options.recentDays * 86_400L;
+    long recentFrom = lastOpened - options.recentDays * 86_400L;
     long newest = WallClock.of(LocalDateTime.of(2030, 1, 1, 0, 0));
     Set<Long> picked = new HashSet<>();
     Stats stats = new Stats();
@@ -375,7 +400,7 @@ public final class GenerateExport {
             + options.recentDays + " days for " + recent + " recent changes");
       }
       long v = rng.nextLong(options.changesOf);
-      long x = 2 * v;
+      long x = 2 * (options.firstCase + v);
       baseCase(rec, x, new SplittableRandom(mix(options.seed * 31 + x)), false);
       boolean isRecent = rec.opened >= recentFrom;
       if (picked.contains(v) || (picked.size() < recent && !isRecent)) {
@@ -396,7 +421,7 @@ public final class GenerateExport {
   /** The first version of the case numbered {@code x} (even: valid cases, odd: invalid rows). */
   private void baseCase(Rec r, long x, SplittableRandom cr, boolean needsLocation) {
     // When: a day with linearly growing density, an hour of a typical day, often on the minute.
-    long days = (LAST_OPENED - firstOpened) / 86_400;
+    long days = (lastOpened - firstOpened) / 86_400;
     long day = (long) (days * Math.sqrt(cr.nextDouble()));
     long sec = HOURS.pick(cr) * 3600L + cr.nextInt(60) * 60L + (cr.nextInt(100) < 65 ? 0 : cr.nextInt(60));
     long opened = clock.skipGap(firstOpened + day * 86_400 + sec);

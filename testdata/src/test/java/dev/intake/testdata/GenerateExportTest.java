@@ -164,6 +164,41 @@ class GenerateExportTest {
     }
   }
 
+  @Test
+  void olderHistoryNumberedPastAFileSharesNoCaseWithItAndEndsWhereItStarts(@TempDir Path other)
+      throws IOException {
+    Path older = other.resolve("older.csv");
+    GenerateExport.Stats o = GenerateExport.write(GenerateExport.Options.parse(
+        "--rows=4000", "--seed=42", "--firstOpened=1974-07-01", "--lastOpened=2008-07-01",
+        "--firstCase=2000", "--output=" + older));
+    List<List<String>> rows = Rfc4180.parse(Files.readString(older, StandardCharsets.UTF_8));
+    Set<String> later = new HashSet<>();
+    for (List<String> r : records.subList(1, records.size())) {
+      later.add(r.get(0));
+    }
+    Set<String> ids = new HashSet<>();
+    LocalDateTime first = LocalDateTime.of(1974, 7, 1, 0, 0);
+    LocalDateTime last = LocalDateTime.of(2008, 7, 1, 0, 0);
+    for (List<String> r : rows.subList(1, rows.size())) {
+      if (!r.get(0).isEmpty()) {
+        ids.add(r.get(0));
+        assertThat(r.get(0), later.contains(r.get(0)), is(false));
+      }
+      LocalDateTime opened = timeOrNull(r.get(1));
+      if (opened != null) {
+        assertThat(r.get(1), opened.isBefore(first), is(false));
+        assertThat(r.get(1), opened.isBefore(last.plusDays(1)), is(true));
+      }
+    }
+    assertThat((long) ids.size(), is(o.distinctKeys));
+    assertThat(o.rows, is(4000L));
+    // The default numbering and history give the file generate() wrote, byte for byte.
+    Path again = other.resolve("again.csv");
+    GenerateExport.write(GenerateExport.Options.parse("--rows=2000", "--seed=42",
+        "--firstCase=0", "--lastOpened=2025-07-01", "--output=" + again));
+    assertThat(Files.readAllBytes(again), equalTo(Files.readAllBytes(csv)));
+  }
+
   // --- the rules of specs/sf311.yaml that the invalid rows break --------------------------------
 
   private static List<String> brokenRules(List<String> r) {
