@@ -102,6 +102,11 @@ class MergeWithLakeTest {
   }
 
   private PCollectionTuple merge(Pipeline p, boolean wholeLake) {
+    return merge(p, wholeLake, null);
+  }
+
+  /** The run with deletions onto the stored lake; with {@code profile}, if not null. */
+  private PCollectionTuple merge(Pipeline p, boolean wholeLake, ProfileColumns profile) {
     PCollection<Row> incoming =
         p.apply("Incoming", Create.of(ONE_MOVED, SIX, THREE_OLDER).withRowSchema(CLEAN));
     PCollection<Row> tombstones = p.apply("Tombstones", Create.of(
@@ -110,6 +115,9 @@ class MergeWithLakeTest {
         .withRowSchema(TOMBSTONE));
     MergeWithLake merge = MergeWithLake.of(clean(), List.of("id"), "updated", null, BY_MONTH)
         .withTombstones(tombstones, lake.resolve("tombstones") + "/");
+    if (profile != null) {
+      merge = merge.withProfile(profile);
+    }
     return incoming.apply("Merge", wholeLake ? merge.withWholeLake() : merge);
   }
 
@@ -435,6 +443,51 @@ class MergeWithLakeTest {
       }
     }
     return files;
+  }
+
+  /**
+   * The profile of the rows a run writes is the same whether the merge folds it where it writes
+   * each partition (a first load, and a run that decides first, both with partition aggregates) or
+   * profiles the winners in a step of its own (a run with deletions): only the run's winning rows,
+   * not the stored rows the touched partitions carry or the stored row that kept its key.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"first load", "decides first", "with deletions"})
+  void profilesTheRowsTheRunWritesWhereverItComputesThem(String path) {
+    ProfileColumns profile = ProfileColumns.of(CLEAN, "updated");
+    Pipeline p = pipeline();
+    PCollectionTuple merged;
+    List<String> days;
+    if (path.equals("with deletions")) {
+      merged = merge(p, false, profile);
+      days = List.of("2021-06-01", "2021-06-02");
+    } else {
+      boolean first = path.equals("first load");
+      MergeWithLake merge = MergeWithLake.of(
+              first ? lake.resolve("empty") + "/" : clean(), List.of("id"), "updated", null,
+              BY_MONTH)
+          .withCleanFiles(cleanFiles(lake.resolve("staged").toString()))
+          .withPartitionAggregates(Map.of("monthly", MONTHLY))
+          .withProfile(profile);
+      merged = p
+          .apply("Incoming", (first
+                  ? Create.of(ONE, TWO, THREE, THREE_OLDER)
+                  : Create.of(ONE_MOVED, SIX, THREE_OLDER, EIGHT)).withRowSchema(CLEAN))
+          .apply("Merge", merge);
+      days = first ? List.of("2021-01-11", "2021-01-21", "2021-02-11")
+          : List.of("2021-06-01", "2021-06-02", "2021-07-11");
+    }
+    long rows = days.size();
+    List<KV<TallyKey, Long>> expected = new ArrayList<>();
+    expected.add(KV.of(TallyKey.of(TallyKey.Kind.PROFILED_ROWS), rows));
+    for (String column : CLEAN.getFieldNames()) {
+      expected.add(KV.of(TallyKey.of(TallyKey.Kind.COLUMN_NULLS, column), 0L));
+      expected.add(KV.of(TallyKey.of(TallyKey.Kind.COLUMN_DISTINCT, column), rows));
+      expected.add(KV.of(TallyKey.of(TallyKey.Kind.COLUMN_APPROX, column), 0L));
+    }
+    days.forEach(d -> expected.add(KV.of(TallyKey.day(d), 1L)));
+    PAssert.that(merged.get(MergeWithLake.PROFILED)).containsInAnyOrder(expected);
+    p.run().waitUntilFinish();
   }
 
   @Test
