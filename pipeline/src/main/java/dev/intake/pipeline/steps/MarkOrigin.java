@@ -18,17 +18,28 @@ public final class MarkOrigin extends PTransform<PCollection<Row>, PCollection<R
   public static final String FIELD = "_incoming";
 
   private final boolean incoming;
+  private final String countField;
 
-  private MarkOrigin(boolean incoming) {
+  private MarkOrigin(boolean incoming, String countField) {
     this.incoming = incoming;
+    this.countField = countField;
   }
 
   public static MarkOrigin incoming() {
-    return new MarkOrigin(true);
+    return new MarkOrigin(true, null);
+  }
+
+  /**
+   * Marks rows this run brings and adds, after the mark, a nullable INT64 field {@code countField}
+   * left null: for a dedup that counts superseded versions on the newest rows ({@code
+   * DedupByKey#countingSupersededIn}).
+   */
+  public static MarkOrigin incomingWithCount(String countField) {
+    return new MarkOrigin(true, countField);
   }
 
   public static MarkOrigin stored() {
-    return new MarkOrigin(false);
+    return new MarkOrigin(false, null);
   }
 
   public static Schema markedSchema(Schema schema) {
@@ -41,21 +52,30 @@ public final class MarkOrigin extends PTransform<PCollection<Row>, PCollection<R
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
     Schema marked = markedSchema(input.getSchema());
+    if (countField != null) {
+      marked = Schema.builder().addFields(marked.getFields())
+          .addNullableField(countField, Schema.FieldType.INT64).build();
+    }
+    Schema schema = marked;
     boolean flag = incoming;
     return input
         .apply(
             "AddOrigin",
             MapElements.into(TypeDescriptors.rows())
-                .via((Row r) -> withOrigin(marked, r, flag)))
-        .setRowSchema(marked);
+                .via((Row r) -> withOrigin(schema, r, flag)))
+        .setRowSchema(schema);
   }
 
   // A row's values are already of its schema's Java types: attaching them skips Row.Builder's
   // per-field type resolution, a hot spot of the full load.
+  // Fields of {@code marked} after the mark (a count field) are left null.
   static Row withOrigin(Schema marked, Row r, boolean flag) {
     List<Object> values = new ArrayList<>(marked.getFieldCount());
     values.addAll(r.getValues());
     values.add(flag);
+    while (values.size() < marked.getFieldCount()) {
+      values.add(null);
+    }
     return Row.withSchema(marked).attachValues(values);
   }
 

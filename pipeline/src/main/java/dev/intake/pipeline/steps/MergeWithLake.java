@@ -103,6 +103,13 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    */
   public static final TupleTag<KV<TallyKey, Long>> PROFILED = new TupleTag<>() {};
 
+  /**
+   * The field a first load's winners carry after the origin mark, when the merge writes the
+   * partitions: how many versions of its key each superseded (null for none); see {@link
+   * DedupByKey#countingSupersededIn}.
+   */
+  static final String SUPERSEDED_COUNT = "_superseded";
+
   private final String lakeDirectory;
   private final List<String> key;
   private final String version;
@@ -349,21 +356,36 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    * those steps would read every incoming row once more.
    */
   private PCollectionTuple intoEmptyLake(PCollection<Row> incoming) {
+    if (aggregatesWhereWritten()) {
+      return writtenIntoEmptyLake(incoming);
+    }
     DedupByKey.Result dedup = incoming
         .apply("MarkIncoming", MarkOrigin.incoming())
         .apply("DedupByKey", DedupByKey.of(key, version).withBuckets(dedupBuckets));
     PCollection<Row> current = dedup.newest();
-    if (!aggregatesWhereWritten()) {
-      Partitioner p = partitioner;
-      PCollection<String> touched = current
-          .apply("WinnerPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
-          .apply("DistinctPartitions", DistinctPartitions.create());
-      return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current).and(WINNERS, current)
-          .and(TALLIES, tallies(dedup, tallyKept(current), touched));
-    }
-    // The winners are grouped by partition as a write of them would group them, and each
-    // partition's files and aligned aggregates are made where its rows are; that step says which
-    // partitions it wrote, so the grouping is the winners' only reader.
+    Partitioner p = partitioner;
+    PCollection<String> touched = current
+        .apply("WinnerPartitions", MapElements.into(TypeDescriptors.strings()).via(p::folderOf))
+        .apply("DistinctPartitions", DistinctPartitions.create());
+    return PCollectionTuple.of(TOUCHED, current).and(NEWEST, current).and(WINNERS, current)
+        .and(TALLIES, tallies(dedup, tallyKept(current), touched));
+  }
+
+  /**
+   * A first load where the merge writes the partitions and computes their aggregates: the winners
+   * are grouped by partition as a write of them would group them, and each partition's files,
+   * aligned aggregates, tallies and profile are made where its rows are. That step says which
+   * partitions it wrote, and the dedup counts each key's superseded versions on its winner
+   * ({@link #SUPERSEDED_COUNT}, summed there) instead of outputting them, so the winners are the
+   * dedup's only output and the grouping their only reader: on Flink's batch translation they
+   * go from the dedup to the grouping without being serialized in between.
+   */
+  private PCollectionTuple writtenIntoEmptyLake(PCollection<Row> incoming) {
+    DedupByKey.Result dedup = incoming
+        .apply("MarkIncoming", MarkOrigin.incomingWithCount(SUPERSEDED_COUNT))
+        .apply("DedupByKey", DedupByKey.of(key, version).withBuckets(dedupBuckets)
+            .countingSupersededIn(SUPERSEDED_COUNT));
+    PCollection<Row> current = dedup.newest();
     Schema marked = current.getSchema();
     RewriteTouchedPartitions write = RewriteTouchedPartitions
         .intoEmptyLake(incoming.getSchema(), partitioner)
@@ -433,8 +455,9 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
       }
     });
     ProfileColumns.ProfileFn fold = profile == null ? null : profile.fold(dedup.getPipeline());
+    String counted = dedup.superseded() == null ? SUPERSEDED_COUNT : null;
     PCollectionTuple rewritten = dedup.newest().apply("RewriteTouchedPartitions",
-        rewrite.aggregating(aggregators, written, timeVersion(marked), watermark, fold));
+        rewrite.aggregating(aggregators, written, timeVersion(marked), watermark, fold, counted));
     if (touched == null) {
       touched = rewritten.get(RewriteTouchedPartitions.PARTITIONS);
     }
@@ -521,21 +544,24 @@ public final class MergeWithLake extends PTransform<PCollection<Row>, PCollectio
    */
   private PCollection<KV<TallyKey, Long>> tallies(
       DedupByKey.Result dedup, PCollection<KV<TallyKey, Long>> kept, PCollection<String> touched) {
-    return PCollectionList.of(
-            dedup
-                .superseded()
-                .apply(
-                    "TallySuperseded",
-                    Tallies.count(
-                        (Row r) ->
-                            TallyKey.of(
-                                MarkOrigin.isIncoming(r)
-                                    ? TallyKey.Kind.SUPERSEDED
-                                    : TallyKey.Kind.REPLACED))))
-        .and(kept.apply("CombineKept",
+    PCollectionList<KV<TallyKey, Long>> all = PCollectionList
+        .of(kept.apply("CombineKept",
             new Tallies.CombinePerKey(Tallies.coder(touched.getPipeline()))))
-        .and(touched.apply("TallyPartitions", Tallies.count(TallyKey::partition)))
-        .apply("AllTallies", Flatten.pCollections());
+        .and(touched.apply("TallyPartitions", Tallies.count(TallyKey::partition)));
+    if (dedup.superseded() != null) {
+      // Else the dedup counted them on the winners, and the kept rows' tallies hold the sum.
+      all = all.and(dedup
+          .superseded()
+          .apply(
+              "TallySuperseded",
+              Tallies.count(
+                  (Row r) ->
+                      TallyKey.of(
+                          MarkOrigin.isIncoming(r)
+                              ? TallyKey.Kind.SUPERSEDED
+                              : TallyKey.Kind.REPLACED))));
+    }
+    return all.apply("AllTallies", Flatten.pCollections());
   }
 
 }

@@ -103,7 +103,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<Row>, PColle
   /** What {@link #aggregating} computes over each written partition's rows, and writes. */
   private record Aggregates(Map<TupleTag<Row>, RowsAggregator> byTag,
       Map<TupleTag<Row>, AggregateFiles> files, String version, String watermark,
-      ProfileColumns.ProfileFn profile) implements Serializable {
+      ProfileColumns.ProfileFn profile, String supersededCount) implements Serializable {
     /** The tags of the aggregates that are outputs, not written here. */
     List<TupleTag<Row>> outputTags() {
       return byTag.keySet().stream().filter(t -> !files.containsKey(t)).toList();
@@ -149,11 +149,13 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<Row>, PColle
    * none), instead of outputting the rows ({@link #ROWS} stays empty). An aggregate whose tag has
    * files in {@code written} is written with them, its rows counted in {@link #TALLIES}; any other
    * is an output under its tag. With a {@code profile} (may be null), each partition's incoming
-   * rows are profiled too ({@link #PROFILES}).
+   * rows are profiled too ({@link #PROFILES}). With {@code supersededCount} (may be null), the
+   * input rows' field of that name holds how many versions each superseded ({@code
+   * DedupByKey#countingSupersededIn}), and their sum is counted as superseded in {@link #TALLIES}.
    */
   RewriteTouchedPartitions aggregating(Map<TupleTag<Row>, RowsAggregator> byTag,
       Map<TupleTag<Row>, AggregateFiles> written, String version, String watermark,
-      ProfileColumns.ProfileFn profile) {
+      ProfileColumns.ProfileFn profile, String supersededCount) {
     if (files == null) {
       throw new IllegalStateException("aggregates are computed where the files are written");
     }
@@ -162,7 +164,7 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<Row>, PColle
     }
     return new RewriteTouchedPartitions(lakeDirectory, clean, renamedFrom, key, partitioner,
         runKeys, touched, files, new Aggregates(new LinkedHashMap<>(byTag), Map.copyOf(written),
-            version, watermark, profile));
+            version, watermark, profile, supersededCount));
   }
 
   @Override
@@ -171,7 +173,8 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<Row>, PColle
     // stored ones): a touched partition stands in it as a null, so partitions that only lose a row
     // are there too, and winners of untouched partitions (stored rows that kept their key) are not
     // rewritten. Into an empty lake every partition of the winners is touched.
-    Schema marked = MarkOrigin.markedSchema(clean);
+    // The winners' schema: the marked clean schema, and into an empty lake maybe a count field.
+    Schema marked = newest.getSchema();
     RunKeyFilter carried =
         lakeDirectory == null ? null : RunKeyFilter.otherThanRunKeys(runKeys, key);
     KvCoder<String, Row> coder =
@@ -309,6 +312,16 @@ final class RewriteTouchedPartitions extends PTransform<PCollection<Row>, PColle
       TallyKept.Counts counts = new TallyKept.Counts(aggregates.version(), aggregates.watermark());
       rows.forEach(counts::add);
       counts.emit((k, v) -> c.output(TALLIES, KV.of(k, v)));
+      if (aggregates.supersededCount() != null) {
+        long superseded = 0;
+        for (Row r : rows) {
+          Long n = r.getInt64(aggregates.supersededCount());
+          superseded += n == null ? 0 : n;
+        }
+        if (superseded > 0) {
+          c.output(TALLIES, KV.of(TallyKey.of(TallyKey.Kind.SUPERSEDED), superseded));
+        }
+      }
       if (aggregates.profile() != null) {
         ProfileColumns.Profile profile = aggregates.profile().createAccumulator();
         for (Row r : rows) {

@@ -40,6 +40,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * that grows with the graph, and Flink sorts by a small integer instead of the key text. A bucket
  * holds about (rows / buckets) distinct keys, so raise the bucket count with the row count (see
  * {@link #withBuckets}).
+ *
+ * <p>{@link #countingSupersededIn} counts each key's superseded versions on its newest row instead
+ * of outputting them: the step then has one output, which on Flink's batch translation chains
+ * into what follows instead of being serialized once for each of two readers.
  */
 public final class DedupByKey extends PTransform<PCollection<Row>, DedupByKey.Result> {
   /** The bucket count unless {@link #withBuckets} says otherwise. */
@@ -51,11 +55,13 @@ public final class DedupByKey extends PTransform<PCollection<Row>, DedupByKey.Re
   private final List<String> keyFields;
   private final String versionField;
   private final int buckets;
+  private final String countField;
 
-  private DedupByKey(List<String> keyFields, String versionField, int buckets) {
+  private DedupByKey(List<String> keyFields, String versionField, int buckets, String countField) {
     this.keyFields = keyFields;
     this.versionField = versionField;
     this.buckets = buckets;
+    this.countField = countField;
   }
 
   /** Deduplicates on {@code keyFields}, newest by {@code versionField}. */
@@ -64,7 +70,7 @@ public final class DedupByKey extends PTransform<PCollection<Row>, DedupByKey.Re
     if (keyFields == null || keyFields.isEmpty()) {
       throw new IllegalArgumentException("keyFields must not be empty");
     }
-    return new DedupByKey(List.copyOf(keyFields), versionField, DEFAULT_BUCKETS);
+    return new DedupByKey(List.copyOf(keyFields), versionField, DEFAULT_BUCKETS, null);
   }
 
   /**
@@ -77,7 +83,18 @@ public final class DedupByKey extends PTransform<PCollection<Row>, DedupByKey.Re
     if (buckets <= 0) {
       throw new IllegalArgumentException("buckets must be > 0, but was " + buckets);
     }
-    return new DedupByKey(keyFields, versionField, buckets);
+    return new DedupByKey(keyFields, versionField, buckets, countField);
+  }
+
+  /**
+   * Outputs no superseded rows ({@link Result#superseded} is then null): each newest row holds in
+   * {@code field}, a nullable INT64 field of the input, how many versions of its key it
+   * superseded, or null for none. The version order does not read that field (every input row's
+   * must be null), so the same rows win as without it.
+   */
+  public DedupByKey countingSupersededIn(String field) {
+    checkArgumentNotNull(field, "field must not be null");
+    return new DedupByKey(keyFields, versionField, buckets, field);
   }
 
   @Override
@@ -91,9 +108,14 @@ public final class DedupByKey extends PTransform<PCollection<Row>, DedupByKey.Re
     if (!schema.hasField(versionField)) {
       throw new IllegalArgumentException("version field " + versionField + " is not in " + schema);
     }
+    if (countField != null && (!schema.hasField(countField)
+        || !schema.getField(countField).getType().equals(Schema.FieldType.INT64.withNullable(true)))) {
+      throw new IllegalArgumentException(
+          "count field " + countField + " is not a nullable INT64 field of " + schema);
+    }
     List<String> keys = keyFields;
     int n = buckets;
-    PCollectionTuple out =
+    PCollection<KV<Integer, Iterable<Row>>> grouped =
         input
             .apply(
                 "BucketRows",
@@ -101,11 +123,16 @@ public final class DedupByKey extends PTransform<PCollection<Row>, DedupByKey.Re
                         TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.rows()))
                     .via((Row r) -> KV.of(bucketOf(keyOf(r, keys), n), r)))
             .setCoder(KvCoder.of(VarIntCoder.of(), RowCoder.of(schema)))
-            .apply("GroupBuckets", GroupByKey.create())
-            .apply(
-                "PickNewest",
-                ParDo.of(new PickNewestFn(keys, new VersionOrder(versionField), SUPERSEDED))
-                    .withOutputTags(NEWEST, TupleTagList.of(SUPERSEDED)));
+            .apply("GroupBuckets", GroupByKey.create());
+    VersionOrder order = new VersionOrder(versionField);
+    if (countField != null) {
+      PCollection<Row> newest = grouped.apply("PickNewest",
+          ParDo.of(PickNewestFn.counting(keys, order, schema.indexOf(countField))));
+      return new Result(newest.setRowSchema(schema), null);
+    }
+    PCollectionTuple out = grouped.apply("PickNewest",
+        ParDo.of(PickNewestFn.outputting(keys, order, SUPERSEDED))
+            .withOutputTags(NEWEST, TupleTagList.of(SUPERSEDED)));
     return new Result(
         out.get(NEWEST).setRowSchema(schema), out.get(SUPERSEDED).setRowSchema(schema));
   }
@@ -116,7 +143,8 @@ public final class DedupByKey extends PTransform<PCollection<Row>, DedupByKey.Re
     builder
         .add(DisplayData.item("keyFields", String.join(", ", keyFields)))
         .add(DisplayData.item("versionField", versionField))
-        .add(DisplayData.item("buckets", buckets));
+        .add(DisplayData.item("buckets", buckets))
+        .addIfNotNull(DisplayData.item("supersededCountedIn", countField));
   }
 
   /** The bucket of a key: its text's hash (the same in every JVM) modulo {@code buckets}. */
@@ -151,6 +179,7 @@ public final class DedupByKey extends PTransform<PCollection<Row>, DedupByKey.Re
       return newest;
     }
 
+    /** Every superseded version; null where they are counted ({@link #countingSupersededIn}). */
     public PCollection<Row> superseded() {
       return superseded;
     }
@@ -167,7 +196,9 @@ public final class DedupByKey extends PTransform<PCollection<Row>, DedupByKey.Re
 
     @Override
     public Map<TupleTag<?>, PValue> expand() {
-      return Map.of(NEWEST, newest, SUPERSEDED, superseded);
+      return superseded == null
+          ? Map.of(NEWEST, newest)
+          : Map.of(NEWEST, newest, SUPERSEDED, superseded);
     }
 
     @Override

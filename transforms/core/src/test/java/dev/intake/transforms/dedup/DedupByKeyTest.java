@@ -105,6 +105,54 @@ class DedupByKeyTest {
     p.run();
   }
 
+  /**
+   * Counting the superseded versions on the newest rows keeps the same winners, whatever the
+   * arrival order and buckets: each winner carries how many versions of its key it superseded
+   * (null for none), and nothing else comes out.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("arrivalOrders")
+  void countingTheSupersededKeepsTheSameWinnersAndCountsOnThem(
+      String name, List<Row> rows, int buckets, TestPipeline p) {
+    Schema counted = Schema.builder().addFields(SCHEMA.getFields())
+        .addNullableField("superseded", Schema.FieldType.INT64).build();
+    List<Row> input = new ArrayList<>();
+    for (Row r : rows) {
+      input.add(withCount(counted, r, null));
+    }
+
+    DedupByKey.Result result =
+        p.apply(Create.of(input).withRowSchema(counted))
+            .apply(DedupByKey.of(List.of("id"), "updated").withBuckets(buckets)
+                .countingSupersededIn("superseded"));
+
+    assertEquals(null, result.superseded());
+    PAssert.that(result.newest()).containsInAnyOrder(
+        withCount(counted, ONE_CLOSED, 1L), withCount(counted, TWO_OPEN, 1L),
+        withCount(counted, THREE, null), withCount(counted, FOUR_DATED, 1L),
+        withCount(counted, FIVE, 1L));
+    p.run();
+  }
+
+  private static Row withCount(Schema counted, Row row, Long count) {
+    return Row.withSchema(counted).addValues(row.getValues()).addValue(count).build();
+  }
+
+  @Test
+  void theCountFieldMustBeANullableLongOfTheInput() {
+    Pipeline p = Pipeline.create();
+    PCollection<Row> rows = p.apply(Create.of(THREE).withRowSchema(SCHEMA));
+
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> rows.apply("Missing",
+            DedupByKey.of(List.of("id"), "updated").countingSupersededIn("superseded")));
+    assertThat(missing.getMessage(),
+        startsWith("count field superseded is not a nullable INT64 field of"));
+    assertThrows(IllegalArgumentException.class,
+        () -> rows.apply("Text",
+            DedupByKey.of(List.of("id"), "updated").countingSupersededIn("status")));
+  }
+
   @Test
   void compositeKeyKeepsOneRowPerCombination(TestPipeline p) {
     Row oneOpenOld = row(1L, 1552712700000L, "Open", "old");
