@@ -57,8 +57,8 @@ import java.util.zip.GZIPOutputStream;
  * function of the options; rows are streamed to disk (memory: one int per case for its version
  * count). The file is written to {@code <output>.part} and renamed when complete.
  *
- * <p>{@code --firstOpened=YYYY-MM-DD} (default 2008-07-01) sets where the history starts (it always
- * ends in June 2025): an earlier start with proportionally more rows gives a lake with more
+ * <p>{@code --firstOpened=YYYY-MM-DD} (default 2008-07-01) sets where the history starts (it ends
+ * in June 2025 unless {@code --lastOpened} says otherwise): an earlier start with proportionally more rows gives a lake with more
  * history (e.g. 1940-07-01 and 5M rows against the default and 1M; rows grow linearly over the
  * history, so its recent months have about the same rows, its older months more).
  *
@@ -273,7 +273,6 @@ public final class GenerateExport {
   // ---------------------------------------------------------------------------------------------
 
   private static final ZoneId SAN_FRANCISCO = ZoneId.of("America/Los_Angeles");
-  /** Cases are opened between these local times, more of them recently (311 volume grew). */
   /** Cases opened from here on have 12-digit ids, earlier ones 8-digit ids. */
   private static final long TWELVE_DIGIT_IDS_FROM = WallClock.of(LocalDateTime.of(2024, 7, 1, 0, 0));
   private static final int EIGHT_DIGIT_BITS = 26; // 10^7 + 2^26 < 10^8
@@ -290,7 +289,10 @@ public final class GenerateExport {
   private final Sf311Vocabulary vocab = new Sf311Vocabulary();
   private final WallClock clock = new WallClock(SAN_FRANCISCO);
   private final long idSalt;
-  /** Cases are opened from here (local time) to {@link #lastOpened}. */
+  /**
+   * Cases are opened between these local times ({@code --firstOpened}, {@code --lastOpened}), more
+   * of them recently (311 volume grew).
+   */
   private final long firstOpened;
   private final long lastOpened;
   /** Versions written so far of valid case v, beyond its first. */

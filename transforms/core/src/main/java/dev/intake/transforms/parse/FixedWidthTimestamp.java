@@ -164,7 +164,7 @@ final class FixedWidthTimestamp implements Serializable {
       }
       hour = hour % 12 + 12 * pm;
     }
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59
+    if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59
         || second > 59 || day > java.time.Month.of(month).length(Year.isLeap(year))) {
       return UNSURE;
     }

@@ -27,9 +27,11 @@ public final class TimestampParser implements Serializable {
   private final List<String> patterns;
   private final String zone;
   private final boolean quick;
-  private transient List<DateTimeFormatter> formatters;
-  private transient List<FixedWidthTimestamp> quickReadings;
+  private transient List<Reading> readings;
   private transient ZoneId zoneId;
+
+  /** How one pattern is read: quickly where it can be (else null), by its formatter otherwise. */
+  private record Reading(FixedWidthTimestamp quick, DateTimeFormatter formatter) {}
 
   public TimestampParser(List<String> patterns, String zone) {
     this(patterns, zone, true);
@@ -48,34 +50,29 @@ public final class TimestampParser implements Serializable {
 
   private void init() {
     zoneId = ZoneId.of(zone);
-    List<DateTimeFormatter> f = new ArrayList<>();
-    List<FixedWidthTimestamp> q = new ArrayList<>();
+    List<Reading> r = new ArrayList<>();
     for (String p : patterns) {
-      f.add(
+      r.add(new Reading(quick ? FixedWidthTimestamp.of(p) : null,
           DateTimeFormatter.ofPattern(p.replace('y', 'u'), Locale.US)
-              .withResolverStyle(ResolverStyle.STRICT));
-      q.add(quick ? FixedWidthTimestamp.of(p) : null);
+              .withResolverStyle(ResolverStyle.STRICT)));
     }
-    quickReadings = q;
-    formatters = f;
+    readings = r;
   }
 
   /** The instant {@code text} denotes, or null if no pattern matches. */
   public Instant parse(String text) {
-    if (formatters == null) {
+    if (readings == null) {
       init();
     }
-    for (int i = 0; i < formatters.size(); i++) {
-      FixedWidthTimestamp q = quickReadings.get(i);
-      if (q != null) {
-        long millis = q.parse(text, zoneId);
+    for (Reading reading : readings) {
+      if (reading.quick() != null) {
+        long millis = reading.quick().parse(text, zoneId);
         if (millis != FixedWidthTimestamp.UNSURE) {
           return new Instant(millis);
         }
       }
-      DateTimeFormatter f = formatters.get(i);
       try {
-        TemporalAccessor t = f.parse(text);
+        TemporalAccessor t = reading.formatter().parse(text);
         LocalDateTime local = LocalDateTime.from(t);
         java.time.Instant instant;
         if (t.isSupported(ChronoField.OFFSET_SECONDS)) {
